@@ -1,0 +1,31 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { type Decision, decide } from '../src/deploy/decide.js';
+import type { DeployDeps } from '../src/deploy/deps.js';
+import { AppError } from '../src/errors.js';
+import { actionIds } from '../src/slack/action-ids.js';
+import { userMessage } from '../src/slack/user-message.js';
+
+/** Buttons whose click is a decision on the prompt they belong to (the button's value is the prompt id). */
+export const decisionButtons: Record<string, Decision> = {
+  [actionIds.retryStep]: 'retry',
+  [actionIds.markDone]: 'mark_done',
+  [actionIds.abort]: 'abort',
+};
+
+export function decisionButton(deps: DeployDeps, decision: Decision) {
+  return async ({ action, body, ack, respond }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
+    await ack();
+    const log = deps.log.child({ action: action.action_id, user: body.user.id });
+    let text: string;
+    try {
+      const promptId = Number(action.value);
+      if (!Number.isSafeInteger(promptId) || promptId <= 0) throw new AppError('bad_input', 'That button is malformed; use `/deploy status` instead.');
+      text = await decide({ ...deps, log }, { decision, userId: body.user.id, promptId });
+    } catch (error) {
+      text = userMessage(error, log);
+    }
+    await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((error) =>
+      log.warn({ err: error }, 'could not answer the click'),
+    );
+  };
+}

@@ -1,0 +1,45 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { DeployDeps } from '../src/deploy/deps.js';
+import type { Answer, CommandContext } from '../src/slack/command-context.js';
+import { type DeployCommand, parseCommand } from '../src/slack/parse-command.js';
+import { userMessage } from '../src/slack/user-message.js';
+import { help } from './help.js';
+import { role, roles } from './roles.js';
+import { start } from './start.js';
+import { status } from './status.js';
+import { abort } from './steer.js';
+
+type Handlers = { [N in DeployCommand['name']]?: (command: Extract<DeployCommand, { name: N }>, context: CommandContext) => Promise<Answer> };
+
+const handlers: Handlers = { help, start, status, roles, role, abort };
+
+/** The `/deploy` listener: parse, ack within Slack's 3 s, run the subcommand, answer. */
+export function deployCommand(deps: DeployDeps) {
+  return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    const parsed = parseCommand(command.text);
+    if (!parsed.ok) {
+      await ack({ response_type: 'ephemeral', text: parsed.error });
+      return;
+    }
+    const handler = handlers[parsed.command.name] as
+      | ((c: DeployCommand, ctx: CommandContext) => Promise<Answer>)
+      | undefined;
+    if (!handler) {
+      await ack({ response_type: 'ephemeral', text: `\`${parsed.command.name}\` is not available yet in this version of Stagecoach.` });
+      return;
+    }
+    await ack();
+    const log = deps.log.child({ command: parsed.command.name, user: command.user_id });
+    let answer: Answer;
+    try {
+      answer = await handler(parsed.command, { deps: { ...deps, log }, userId: command.user_id, channelId: command.channel_id });
+    } catch (error) {
+      answer = userMessage(error, log);
+    }
+    const body = typeof answer === 'string' ? { text: answer } : { text: answer.text, blocks: answer.blocks };
+    const inChannel = typeof answer !== 'string' && answer.inChannel;
+    await respond({ response_type: inChannel ? 'in_channel' : 'ephemeral', ...body } as never).catch((error) =>
+      log.warn({ err: error }, 'could not answer the command'),
+    );
+  };
+}

@@ -1,0 +1,17 @@
+import { type Job, UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+import type { DeployDeps } from '../src/deploy/deps.js';
+import { runStepRun } from '../src/deploy/run-step-run.js';
+import type { StepJobData } from '../src/queue/queues.js';
+
+const stepJobSchema = z.object({ deploymentId: z.number().int().positive(), stepRunId: z.number().int().positive() });
+
+/** Processor of the `steps` queue: validate, then let the service claim and run the step. */
+export function runStepProcessor(deps: DeployDeps) {
+  return async (job: Job<StepJobData>, _token?: string, signal?: AbortSignal) => {
+    const parsed = stepJobSchema.safeParse(job.data);
+    // A retry cannot fix malformed data.
+    if (!parsed.success) throw new UnrecoverableError(`bad step job data: ${parsed.error.message}`);
+    return runStepRun(deps, parsed.data.stepRunId, signal);
+  };
+}

@@ -1,0 +1,70 @@
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type CustomRoute } from '@slack/bolt';
+import { decisionButton, decisionButtons } from '../commands/decision-buttons.js';
+import { deployCommand } from '../commands/deploy.js';
+import type { DeployDeps } from './deploy/deps.js';
+import type { Logger } from './log.js';
+import { dedupeRequests } from './slack/dedupe.js';
+
+export interface SlackAppOptions {
+  deps: DeployDeps;
+  botToken: string;
+  signingSecret: string;
+  apiUrl?: string | undefined;
+  appToken?: string | undefined;
+  /** Tests hold the HTTP answer until the listener finished; production answers at ack(). */
+  processBeforeResponse?: boolean;
+  customRoutes?: CustomRoute[];
+  retries?: number;
+}
+
+/** Bolt wiring: the receiver, middleware and listeners. No logic lives here. */
+export function createSlackApp(options: SlackAppOptions) {
+  const logger = boltLogger(options.deps.log);
+  const clientOptions = {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    retryConfig: { retries: options.retries ?? 3, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
+  };
+  const receiver = options.appToken
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: options.signingSecret,
+        endpoints: '/slack/events',
+        processBeforeResponse: options.processBeforeResponse ?? false,
+        customRoutes: options.customRoutes ?? [],
+        logger,
+      });
+  const app = new App({
+    token: options.botToken,
+    ...(receiver ? { receiver } : { socketMode: true, appToken: options.appToken, signingSecret: options.signingSecret }),
+    clientOptions,
+    logger,
+    deferInitialization: true,
+  });
+  const { deps } = options;
+  app.use(dedupeRequests(deps.db));
+  app.command('/deploy', deployCommand(deps));
+  for (const [actionId, decision] of Object.entries(decisionButtons)) {
+    app.action<never>(actionId, decisionButton(deps, decision) as never);
+  }
+  app.error(async (error) => {
+    deps.log.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+  return { app, receiver };
+}
+
+/** Routes Bolt's own logging into pino. */
+function boltLogger(log: Logger): BoltLogger {
+  const child = log.child({ component: 'bolt' });
+  let level = LogLevel.INFO;
+  return {
+    debug: (...msgs) => child.debug(msgs.map(String).join(' ')),
+    info: (...msgs) => child.info(msgs.map(String).join(' ')),
+    warn: (...msgs) => child.warn(msgs.map(String).join(' ')),
+    error: (...msgs) => child.error(msgs.map(String).join(' ')),
+    setLevel: (next) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { AppError } from './errors.js';
+
+/** How to fix each variable when it is wrong: the start-up error names the variable and this. */
+const fixes: Record<string, string> = {
+  SLACK_BOT_TOKEN: 'copy the Bot User OAuth Token (xoxb-...) from OAuth & Permissions, or unset it for local mode',
+  SLACK_SIGNING_SECRET: 'copy it from Basic Information → App Credentials',
+  SLACK_APP_TOKEN: 'create an app-level token (xapp-...) with connections:write under Basic Information, or unset it for HTTP mode',
+  SLACK_API_URL: 'use an http(s) URL ending in /api/, or unset it for https://slack.com/api/',
+  DATABASE_URL: 'use a postgres:// URL, e.g. postgres://localhost:5432/stagecoach',
+  REDIS_URL: 'use a redis:// URL, e.g. redis://127.0.0.1:6379',
+  PORT: 'use a port number from 1 to 65535',
+  TIME_SCALE: 'use a positive number (1 = real time, 3600 = an hour per second)',
+  ADMIN_USER_IDS: 'use comma-separated Slack user ids, e.g. U012AB3CD,U045EF6GH',
+  APP_DATABASE_URL: 'use a postgres:// URL of the application database to back up',
+  HEALTHCHECK_URL: 'use the http(s) URL of the application health check',
+  PROMETHEUS_URL: 'use the base http(s) URL of the Prometheus HTTP API',
+  SMTP_URL: 'use an smtp:// or smtps:// URL',
+  NOTIFY_EMAILS: 'use comma-separated email addresses',
+  STATUSPAGE_API_URL: 'use https://api.statuspage.io/v1 or your Statuspage API base URL',
+  STATUS_WEBHOOK_URL: 'use an http(s) URL',
+  INAPP_WEBHOOK_URL: 'use an http(s) URL',
+  BACKUP_DIR: 'use a writable directory path for database backups',
+};
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+const httpUrl = z.url({ protocol: /^https?$/ });
+const optionalUrl = (schema: z.ZodType<string>) =>
+  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
+const idList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: optionalUrl(httpUrl),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://localhost:5432/stagecoach'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PLAN_FILE: z.string().min(1).default('templates/plans/medplum-v4.yaml'),
+  TIME_SCALE: z.coerce.number().positive().default(1),
+  DEPLOY_CHANNEL_ID: optionalText,
+  MANAGEMENT_CHANNEL_ID: optionalText,
+  SUPPORT_CHANNEL_ID: optionalText,
+  ADMIN_USER_IDS: idList.pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/))),
+  WORKSPACE_DIR: z.string().min(1).default(process.cwd()),
+  APP_DATABASE_URL: optionalUrl(z.url({ protocol: /^postgres(ql)?$/ })),
+  HEALTHCHECK_URL: optionalUrl(httpUrl),
+  PROMETHEUS_URL: optionalUrl(httpUrl),
+  APP_LOG_FILE: z.string().min(1).default('/var/log/ehr-frontend/application.log'),
+  SMTP_URL: optionalUrl(z.url({ protocol: /^smtps?$/ })),
+  NOTIFY_EMAILS: idList.pipe(z.array(z.email())),
+  STATUSPAGE_API_URL: optionalUrl(httpUrl),
+  STATUSPAGE_PAGE_ID: optionalText,
+  STATUSPAGE_API_KEY: optionalText,
+  STATUS_WEBHOOK_URL: optionalUrl(httpUrl),
+  INAPP_WEBHOOK_URL: optionalUrl(httpUrl),
+  BACKUP_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.output<typeof envSchema>) {
+  return {
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      apiUrl: env.SLACK_API_URL,
+    },
+    localMode: env.SLACK_BOT_TOKEN === undefined,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    port: env.PORT,
+    planFile: env.PLAN_FILE,
+    timeScale: env.TIME_SCALE,
+    channels: {
+      deployment: env.DEPLOY_CHANNEL_ID,
+      management: env.MANAGEMENT_CHANNEL_ID,
+      support: env.SUPPORT_CHANNEL_ID,
+    },
+    adminUserIds: env.ADMIN_USER_IDS,
+    workspaceDir: env.WORKSPACE_DIR,
+    appDatabaseUrl: env.APP_DATABASE_URL,
+    healthcheckUrl: env.HEALTHCHECK_URL,
+    prometheusUrl: env.PROMETHEUS_URL,
+    appLogFile: env.APP_LOG_FILE,
+    smtpUrl: env.SMTP_URL,
+    notifyEmails: env.NOTIFY_EMAILS,
+    statuspage:
+      env.STATUSPAGE_API_URL && env.STATUSPAGE_PAGE_ID && env.STATUSPAGE_API_KEY
+        ? { apiUrl: env.STATUSPAGE_API_URL, pageId: env.STATUSPAGE_PAGE_ID, apiKey: env.STATUSPAGE_API_KEY }
+        : undefined,
+    statusWebhookUrl: env.STATUS_WEBHOOK_URL,
+    inappWebhookUrl: env.INAPP_WEBHOOK_URL,
+    backupDir: env.BACKUP_DIR,
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+/** Parses the environment; a bad value throws one line naming the variable and the fix. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    const fix = fixes[name] ?? 'see .env.example';
+    throw new AppError('invalid_config', `${name} is invalid (${issue?.message ?? 'bad value'}): ${fix}`);
+  }
+  const env2 = parsed.data;
+  if (env2.SLACK_BOT_TOKEN && !env2.SLACK_SIGNING_SECRET && !env2.SLACK_APP_TOKEN) {
+    throw new AppError('invalid_config', `SLACK_SIGNING_SECRET is missing: ${fixes.SLACK_SIGNING_SECRET}`);
+  }
+  const partialStatuspage = [env2.STATUSPAGE_API_URL, env2.STATUSPAGE_PAGE_ID, env2.STATUSPAGE_API_KEY].filter(Boolean);
+  if (partialStatuspage.length > 0 && partialStatuspage.length < 3) {
+    throw new AppError(
+      'invalid_config',
+      'STATUSPAGE_API_URL, STATUSPAGE_PAGE_ID and STATUSPAGE_API_KEY go together: set all three, or none',
+    );
+  }
+  return toConfig(env2);
+}

@@ -1,0 +1,95 @@
+import { type Deployment, getDeployment, setRootTs } from '../db/deployments.js';
+import { inTransaction } from '../db/pool.js';
+import { insertPrompt, type Prompt, setPromptMessage } from '../db/prompts.js';
+import { listLatestStepRuns } from '../db/step-runs.js';
+import type { Message } from '../slack/blocks/block-kit.js';
+import { rootMessage } from '../slack/blocks/root-message.js';
+import { decidedMessage } from '../slack/blocks/step-messages.js';
+import { formatTime, mention } from '../slack/format.js';
+import type { DeployDeps } from './deps.js';
+
+type AnnounceDeps = Pick<DeployDeps, 'db' | 'plan' | 'messenger' | 'clock' | 'log'>;
+
+async function renderRoot(deps: AnnounceDeps, deployment: Deployment): Promise<Message> {
+  const steps = await listLatestStepRuns(deps.db, deployment.id);
+  return rootMessage({
+    deployment,
+    steps,
+    application: deps.plan.application,
+    timeZone: deps.plan.timezone,
+    now: deps.clock(),
+  });
+}
+
+/** Posts the root message once; the row lock makes two processes agree on a single root. */
+export async function ensureRoot(deps: AnnounceDeps, deploymentId: number): Promise<string> {
+  return inTransaction(deps.db, async (client) => {
+    const deployment = await getDeployment(client, deploymentId, { forUpdate: true });
+    if (!deployment) throw new Error(`deployment ${deploymentId} not found`);
+    if (deployment.rootTs) return deployment.rootTs;
+    const ts = await deps.messenger.post(deployment.channelId, await renderRoot(deps, deployment));
+    await setRootTs(client, deploymentId, ts);
+    return ts;
+  });
+}
+
+/** Brings the root message up to date with the deployment's state and steps. */
+export async function refreshRoot(deps: AnnounceDeps, deploymentId: number): Promise<void> {
+  try {
+    const deployment = await getDeployment(deps.db, deploymentId);
+    if (!deployment) return;
+    if (!deployment.rootTs) {
+      await ensureRoot(deps, deploymentId);
+      return;
+    }
+    await deps.messenger.update(deployment.channelId, deployment.rootTs, await renderRoot(deps, deployment));
+  } catch (error) {
+    // The root message is a view of Postgres; the next refresh repairs a missed one.
+    deps.log.warn({ err: error, deploymentId }, 'could not refresh the root message');
+  }
+}
+
+/** Posts a detail in the deployment's thread. */
+export async function postInThread(deps: AnnounceDeps, deploymentId: number, message: Message): Promise<void> {
+  const rootTs = await ensureRoot(deps, deploymentId);
+  const deployment = await getDeployment(deps.db, deploymentId);
+  if (!deployment) return;
+  await deps.messenger.post(deployment.channelId, message, rootTs);
+}
+
+/** Records a prompt, then posts it in the thread with buttons that carry the prompt's id. */
+export async function postPrompt(
+  deps: AnnounceDeps,
+  deploymentId: number,
+  kind: string,
+  build: (promptId: number) => Message,
+  payload: Record<string, unknown> = {},
+): Promise<Prompt> {
+  const deployment = await getDeployment(deps.db, deploymentId);
+  if (!deployment) throw new Error(`deployment ${deploymentId} not found`);
+  const prompt = await insertPrompt(deps.db, { deploymentId, kind, channelId: deployment.channelId, payload });
+  const message = build(prompt.id);
+  const rootTs = await ensureRoot(deps, deploymentId);
+  const ts = await deps.messenger.post(deployment.channelId, message, rootTs);
+  await setPromptMessage(deps.db, prompt.id, ts, message);
+  return prompt;
+}
+
+/** Rewrites decided prompts to say who decided what and when, without buttons. */
+export async function showDecided(deps: AnnounceDeps, prompts: Prompt[]): Promise<void> {
+  for (const prompt of prompts) {
+    const original = prompt.payload.message;
+    if (!prompt.messageTs || !original) continue;
+    const when = formatTime(prompt.decidedAt ?? deps.clock(), deps.plan.timezone);
+    const who = prompt.decidedBy && prompt.decidedBy !== 'stagecoach' ? mention(prompt.decidedBy) : 'Stagecoach';
+    try {
+      await deps.messenger.update(
+        prompt.channelId,
+        prompt.messageTs,
+        decidedMessage(original, `:ballot_box_with_check: ${prompt.decision} by ${who} at ${when}`),
+      );
+    } catch (error) {
+      deps.log.warn({ err: error, promptId: prompt.id }, 'could not update a decided prompt');
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type pg from 'pg';
+import { writeAudit } from '../db/audit.js';
+import { type Deployment, getDeployment, updateDeploymentState } from '../db/deployments.js';
+import { AppError } from '../errors.js';
+import { type DeploymentEvent, type DeploymentState, isTerminal, transition } from './lifecycle.js';
+import { stateLabels } from '../slack/blocks/labels.js';
+
+/**
+ * Applies one event inside the caller's transaction: locks the row, checks the state machine,
+ * compare-and-sets the state and writes the audit entry. Throws `conflict` when the event is not valid now.
+ */
+export async function applyTransition(
+  client: pg.PoolClient,
+  deploymentId: number,
+  event: DeploymentEvent,
+  actor: string,
+  options: {
+    target?: DeploymentState;
+    detail?: Record<string, unknown>;
+    fields?: { stageIndex?: number | null; currentPercent?: number };
+  } = {},
+): Promise<{ before: Deployment; after: Deployment }> {
+  const before = await getDeployment(client, deploymentId, { forUpdate: true });
+  if (!before) throw new AppError('not_found', `There is no deployment #${deploymentId}.`);
+  const next = transition(before.state, event, options.target);
+  if (!next.ok) {
+    throw new AppError(
+      'conflict',
+      `Deployment #${deploymentId} is ${stateLabels[before.state].replace(/^:[a-z_]+: /, '').toLowerCase()}: "${event.replaceAll('_', ' ')}" is not possible now.`,
+    );
+  }
+  const after = await updateDeploymentState(client, deploymentId, before.state, next.to, {
+    ...(options.fields ?? {}),
+    ended: isTerminal(next.to),
+  });
+  if (!after) throw new AppError('conflict', `Deployment #${deploymentId} changed meanwhile; try again.`);
+  await writeAudit(client, {
+    deploymentId,
+    actor,
+    action: event,
+    fromState: before.state,
+    toState: next.to,
+    detail: options.detail ?? {},
+  });
+  return { before, after };
+}

@@ -1,0 +1,42 @@
+import { writeAudit } from '../db/audit.js';
+import { rolesOf } from '../db/roles.js';
+import { AppError } from '../errors.js';
+import type { DeployDeps } from './deps.js';
+
+export type GuardedAction = 'start' | 'approveStage' | 'rollback' | 'restoreDatabase' | 'declareComplete' | 'lock';
+
+const actionLabels: Record<GuardedAction, string> = {
+  start: 'start or steer a deployment',
+  approveStage: 'approve a stage',
+  rollback: 'roll back or abort',
+  restoreDatabase: 'confirm a database restore',
+  declareComplete: 'declare a deployment complete',
+  lock: 'lock or unlock an environment',
+};
+
+/** Throws `forbidden` (and audits the refusal) unless the user holds one of the plan's roles for the action. */
+export async function authorize(
+  deps: Pick<DeployDeps, 'db' | 'plan'>,
+  action: GuardedAction,
+  userId: string,
+  deploymentId?: number,
+): Promise<void> {
+  const allowed = deps.plan.authorization[action];
+  const held = await rolesOf(deps.db, userId);
+  if (held.some((role) => allowed.includes(role))) return;
+  await writeAudit(deps.db, {
+    deploymentId: deploymentId ?? null,
+    actor: userId,
+    action: 'refused',
+    detail: { attempted: action, rolesHeld: held, rolesAllowed: allowed },
+  });
+  const names = allowed.map((role) => roleName(deps.plan, role)).join(' or ');
+  throw new AppError(
+    'forbidden',
+    `Only the ${names} may ${actionLabels[action]}. Ask an admin to run \`/deploy role ${allowed[0]} @you\` if that should be you.`,
+  );
+}
+
+export function roleName(plan: DeployDeps['plan'], roleId: string): string {
+  return plan.roles.find((role) => role.id === roleId)?.name ?? roleId;
+}

@@ -1,0 +1,29 @@
+import type pg from 'pg';
+import type { Logger } from '../log.js';
+import type { Plan } from '../plan/schema.js';
+import type { Queues } from '../queue/queues.js';
+import type { Messenger } from '../slack/messenger.js';
+
+/** What the deployment logic needs from the outside world; tests pass real or fake collaborators. */
+export interface DeployDeps {
+  db: pg.Pool;
+  plan: Plan;
+  queues: Queues;
+  messenger: Messenger;
+  clock: () => Date;
+  log: Logger;
+  settings: DeploySettings;
+}
+
+export interface DeploySettings {
+  workspaceDir: string;
+  backupDir: string;
+  appDatabaseUrl?: string | undefined;
+  healthcheckUrl?: string | undefined;
+  appLogFile: string;
+  timeScale: number;
+  adminUserIds: string[];
+  channels: { deployment: string; management: string; support: string };
+  /** Values that must never appear in Slack or in stored output. */
+  secrets: string[];
+}

@@ -1,0 +1,79 @@
+import type { Redis } from 'ioredis';
+import { getDeployment } from '../db/deployments.js';
+import { inTransaction } from '../db/pool.js';
+import { finishStepRun, listPendingStepRuns, listRunningStepRuns, type StepRun } from '../db/step-runs.js';
+import { jobIds, queueNames } from '../queue/queues.js';
+import { stepInterruptedMessage } from '../slack/blocks/step-messages.js';
+import { postPrompt, refreshRoot } from './announce.js';
+import { applyTransition } from './apply-transition.js';
+import { haltedStepButtons } from './buttons.js';
+import type { DeployDeps } from './deps.js';
+import { enqueueStep } from './enqueue.js';
+
+/**
+ * Run at start-up (and safe to run any time): Postgres is the truth, Redis is rebuilt from it.
+ * - a step marked running whose job holds no live lock was cut off by a crash: it is marked
+ *   interrupted and the channel is asked, never re-run silently;
+ * - a pending step of a running deployment whose job Redis lost is enqueued again.
+ */
+export async function reconcile(deps: DeployDeps, redis: Redis): Promise<{ interrupted: number; requeued: number }> {
+  let interrupted = 0;
+  let requeued = 0;
+  for (const run of await listRunningStepRuns(deps.db)) {
+    if (await hasLiveLock(redis, deps.queues.prefix, run)) continue;
+    if (await markInterrupted(deps, run)) interrupted++;
+  }
+  for (const run of await listPendingStepRuns(deps.db)) {
+    const deployment = await getDeployment(deps.db, run.deploymentId);
+    if (deployment?.state !== 'running') continue;
+    if (!(await isNextPending(deps, run))) continue;
+    await enqueueStep(deps, run);
+    requeued++;
+  }
+  if (interrupted + requeued > 0) deps.log.info({ interrupted, requeued }, 'reconciled state from Postgres');
+  return { interrupted, requeued };
+}
+
+async function hasLiveLock(redis: Redis, prefix: string, run: StepRun): Promise<boolean> {
+  return (await redis.exists(`${prefix}:${queueNames.steps}:${jobIds.step(run.id)}:lock`)) === 1;
+}
+
+async function isNextPending(deps: DeployDeps, run: StepRun): Promise<boolean> {
+  const result = await deps.db.query<{ id: number }>(
+    `SELECT id FROM step_runs WHERE deployment_id = $1 AND status IN ('pending', 'running')
+     ORDER BY position, attempt LIMIT 1`,
+    [run.deploymentId],
+  );
+  return result.rows[0]?.id === run.id;
+}
+
+async function markInterrupted(deps: DeployDeps, run: StepRun): Promise<boolean> {
+  const marked = await inTransaction(deps.db, async (client) => {
+    const finished = await finishStepRun(client, run.id, {
+      status: 'interrupted',
+      summary: 'interrupted: the worker running it stopped',
+      outputTail: '',
+    });
+    if (!finished) return false;
+    const deployment = await getDeployment(client, run.deploymentId, { forUpdate: true });
+    if (deployment?.state === 'running') {
+      await applyTransition(client, run.deploymentId, 'step_interrupted', 'stagecoach', { detail: { step: run.stepId, attempt: run.attempt } });
+    }
+    return true;
+  });
+  if (!marked) return false;
+  deps.log.warn({ deploymentId: run.deploymentId, step: run.stepId }, 'step interrupted by a crash');
+  const deployment = await getDeployment(deps.db, run.deploymentId);
+  if (deployment?.state === 'step_interrupted') {
+    await postPrompt(deps, run.deploymentId, 'step_interrupted', (promptId) =>
+      stepInterruptedMessage({
+        step: run,
+        total: deps.plan.steps.length,
+        promptId,
+        buttons: haltedStepButtons('step_interrupted', promptId, run.phase !== 'pre_deployment'),
+      }),
+    );
+  }
+  await refreshRoot(deps, run.deploymentId);
+  return true;
+}

@@ -1,0 +1,107 @@
+import { resolve } from 'node:path';
+import type { Deployment } from '../db/deployments.js';
+import type { Plan } from '../plan/schema.js';
+import { substitute, substituteText, type TemplateVars } from '../plan/variables.js';
+import { backupDatabase } from '../run/backup-database.js';
+import { checkArtifacts } from '../run/check-artifacts.js';
+import { httpCheck } from '../run/http-check.js';
+import { createRedactor } from '../run/redact.js';
+import { runCommand, type StepOutcome } from '../run/run-command.js';
+import { scanLog } from '../run/scan-log.js';
+import type { DeploySettings } from './deps.js';
+
+export type PlanStep = Plan['steps'][number];
+
+export interface ExecutedStep extends StepOutcome {
+  backupFile?: string | undefined;
+  schemaChanged?: boolean | undefined;
+}
+
+export function templateVars(plan: Plan, settings: DeploySettings, deployment: Deployment, percent?: number): TemplateVars {
+  return {
+    version: deployment.version,
+    environment: deployment.environment,
+    percent: String(percent ?? plan.stages[0]?.percent ?? 0),
+    deploymentId: String(deployment.id),
+    workspaceDir: settings.workspaceDir,
+    appLogFile: settings.appLogFile,
+    ...(deployment.previousVersion ? { previousVersion: deployment.previousVersion } : {}),
+    ...(deployment.backupFile ? { backupFile: deployment.backupFile } : {}),
+    ...(settings.healthcheckUrl ? { healthcheckUrl: settings.healthcheckUrl } : {}),
+  };
+}
+
+const defaultSchemaChangedPattern = /schema changed:\s*yes/i;
+
+/** Runs one plan step in the workspace. Never a shell: commands are argument arrays. */
+export async function executeStep(input: {
+  step: PlanStep;
+  plan: Plan;
+  settings: DeploySettings;
+  deployment: Deployment;
+  signal?: AbortSignal | undefined;
+}): Promise<ExecutedStep> {
+  const { step, settings, deployment } = input;
+  const vars = templateVars(input.plan, settings, deployment);
+  const redact = createRedactor(settings.secrets);
+  const timeoutMs = step.timeout;
+  const run = step.run;
+  const started = Date.now();
+  const missing = (what: string, fix: string): ExecutedStep => ({
+    status: 'failed',
+    outputTail: '',
+    durationMs: Date.now() - started,
+    summary: `${what} is not set: ${fix}`,
+  });
+  switch (run.kind) {
+    case 'command': {
+      const outcome = await runCommand({
+        command: substitute(run.command, vars),
+        cwd: resolve(settings.workspaceDir, run.cwd ?? '.'),
+        timeoutMs,
+        signal: input.signal,
+        redact,
+      });
+      if (run.records !== 'schema_changed') return outcome;
+      const pattern = run.schemaChangedPattern ? new RegExp(run.schemaChangedPattern, 'im') : defaultSchemaChangedPattern;
+      return { ...outcome, schemaChanged: outcome.status === 'succeeded' && pattern.test(outcome.outputTail) };
+    }
+    case 'backup_database': {
+      if (!settings.appDatabaseUrl) return missing('APP_DATABASE_URL', 'set it to the application database to back up');
+      return backupDatabase({
+        databaseUrl: settings.appDatabaseUrl,
+        directory: settings.backupDir,
+        format: run.format,
+        label: `${deployment.environment}-${deployment.version}-d${deployment.id}`,
+        timeoutMs,
+        signal: input.signal,
+        redact,
+      });
+    }
+    case 'check_artifacts':
+      return checkArtifacts(resolve(settings.workspaceDir, substituteText(run.path, vars)));
+    case 'http_check': {
+      if (run.url.includes('{{healthcheckUrl}}') && !settings.healthcheckUrl) {
+        return missing('HEALTHCHECK_URL', 'set it to the application health check URL');
+      }
+      return httpCheck({
+        url: substituteText(run.url, vars),
+        expectStatus: run.expectStatus,
+        expectBodyContains: run.expectBodyContains,
+        timeoutMs,
+        signal: input.signal,
+      });
+    }
+    case 'scan_log':
+      return scanLog({
+        file: resolve(settings.workspaceDir, substituteText(run.file, vars)),
+        since: deployment.createdAt,
+        patterns: run.patterns,
+      });
+  }
+}
+
+/** A step whose command shifts traffic sets the deployment's percentage when it succeeds. */
+export function shiftsTraffic(step: PlanStep): boolean {
+  return step.run.kind === 'command' && step.run.command.some((arg) => arg.includes('{{percent}}'));
+}

@@ -1,0 +1,399 @@
+import { z } from 'zod';
+import { durationSchema, parseOffset } from './duration.js';
+import { findSingleBraced, findVariables, isTemplateVariable, templateVariables } from './variables.js';
+
+/**
+ * Every message a plan author can see says what is wrong and what to do about it; the loader
+ * splits on this separator and prints one line per problem.
+ */
+export const fixSeparator = ' — fix: ';
+export const says = (what: string, fix: string): string => `${what}${fixSeparator}${fix}`;
+
+const snakeId = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9_]*$/,
+    says('expected a lower_snake_case id', "start with a letter and use only a-z, 0-9 and _, e.g. 'deployment_lead'"),
+  );
+const text = z.string().trim().min(1, says('must not be empty', 'write a short description'));
+const texts = z.array(text).min(1, says('needs at least one entry', 'add at least one item to the list'));
+const roleIds = z.array(snakeId).min(1, says('needs at least one role', 'list role ids from roles, e.g. [deployment_lead]'));
+
+const relativePath = z
+  .string()
+  .min(1, says('must not be empty', 'write a path relative to the workspace'))
+  .refine((path) => !/^([/\\]|[A-Za-z]:)/.test(path) && !path.split(/[/\\]/).includes('..'), {
+    error: says('must stay inside the workspace', "write it relative to WORKSPACE_DIR, without a leading '/' or '..'"),
+  });
+
+const regex = z.string().superRefine((pattern, ctx) => {
+  try {
+    new RegExp(pattern, 'i');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    ctx.addIssue({
+      code: 'custom',
+      message: says(`is not a valid regular expression (${reason})`, 'escape special characters such as ( [ . + with a backslash'),
+    });
+  }
+});
+
+const shells = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish']);
+
+/** An argument vector run without a shell; the first element is the program. */
+const argv = z
+  .array(z.string().min(1, says('an argument is empty', 'remove the empty element')), {
+    error: says('expected a list of arguments', "write the command as a YAML list, e.g. ['npm', 'run', 'build']"),
+  })
+  .min(1, says('the command is empty', 'list the program first, then its arguments'))
+  .refine(
+    // `sh -c` with a substituted value brings back the injection that argv exists to prevent.
+    (args) => !(shells.has(args[0]!.split('/').pop()!) && args.some((arg) => /^-\w*c/.test(arg)) && args.some((arg) => arg.includes('{{'))),
+    { error: says('substitutes a variable into a shell script', 'call the program directly with one argument per element, or move the script into a file') },
+  );
+
+const commandSpec = z.strictObject({ command: argv, cwd: relativePath.optional(), timeout: durationSchema });
+
+/** A URL, or a template that becomes one (`{{healthcheckUrl}}`, `https://{{environment}}.example.com`). */
+const urlTemplate = z.string().refine(
+  (url) => {
+    const filled = url.replace(/\{\{[^}]*\}\}/g, 'x');
+    if (filled === 'x') return true;
+    return URL.canParse(filled) && /^https?:$/.test(new URL(filled).protocol);
+  },
+  { error: says('expected an http(s) URL or a template variable', "write a full URL such as 'https://api.example.com/healthcheck' or '{{healthcheckUrl}}'") },
+);
+
+const percentMessage = says('expected a number from 1 to 100', 'use a whole-number percentage of traffic, e.g. 10, 50 or 100');
+const percent = z.number({ error: percentMessage }).int(percentMessage).min(1, percentMessage).max(100, percentMessage);
+const count = z.number().int(says('expected a whole number', 'use 1, 2, 3 ...')).min(1, says('must be at least 1', 'use 1 or more'));
+const hhmm = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, says("expected a time like '20:00'", "write 24-hour HH:MM in quotes, e.g. '06:00'"));
+
+const runSchema = z.discriminatedUnion('kind', [
+  z
+    .strictObject({
+      kind: z.literal('command'),
+      command: argv,
+      cwd: relativePath.optional(),
+      records: z.literal('schema_changed').optional(),
+      schemaChangedPattern: regex.optional(),
+    })
+    .refine((run) => run.schemaChangedPattern === undefined || run.records === 'schema_changed', {
+      path: ['schemaChangedPattern'],
+      error: says('only applies to a step that records schema_changed', 'add records: schema_changed or remove schemaChangedPattern'),
+    }),
+  z.strictObject({ kind: z.literal('backup_database'), format: z.enum(['custom', 'plain']) }),
+  z.strictObject({ kind: z.literal('check_artifacts'), path: relativePath }),
+  z.strictObject({
+    kind: z.literal('http_check'),
+    url: urlTemplate,
+    expectStatus: z.number().int().min(100).max(599).default(200),
+    expectBodyContains: z.string(),
+  }),
+  z.strictObject({
+    kind: z.literal('scan_log'),
+    file: z.string().min(1, says('must not be empty', "name the log file, e.g. '{{appLogFile}}'")),
+    patterns: z.array(regex).min(1, says('needs at least one pattern', "add an error pattern such as '\\bERROR\\b'")),
+  }),
+]);
+
+const stepSchema = z.strictObject({
+  id: snakeId,
+  name: text,
+  phase: z.enum(['pre_deployment', 'execution', 'verification']),
+  timeout: durationSchema,
+  optional: z.boolean().optional(),
+  run: runSchema,
+});
+
+const stageSchema = z.strictObject({
+  id: snakeId,
+  name: text,
+  percent,
+  minSoak: durationSchema,
+  approvers: roleIds,
+  monitoringFocus: texts,
+  validationCriteria: texts.optional(),
+});
+
+const metricSchema = z
+  .strictObject({
+    id: snakeId,
+    name: text,
+    source: z.enum(['prometheus', 'http']),
+    query: z.string().min(1).optional(),
+    url: urlTemplate.optional(),
+    comparison: z.enum(['above', 'below']),
+    threshold: z.number(),
+    unit: z.string(),
+    consecutive: count.default(3),
+    minSamples: count.default(1),
+    noData: z
+      .literal('unknown', { error: says("only 'unknown' is supported", 'remove noData or set it to unknown: missing data never counts as a pass') })
+      .default('unknown'),
+  })
+  .refine((metric) => metric.source !== 'prometheus' || metric.query !== undefined, {
+    path: ['query'],
+    error: says('a prometheus metric needs a query', 'add query: <PromQL expression>'),
+  })
+  .refine((metric) => metric.source !== 'http' || metric.url !== undefined, {
+    path: ['url'],
+    error: says('an http metric needs a url', 'add url: <JSON metrics endpoint>'),
+  });
+
+const scheduleItemSchema = z.strictObject({
+  id: snakeId,
+  at: z.string().refine((at) => parseOffset(at) !== undefined, {
+    error: says('expected an offset from the window start', "write a sign and a duration, e.g. '-5d', '+0h', '+24h' or '+1w'"),
+  }),
+  activity: text,
+  owner: snakeId,
+});
+
+export const defaultVersionPattern = '^v\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.]+)?$';
+
+const planObject = z.strictObject({
+  name: text,
+  application: text,
+  // Conditions a person confirms before starting; not checked by the bot.
+  prerequisites: z.array(text).optional(),
+  versionPattern: z
+    .string()
+    .default(defaultVersionPattern)
+    .superRefine((pattern, ctx) => {
+      try {
+        new RegExp(pattern);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: says('is not a valid regular expression', `start from the default '${defaultVersionPattern}'`) });
+        return;
+      }
+      if (!isAnchored(pattern)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: says('must match the whole version', "begin it with ^ and end it with $, and put any | inside a group: '^(a|b)$'"),
+        });
+      }
+    }),
+  timezone: z.string().refine(isTimeZone, {
+    error: says('is not a time zone this system knows', "use an IANA name such as 'America/New_York' or 'UTC'"),
+  }),
+  environments: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, says('expected an environment name', "use lowercase letters, digits and '-', e.g. 'production'")))
+    .min(1, says('needs at least one environment', 'add e.g. [production, staging]')),
+  defaultEnvironment: z.string(),
+  channels: z.strictObject({ deployment: text, management: text, support: text }),
+  maintenanceWindow: z.strictObject({
+    duration: durationSchema,
+    notice: durationSchema,
+    offPeak: z.strictObject({
+      weekdays: z.array(z.number().int().min(0).max(6, says('expected a weekday from 0 to 6', 'use 0 for Sunday up to 6 for Saturday'))),
+      eveningStart: hhmm,
+      morningEnd: hhmm,
+    }),
+    notifyVia: z.array(z.enum(['slack', 'email', 'in_app', 'status_page'])).min(1, says('needs at least one channel', 'add e.g. [slack]')),
+  }),
+  stakeholders: texts,
+  notificationTemplate: relativePath,
+  steps: z.array(stepSchema).min(1, says('needs at least one step', 'add the steps of the runbook')),
+  stages: z.array(stageSchema).min(1, says('needs at least one stage', 'add a stage with percent: 100')),
+  trafficShift: commandSpec,
+  goNoGo: z.strictObject({
+    after: durationSchema,
+    onTimeout: z.enum(['hold', 'proceed', 'rollback']).default('hold'),
+    page: roleIds,
+  }),
+  rollback: z.strictObject({
+    triggers: texts,
+    revert: commandSpec,
+    currentVersion: commandSpec.optional(),
+    restoreDatabase: z.strictObject({ when: z.enum(['schema_changed', 'always', 'never']), timeout: durationSchema }),
+    lockEnvironmentAfter: z.boolean().default(true),
+  }),
+  authorization: z.strictObject({
+    start: roleIds,
+    approveStage: roleIds,
+    rollback: roleIds,
+    restoreDatabase: roleIds,
+    declareComplete: roleIds,
+    lock: roleIds,
+    forbidSelfApproval: z.boolean().default(false),
+  }),
+  monitoring: z.strictObject({
+    checkIns: z.strictObject({ every: durationSchema, for: durationSchema, pageAfterMissed: count.default(2) }),
+    dailyReviews: z.strictObject({ for: durationSchema }),
+    weeklyReviews: z.strictObject({ for: durationSchema }),
+    metrics: z.array(metricSchema),
+    issueResponse: z.strictObject({ critical: text, major: text, minor: text }),
+  }),
+  successCriteria: z.strictObject({
+    window: durationSchema,
+    criteria: texts,
+    integrationChecks: z.array(z.strictObject({ id: snakeId, name: text, ...commandSpec.shape })),
+  }),
+  documentationUpdates: z.array(text),
+  schedule: z.array(scheduleItemSchema),
+  roles: z.array(z.strictObject({ id: snakeId, name: text, responsibilities: text })).min(1, says('needs at least one role', 'add the roles of the runbook')),
+  teams: z.array(z.strictObject({ id: snakeId, name: text, roles: roleIds })),
+});
+
+export type PlanShape = z.output<typeof planObject>;
+
+export const planSchema = planObject.superRefine(checkPlan);
+
+export type Plan = z.output<typeof planSchema>;
+export type Step = Plan['steps'][number];
+export type StepRun = Step['run'];
+export type StepPhase = Step['phase'];
+export type Stage = Plan['stages'][number];
+export type Metric = Plan['monitoring']['metrics'][number];
+export type ScheduleItem = Plan['schedule'][number];
+export type Role = Plan['roles'][number];
+export type Team = Plan['teams'][number];
+export type CommandSpec = Plan['trafficShift'];
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `^...$` with no top-level `|`: `^v1|v2$` would accept anything that starts with v1. */
+function isAnchored(pattern: string): boolean {
+  const trailingBackslashes = /\\*\$$/.exec(pattern)?.[0].length ?? 1;
+  if (!pattern.startsWith('^') || !pattern.endsWith('$') || trailingBackslashes % 2 === 0) return false;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 1; i < pattern.length - 1; i += 1) {
+    const char = pattern[i];
+    if (char === '\\') i += 1;
+    else if (inClass) inClass = char !== ']';
+    else if (char === '[') inClass = true;
+    else if (char === '(') depth += 1;
+    else if (char === ')') depth -= 1;
+    else if (char === '|' && depth === 0) return false;
+  }
+  return true;
+}
+
+type Path = (string | number)[];
+
+/** Rules that span fields: references resolve, ids are unique, stages climb to 100%. */
+function checkPlan(plan: PlanShape, ctx: z.RefinementCtx<PlanShape>): void {
+  const problem = (path: Path, what: string, fix: string) => ctx.addIssue({ code: 'custom', path, message: says(what, fix) });
+
+  const unique = (ids: string[], path: Path, what: string, key: Path = ['id']) => {
+    const seen = new Set<string>();
+    ids.forEach((id, i) => {
+      if (seen.has(id)) problem([...path, i, ...key], `duplicate ${what} '${id}'`, `give each ${what} its own name`);
+      seen.add(id);
+    });
+  };
+  const ids = (items: { id: string }[]) => items.map((item) => item.id);
+  unique(plan.environments, ['environments'], 'environment', []);
+  unique(ids(plan.steps), ['steps'], 'step id');
+  unique(ids(plan.stages), ['stages'], 'stage id');
+  unique(ids(plan.roles), ['roles'], 'role id');
+  unique(ids(plan.teams), ['teams'], 'team id');
+  unique(ids(plan.schedule), ['schedule'], 'schedule id');
+  unique(ids(plan.monitoring.metrics), ['monitoring', 'metrics'], 'metric id');
+  unique(ids(plan.successCriteria.integrationChecks), ['successCriteria', 'integrationChecks'], 'check id');
+
+  if (!plan.environments.includes(plan.defaultEnvironment)) {
+    problem(['defaultEnvironment'], `'${plan.defaultEnvironment}' is not one of the environments`, `use one of: ${plan.environments.join(', ')}`);
+  }
+
+  const roles = new Set(plan.roles.map((role) => role.id));
+  const teams = new Set(plan.teams.map((team) => team.id));
+  const roleList = [...roles].join(', ');
+  const roleRefs: [Path, string][] = [
+    ...plan.stages.flatMap((stage, i) => stage.approvers.map((id, j): [Path, string] => [['stages', i, 'approvers', j], id])),
+    ...plan.goNoGo.page.map((id, j): [Path, string] => [['goNoGo', 'page', j], id]),
+    ...plan.teams.flatMap((team, i) => team.roles.map((id, j): [Path, string] => [['teams', i, 'roles', j], id])),
+    ...Object.entries(plan.authorization).flatMap(([action, ids]) =>
+      Array.isArray(ids) ? ids.map((id, j): [Path, string] => [['authorization', action, j], id]) : [],
+    ),
+  ];
+  for (const [path, id] of roleRefs) {
+    if (!roles.has(id)) problem(path, `unknown role '${id}'`, `define it under roles, or use one of: ${roleList}`);
+  }
+  plan.teams.forEach((team, i) => {
+    if (roles.has(team.id)) problem(['teams', i, 'id'], `'${team.id}' is both a role and a team`, 'rename the team so schedule owners are unambiguous');
+  });
+  plan.schedule.forEach((item, i) => {
+    if (!roles.has(item.owner) && !teams.has(item.owner)) {
+      problem(['schedule', i, 'owner'], `unknown owner '${item.owner}'`, `use a role or team id: ${[...roles, ...teams].join(', ')}`);
+    }
+  });
+
+  plan.stages.forEach((stage, i) => {
+    const previous = plan.stages[i - 1];
+    if (previous && stage.percent <= previous.percent) {
+      problem(['stages', i, 'percent'], `${stage.percent}% does not grow from the previous stage's ${previous.percent}%`, 'order stages by increasing percent');
+    }
+  });
+  const last = plan.stages.at(-1);
+  if (last && last.percent !== 100) problem(['stages'], `the last stage stops at ${last.percent}%, so the rollout never completes`, 'add a final stage with percent: 100');
+
+  const phases = ['pre_deployment', 'execution', 'verification'];
+  plan.steps.forEach((step, i) => {
+    const previous = plan.steps[i - 1];
+    if (previous && phases.indexOf(step.phase) < phases.indexOf(previous.phase)) {
+      problem(['steps', i, 'phase'], `a ${step.phase} step comes after a ${previous.phase} step`, `order steps by phase: ${phases.join(', ')}`);
+    }
+  });
+
+  if (!plan.trafficShift.command.some((arg) => findVariables(arg).includes('percent'))) {
+    problem(['trafficShift', 'command'], 'never passes the stage percentage', "add an argument such as '--percent={{percent}}'");
+  }
+  const restore = plan.rollback.restoreDatabase.when;
+  if (restore !== 'never' && !plan.steps.some((step) => step.run.kind === 'backup_database')) {
+    problem(['rollback', 'restoreDatabase', 'when'], `is ${restore} but no step backs up the database`, 'add a backup_database step, or set when: never');
+  }
+  if (restore === 'schema_changed' && !plan.steps.some((step) => step.run.kind === 'command' && step.run.records === 'schema_changed')) {
+    problem(['rollback', 'restoreDatabase', 'when'], 'is schema_changed but no step records schema_changed', 'add records: schema_changed to the migrations step');
+  }
+
+  const allowed = templateVariables.map((name) => `{{${name}}}`).join(', ');
+  for (const [path, value] of templatedStrings(plan)) {
+    for (const name of findVariables(value).filter((name) => !isTemplateVariable(name))) {
+      problem(path, `unknown template variable {{${name}}}`, `use one of ${allowed}`);
+    }
+    for (const name of findSingleBraced(value)) {
+      problem(path, `{${name}} has single braces and would be passed literally`, `write {{${name}}}`);
+    }
+  }
+}
+
+/** Every string that is filled in from template variables before it runs or is fetched. */
+function templatedStrings(plan: PlanShape): [Path, string][] {
+  const found: [Path, string][] = [];
+  const add = (path: Path, value: string | undefined) => {
+    if (value !== undefined) found.push([path, value]);
+  };
+  const addCommand = (path: Path, spec: { command: string[]; cwd?: string | undefined }) => {
+    spec.command.forEach((arg, j) => add([...path, 'command', j], arg));
+    add([...path, 'cwd'], spec.cwd);
+  };
+  plan.steps.forEach((step, i) => {
+    const path: Path = ['steps', i, 'run'];
+    const run = step.run;
+    if (run.kind === 'command') addCommand(path, run);
+    else if (run.kind === 'check_artifacts') add([...path, 'path'], run.path);
+    else if (run.kind === 'http_check') add([...path, 'url'], run.url);
+    else if (run.kind === 'scan_log') add([...path, 'file'], run.file);
+  });
+  addCommand(['trafficShift'], plan.trafficShift);
+  addCommand(['rollback', 'revert'], plan.rollback.revert);
+  if (plan.rollback.currentVersion) addCommand(['rollback', 'currentVersion'], plan.rollback.currentVersion);
+  plan.successCriteria.integrationChecks.forEach((check, i) => addCommand(['successCriteria', 'integrationChecks', i], check));
+  plan.monitoring.metrics.forEach((metric, i) => {
+    add(['monitoring', 'metrics', i, 'query'], metric.query);
+    add(['monitoring', 'metrics', i, 'url'], metric.url);
+  });
+  return found;
+}

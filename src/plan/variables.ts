@@ -1,0 +1,72 @@
+import { AppError } from '../errors.js';
+
+/** The only names a plan may put between `{{ }}` in a command, cwd, URL or file. */
+export const templateVariables = [
+  'version',
+  'environment',
+  'percent',
+  'backupFile',
+  'previousVersion',
+  'healthcheckUrl',
+  'appLogFile',
+  'deploymentId',
+  'workspaceDir',
+] as const;
+export type TemplateVariable = (typeof templateVariables)[number];
+export type TemplateVars = Partial<Record<TemplateVariable, string>>;
+
+// Spaces inside the braces are tolerated so `{{ version }}` means the same as `{{version}}`.
+const placeholder = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+export function isTemplateVariable(name: string): name is TemplateVariable {
+  return (templateVariables as readonly string[]).includes(name);
+}
+
+/** The distinct variable names referenced in `text`, in order of first use. */
+export function findVariables(text: string): string[] {
+  const names = Array.from(text.matchAll(placeholder), (match) => match[1]!);
+  return [...new Set(names)];
+}
+
+/**
+ * Whitelisted names written with single braces, as the runbook's `--stage={environment}` is:
+ * they would otherwise reach the command as literal text.
+ */
+export function findSingleBraced(text: string): string[] {
+  const rest = text.replace(placeholder, '');
+  const names = Array.from(rest.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g), (match) => match[1]!);
+  return [...new Set(names.filter(isTemplateVariable))];
+}
+
+/**
+ * Replaces `{{name}}` in each argument. One element stays one element: values are never split
+ * or handed to a shell, so `v4.0.0; rm -rf /` arrives as a single harmless argument. Values are
+ * not re-scanned, so a value containing `{{...}}` is kept literally.
+ */
+export function substitute(args: readonly string[], vars: TemplateVars): string[] {
+  return args.map((arg) =>
+    arg.replace(placeholder, (_match, name: string) => {
+      if (!isTemplateVariable(name)) {
+        throw new AppError('bad_input', `{{${name}}} is not a template variable; use one of ${templateVariables.join(', ')}`);
+      }
+      const value = vars[name];
+      // An empty value is refused too: `--rollback-to=` with nothing after it changes the command's meaning.
+      if (value === undefined || value === '') {
+        throw new AppError('bad_input', `{{${name}}} has no value, so '${arg}' cannot be run`);
+      }
+      return value;
+    }),
+  );
+}
+
+/**
+ * Replaces `{{name}}` in free text such as the notification template, whose names go beyond the
+ * command whitelist. A referenced name without a value throws rather than printing a blank.
+ */
+export function substituteText(text: string, vars: Readonly<Record<string, string | undefined>>): string {
+  return text.replace(placeholder, (_match, name: string) => {
+    const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
+    if (value === undefined) throw new AppError('bad_input', `{{${name}}} has no value in the text being filled in`);
+    return value;
+  });
+}

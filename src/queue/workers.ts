@@ -1,0 +1,36 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { runStepProcessor } from '../../jobs/run-step.js';
+import type { DeployDeps } from '../deploy/deps.js';
+import { queueNames } from './queues.js';
+
+export interface Workers {
+  all: Worker[];
+  close(force?: boolean): Promise<void>;
+}
+
+/**
+ * Steps are not idempotent, so a stalled step job is never re-delivered (maxStalledCount 0):
+ * the reconciler marks its run interrupted and asks the channel instead.
+ */
+export function startWorkers(deps: DeployDeps, connection: Redis, prefix: string): Workers {
+  const steps = new Worker(queueNames.steps, runStepProcessor(deps), {
+    connection,
+    prefix,
+    concurrency: 20,
+    maxStalledCount: 0,
+    lockDuration: 30_000,
+  });
+  const all = [steps];
+  for (const worker of all) {
+    worker.on('failed', (job, error) => deps.log.error({ err: error, jobId: job?.id, queue: worker.name }, 'job failed'));
+    worker.on('error', (error) => deps.log.error({ err: error, queue: worker.name }, 'worker error'));
+    worker.on('stalled', (jobId) => deps.log.warn({ jobId, queue: worker.name }, 'job stalled'));
+  }
+  return {
+    all,
+    async close(force = false) {
+      await Promise.all(all.map((worker) => worker.close(force)));
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const POLL_MS = 50;
+
+/**
+ * Whether any live process remains in the group. On Linux we read /proc because killed
+ * orphans can linger as zombies when PID 1 does not reap (common in containers), and
+ * `kill(-pgid, 0)` counts zombies as present.
+ */
+export async function isGroupAlive(pgid: number): Promise<boolean> {
+  if (process.platform === 'linux') {
+    try {
+      return await hasLiveMember(pgid);
+    } catch {
+      // /proc unreadable (hardened mount): fall back to the portable check.
+    }
+  }
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    // EPERM means something is there that we may not signal; treat it as alive.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function hasLiveMember(pgid: number): Promise<boolean> {
+  const entries = await readdir('/proc');
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    // Fields after the command name, which may itself contain spaces and parentheses.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+  }
+  return false;
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is already gone, which is what we wanted.
+  }
+}
+
+/**
+ * SIGTERM to the whole group, then SIGKILL after `graceMs` if anything is still alive, so a
+ * step that ignores SIGTERM or left background children behind cannot outlive the step.
+ */
+export async function killProcessGroup(pgid: number, graceMs: number): Promise<void> {
+  signalGroup(pgid, 'SIGTERM');
+  const deadline = performance.now() + graceMs;
+  while (performance.now() < deadline) {
+    if (!(await isGroupAlive(pgid))) return;
+    await sleep(POLL_MS);
+  }
+  signalGroup(pgid, 'SIGKILL');
+}

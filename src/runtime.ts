@@ -1,0 +1,117 @@
+import { join, resolve } from 'node:path';
+import type { CustomRoute } from '@slack/bolt';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import { createSlackApp } from './app.js';
+import type { Config } from './config.js';
+import type { DeployDeps, DeploySettings } from './deploy/deps.js';
+import { reconcile } from './deploy/reconcile.js';
+import type { Logger } from './log.js';
+import type { Plan } from './plan/schema.js';
+import { createRedis } from './queue/connections.js';
+import { createQueues, type Queues } from './queue/queues.js';
+import { startWorkers, type Workers } from './queue/workers.js';
+import { createMessenger } from './slack/messenger.js';
+
+export type ProcessRole = 'web' | 'worker' | 'all';
+
+export interface Runtime {
+  deps: DeployDeps;
+  slack: ReturnType<typeof createSlackApp>;
+  queues: Queues;
+  workers?: Workers | undefined;
+  producer: Redis;
+  workerConnection?: Redis | undefined;
+  stop(options?: { force?: boolean }): Promise<void>;
+}
+
+export function settingsFrom(config: Config, plan: Plan): DeploySettings {
+  const appDbPassword = config.appDatabaseUrl ? new URL(config.appDatabaseUrl).password : '';
+  return {
+    workspaceDir: resolve(config.workspaceDir),
+    backupDir: resolve(config.backupDir ?? join(config.workspaceDir, 'backups')),
+    appDatabaseUrl: config.appDatabaseUrl,
+    healthcheckUrl: config.healthcheckUrl,
+    appLogFile: config.appLogFile,
+    timeScale: config.timeScale,
+    adminUserIds: config.adminUserIds,
+    channels: {
+      deployment: config.channels.deployment ?? plan.channels.deployment,
+      management: config.channels.management ?? plan.channels.management,
+      support: config.channels.support ?? plan.channels.support,
+    },
+    secrets: [
+      config.slack.botToken,
+      config.slack.signingSecret,
+      config.slack.appToken,
+      config.statuspage?.apiKey,
+      appDbPassword ? decodeURIComponent(appDbPassword) : undefined,
+    ].filter((secret): secret is string => Boolean(secret)),
+  };
+}
+
+/** Builds the real dependencies and wires them: the same code path for production, local mode and tests. */
+export async function createRuntime(input: {
+  config: Config;
+  plan: Plan;
+  db: pg.Pool;
+  log: Logger;
+  role: ProcessRole;
+  botToken: string;
+  signingSecret: string;
+  apiUrl?: string | undefined;
+  queuePrefix?: string;
+  processBeforeResponse?: boolean;
+  customRoutes?: CustomRoute[];
+  slackRetries?: number;
+  clock?: () => Date;
+}): Promise<Runtime> {
+  const { config, plan, db, log } = input;
+  const producer = createRedis(config.redisUrl, 'producer');
+  producer.on('error', (error) => log.warn({ err: error }, 'redis (producer) error'));
+  const queues = createQueues(producer, input.queuePrefix);
+  // Built before the messenger exists: Bolt owns the WebClient, the messenger wraps it.
+  const deps: DeployDeps = {
+    db,
+    plan,
+    queues,
+    messenger: undefined as never,
+    clock: input.clock ?? (() => new Date()),
+    log,
+    settings: settingsFrom(config, plan),
+  };
+  const slack = createSlackApp({
+    deps,
+    botToken: input.botToken,
+    signingSecret: input.signingSecret,
+    apiUrl: input.apiUrl,
+    appToken: config.slack.appToken,
+    processBeforeResponse: input.processBeforeResponse ?? false,
+    customRoutes: input.customRoutes ?? [],
+    retries: input.slackRetries ?? 3,
+  });
+  deps.messenger = createMessenger(slack.app.client);
+  await slack.app.init();
+
+  let workers: Workers | undefined;
+  let workerConnection: Redis | undefined;
+  if (input.role !== 'web') {
+    workerConnection = createRedis(config.redisUrl, 'worker');
+    workerConnection.on('error', (error) => log.warn({ err: error }, 'redis (worker) error'));
+    workers = startWorkers(deps, workerConnection, queues.prefix);
+    await reconcile(deps, workerConnection);
+  }
+  return {
+    deps,
+    slack,
+    queues,
+    workers,
+    producer,
+    workerConnection,
+    async stop(options = {}) {
+      await workers?.close(options.force ?? false);
+      await queues.close();
+      await Promise.all([producer.quit().catch(() => undefined), workerConnection?.quit().catch(() => undefined)]);
+    },
+  };
+}

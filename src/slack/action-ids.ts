@@ -1,0 +1,16 @@
+/** Button action ids. Each button's value is the id of the prompt it belongs to. */
+export const actionIds = {
+  retryStep: 'step_retry',
+  markDone: 'step_mark_done',
+  abort: 'deploy_abort',
+  rollback: 'deploy_rollback',
+  promote: 'stage_promote',
+  skipSoak: 'stage_skip_soak',
+  extendSoak: 'stage_extend_soak',
+  proceed: 'gonogo_proceed',
+  resume: 'deploy_resume',
+  confirmRestore: 'restore_confirm',
+  skipRestore: 'restore_skip',
+  declareComplete: 'deploy_declare_complete',
+} as const;
+export type ActionId = (typeof actionIds)[keyof typeof actionIds];

@@ -1,0 +1,56 @@
+import type { Deployment } from '../../db/deployments.js';
+import type { StepRun } from '../../db/step-runs.js';
+import { formatElapsed } from '../format.js';
+import { actions, type ButtonSpec, codeBlock, context, type Message, section } from './block-kit.js';
+import { stepStatusIcons } from './labels.js';
+
+export function stepStartedMessage(step: StepRun, total: number): Message {
+  const text = `:large_blue_circle: Step ${step.position}/${total} started: *${step.stepName}*${
+    step.attempt > 1 ? ` (attempt ${step.attempt})` : ''
+  }`;
+  return { text, blocks: [section(text)] };
+}
+
+export function stepSucceededMessage(step: StepRun, total: number): Message {
+  const took = formatElapsed(step.startedAt, step.finishedAt);
+  const text = `${stepStatusIcons[step.status]} Step ${step.position}/${total} done: *${step.stepName}* in ${took}${
+    step.summary ? ` · ${step.summary}` : ''
+  }`;
+  return { text, blocks: [section(text)] };
+}
+
+/** A failed step: what failed, the end of its output, and only the buttons valid now. */
+export function stepFailedMessage(input: {
+  deployment: Deployment;
+  step: StepRun;
+  total: number;
+  buttons: ButtonSpec[];
+  promptId: number;
+}): Message {
+  const { step, total } = input;
+  const text = `${stepStatusIcons[step.status]} Step ${step.position}/${total} failed: *${step.stepName}*: ${
+    step.summary ?? 'failed'
+  }. The deployment is halted; no later step will run.`;
+  return {
+    text,
+    blocks: [
+      section(text),
+      ...(step.outputTail ? [section(`*Output (last lines)*\n${codeBlock(step.outputTail)}`)] : []),
+      ...(input.buttons.length > 0 ? [actions(`prompt-${input.promptId}`, input.buttons)] : []),
+    ],
+  };
+}
+
+export function stepInterruptedMessage(input: { step: StepRun; total: number; buttons: ButtonSpec[]; promptId: number }): Message {
+  const text = `:warning: Step ${input.step.position}/${input.total} *${input.step.stepName}* was interrupted: the worker running it stopped. It has not been re-run. Check its effects, then retry it, mark it done, or roll back.`;
+  return {
+    text,
+    blocks: [section(text), actions(`prompt-${input.promptId}`, input.buttons)],
+  };
+}
+
+/** A prompt after someone decided: who, what and when, and no buttons. */
+export function decidedMessage(original: Message, decision: string): Message {
+  const kept = original.blocks.filter((block) => block.type !== 'actions');
+  return { text: `${original.text} ${decision}`, blocks: [...kept, context(decision)] };
+}

@@ -1,0 +1,23 @@
+import type { Middleware, AnyMiddlewareArgs } from '@slack/bolt';
+import type pg from 'pg';
+import { markRequestProcessed } from '../db/slack-requests.js';
+
+/** The natural key of a Slack request: event_id for events, trigger_id for commands and interactions. */
+export function requestKey(body: Record<string, unknown>): string | undefined {
+  if (typeof body.event_id === 'string') return `event:${body.event_id}`;
+  if (typeof body.trigger_id === 'string') return `trigger:${body.trigger_id}`;
+  return undefined;
+}
+
+/** Global middleware: a repeated request is acknowledged and has no second effect. */
+export function dedupeRequests(db: pg.Pool): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const key = requestKey(args.body as unknown as Record<string, unknown>);
+    if (key && !(await markRequestProcessed(db, key))) {
+      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+      args.logger.debug(`duplicate Slack request ${key} ignored`);
+      return;
+    }
+    await args.next();
+  };
+}

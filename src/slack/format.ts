@@ -1,0 +1,34 @@
+import { formatDuration } from '../plan/duration.js';
+
+/** A time of day in the plan's time zone, e.g. "04:31 EST". */
+export function formatTime(date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZoneName: 'short',
+  }).format(date);
+}
+
+export function formatDateTime(date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZoneName: 'short',
+  }).format(date);
+}
+
+export function formatElapsed(from: Date | null, to: Date | null): string {
+  if (!from || !to) return '';
+  const ms = Math.max(0, to.getTime() - from.getTime());
+  return ms < 1000 ? `${ms} ms` : formatDuration(Math.round(ms / 1000) * 1000);
+}
+
+export const mention = (userId: string) => `<@${userId}>`;

@@ -1,0 +1,105 @@
+/** The `/deploy` grammar of DESIGN.md, parsed into one value per subcommand. */
+export type DeployCommand =
+  | { name: 'help' }
+  | { name: 'start'; version: string; environment?: string | undefined; dryRun: boolean }
+  | { name: 'status'; ref?: string | undefined }
+  | { name: 'approve' | 'hold' | 'resume' | 'abort' }
+  | { name: 'rollback'; reason?: string | undefined }
+  | { name: 'issue'; severity: 'critical' | 'major' | 'minor'; description: string }
+  | { name: 'window'; start: string; duration?: string | undefined }
+  | { name: 'schedule' }
+  | { name: 'roles' }
+  | { name: 'role'; role: string; userId: string }
+  | { name: 'lock'; environment: string; reason?: string | undefined }
+  | { name: 'unlock'; environment: string; reason?: string | undefined }
+  | { name: 'history' }
+  | { name: 'report'; ref?: string | undefined };
+
+export type ParseResult = { ok: true; command: DeployCommand } | { ok: false; error: string };
+
+export const usage = [
+  '*Usage:* `/deploy <subcommand>`',
+  '`help`: this list',
+  '`start <version> [to <environment>] [--dry-run]`: run the plan for a version (deployment lead)',
+  '`status [<deployment>]`: state, steps with durations, who started it',
+  '`approve` | `hold` | `resume` | `abort`: steer the active deployment',
+  '`rollback [<reason>]`: revert to the previous version',
+  '`issue <critical|major|minor> <description>`: report an issue',
+  '`window <ISO-8601 start> [<duration>]`: schedule the maintenance window and its notices',
+  '`schedule`: the schedule table with live status',
+  '`roles` | `role <role> <@user>`: contacts and responsibilities; assign a role (admins)',
+  '`lock <environment> [<reason>]` | `unlock <environment>`: stop or allow deployments',
+  '`history` | `report [<deployment>]`: past deployments; the post-deployment review',
+].join('\n');
+
+const userMention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
+
+export function parseCommand(text: string): ParseResult {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const [name, ...rest] = words;
+  const restText = text.trim().slice(name?.length ?? 0).trim();
+  const fail = (error: string): ParseResult => ({ ok: false, error: `${error}\n\n${usage}` });
+  const ok = (command: DeployCommand): ParseResult => ({ ok: true, command });
+  switch (name?.toLowerCase()) {
+    case undefined:
+    case 'help':
+      return ok({ name: 'help' });
+    case 'start': {
+      const [version, ...more] = rest;
+      if (!version) return fail('`start` needs a version, e.g. `/deploy start v4.0.0`.');
+      let environment: string | undefined;
+      let dryRun = false;
+      for (let i = 0; i < more.length; i++) {
+        const word = more[i] as string;
+        if (word === '--dry-run') dryRun = true;
+        else if (word === 'to' && more[i + 1] && environment === undefined) environment = more[++i];
+        else return fail(`Unexpected \`${more.slice(i).join(' ').slice(0, 60)}\` after the version.`);
+      }
+      return ok({ name: 'start', version, environment, dryRun });
+    }
+    case 'status':
+      return rest.length > 1 ? fail('`status` takes at most one deployment.') : ok({ name: 'status', ref: rest[0] });
+    case 'approve':
+    case 'hold':
+    case 'resume':
+    case 'abort': {
+      const bare = name.toLowerCase() as 'approve' | 'hold' | 'resume' | 'abort';
+      return rest.length > 0 ? fail(`\`${bare}\` takes no arguments.`) : ok({ name: bare });
+    }
+    case 'rollback':
+      return ok({ name: 'rollback', reason: restText || undefined });
+    case 'issue': {
+      const severity = rest[0]?.toLowerCase();
+      if (severity !== 'critical' && severity !== 'major' && severity !== 'minor') {
+        return fail('`issue` needs a severity: critical, major or minor.');
+      }
+      const description = restText.slice(rest[0]?.length ?? 0).trim();
+      if (!description) return fail('`issue` needs a description after the severity.');
+      return ok({ name: 'issue', severity, description });
+    }
+    case 'window': {
+      if (!rest[0] || rest.length > 2) return fail('`window` needs an ISO-8601 start, e.g. `2026-12-05T22:00-05:00`, and optionally a duration.');
+      return ok({ name: 'window', start: rest[0], duration: rest[1] });
+    }
+    case 'schedule':
+    case 'roles':
+    case 'history':
+      return rest.length > 0 ? fail(`\`${name}\` takes no arguments.`) : ok({ name: name.toLowerCase() as 'schedule' | 'roles' | 'history' });
+    case 'role': {
+      const match = rest[1] ? userMention.exec(rest[1]) : null;
+      if (!rest[0] || !match || rest.length > 2) return fail('`role` needs a role and a user, e.g. `/deploy role deployment_lead @alice`.');
+      return ok({ name: 'role', role: rest[0], userId: match[1] as string });
+    }
+    case 'lock':
+    case 'unlock': {
+      const environment = rest[0];
+      if (!environment) return fail(`\`${name}\` needs an environment, e.g. \`/deploy ${name} production\`.`);
+      const reason = restText.slice(environment.length).trim() || undefined;
+      return ok({ name: name.toLowerCase() as 'lock' | 'unlock', environment, reason });
+    }
+    case 'report':
+      return rest.length > 1 ? fail('`report` takes at most one deployment.') : ok({ name: 'report', ref: rest[0] });
+    default:
+      return fail(`Unknown subcommand \`${name.slice(0, 40)}\`.`);
+  }
+}
