@@ -10,6 +10,14 @@ export const decisionButtons: Record<string, Decision> = {
   [actionIds.retryStep]: 'retry',
   [actionIds.markDone]: 'mark_done',
   [actionIds.abort]: 'abort',
+  [actionIds.rollback]: 'rollback',
+  [actionIds.promote]: 'promote',
+  [actionIds.extendSoak]: 'extend_soak',
+  [actionIds.proceed]: 'proceed',
+  [actionIds.resume]: 'resume',
+  [actionIds.confirmRestore]: 'confirm_restore',
+  [actionIds.skipRestore]: 'skip_restore',
+  [actionIds.declareComplete]: 'declare_complete',
 };
 
 export function decisionButton(deps: DeployDeps, decision: Decision) {
@@ -20,7 +28,8 @@ export function decisionButton(deps: DeployDeps, decision: Decision) {
     try {
       const promptId = Number(action.value);
       if (!Number.isSafeInteger(promptId) || promptId <= 0) throw new AppError('bad_input', 'That button is malformed; use `/deploy status` instead.');
-      text = await decide({ ...deps, log }, { decision, userId: body.user.id, promptId });
+      const reason = decision === 'rollback' ? 'rollback button' : undefined;
+      text = await decide({ ...deps, log }, { decision, userId: body.user.id, promptId, reason });
     } catch (error) {
       text = userMessage(error, log);
     }

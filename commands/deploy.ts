@@ -7,11 +7,11 @@ import { help } from './help.js';
 import { role, roles } from './roles.js';
 import { start } from './start.js';
 import { status } from './status.js';
-import { abort } from './steer.js';
+import { abort, approve, hold, lock, resume, rollback, unlock } from './steer.js';
 
 type Handlers = { [N in DeployCommand['name']]?: (command: Extract<DeployCommand, { name: N }>, context: CommandContext) => Promise<Answer> };
 
-const handlers: Handlers = { help, start, status, roles, role, abort };
+const handlers: Handlers = { help, start, status, roles, role, abort, approve, hold, resume, rollback, lock, unlock };
 
 /** The `/deploy` listener: parse, ack within Slack's 3 s, run the subcommand, answer. */
 export function deployCommand(deps: DeployDeps) {

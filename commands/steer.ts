@@ -1,13 +1,19 @@
-import { decide } from '../src/deploy/decide.js';
-import { resolveDeployment } from '../src/deploy/status.js';
-import { AppError } from '../src/errors.js';
+import { lock as lockEnvironment, unlock as unlockEnvironment } from '../src/deploy/environment-lock.js';
+import { approve as approveNext, steer } from '../src/deploy/steer.js';
 import type { SubcommandHandler } from '../src/slack/command-context.js';
 
-/** `/deploy abort`: the same checks and transition as the [Abort] button. */
-export const abort: SubcommandHandler<'abort'> = async (_command, { deps, userId }) => {
-  const deployment = await resolveDeployment(deps);
-  if (!deployment || ['completed', 'aborted', 'rolled_back'].includes(deployment.state)) {
-    throw new AppError('not_found', 'There is no active deployment to abort.');
-  }
-  return decide(deps, { decision: 'abort', userId, deploymentId: deployment.id });
-};
+export const approve: SubcommandHandler<'approve'> = (command, { deps, userId }) =>
+  approveNext(deps, { userId, skipSoakReason: command.skipSoakReason });
+
+export const hold: SubcommandHandler<'hold'> = (command, { deps, userId }) => steer(deps, 'hold', { userId, reason: command.reason });
+
+export const resume: SubcommandHandler<'resume'> = (_command, { deps, userId }) => steer(deps, 'resume', { userId });
+
+export const abort: SubcommandHandler<'abort'> = (command, { deps, userId }) => steer(deps, 'abort', { userId, reason: command.reason });
+
+export const rollback: SubcommandHandler<'rollback'> = (command, { deps, userId }) =>
+  steer(deps, 'rollback', { userId, reason: command.reason ?? 'rollback requested from Slack' });
+
+export const lock: SubcommandHandler<'lock'> = (command, { deps, userId }) => lockEnvironment(deps, { ...command, userId });
+
+export const unlock: SubcommandHandler<'unlock'> = (command, { deps, userId }) => unlockEnvironment(deps, { ...command, userId });

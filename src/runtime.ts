@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { createSlackApp } from './app.js';
 import type { Config } from './config.js';
 import type { DeployDeps, DeploySettings } from './deploy/deps.js';
-import { reconcile } from './deploy/reconcile.js';
+import { reconcile, startReconciler } from './deploy/reconcile.js';
 import type { Logger } from './log.js';
 import type { Plan } from './plan/schema.js';
 import { createRedis } from './queue/connections.js';
@@ -25,7 +25,7 @@ export interface Runtime {
   stop(options?: { force?: boolean }): Promise<void>;
 }
 
-export function settingsFrom(config: Config, plan: Plan): DeploySettings {
+export function settingsFrom(config: Config, plan: Plan, stepEnv: Record<string, string> = {}): DeploySettings {
   const appDbPassword = config.appDatabaseUrl ? new URL(config.appDatabaseUrl).password : '';
   return {
     workspaceDir: resolve(config.workspaceDir),
@@ -47,6 +47,7 @@ export function settingsFrom(config: Config, plan: Plan): DeploySettings {
       config.statuspage?.apiKey,
       appDbPassword ? decodeURIComponent(appDbPassword) : undefined,
     ].filter((secret): secret is string => Boolean(secret)),
+    stepEnv,
   };
 }
 
@@ -65,6 +66,8 @@ export async function createRuntime(input: {
   customRoutes?: CustomRoute[];
   slackRetries?: number;
   clock?: () => Date;
+  reconcileIntervalMs?: number;
+  stepEnv?: Record<string, string>;
 }): Promise<Runtime> {
   const { config, plan, db, log } = input;
   const producer = createRedis(config.redisUrl, 'producer');
@@ -78,7 +81,7 @@ export async function createRuntime(input: {
     messenger: undefined as never,
     clock: input.clock ?? (() => new Date()),
     log,
-    settings: settingsFrom(config, plan),
+    settings: settingsFrom(config, plan, input.stepEnv),
   };
   const slack = createSlackApp({
     deps,
@@ -95,11 +98,13 @@ export async function createRuntime(input: {
 
   let workers: Workers | undefined;
   let workerConnection: Redis | undefined;
+  let reconciler: ReturnType<typeof startReconciler> | undefined;
   if (input.role !== 'web') {
     workerConnection = createRedis(config.redisUrl, 'worker');
     workerConnection.on('error', (error) => log.warn({ err: error }, 'redis (worker) error'));
     workers = startWorkers(deps, workerConnection, queues.prefix);
     await reconcile(deps, workerConnection);
+    reconciler = startReconciler(deps, workerConnection, input.reconcileIntervalMs);
   }
   return {
     deps,
@@ -109,6 +114,7 @@ export async function createRuntime(input: {
     producer,
     workerConnection,
     async stop(options = {}) {
+      await reconciler?.stop();
       await workers?.close(options.force ?? false);
       await queues.close();
       await Promise.all([producer.quit().catch(() => undefined), workerConnection?.quit().catch(() => undefined)]);

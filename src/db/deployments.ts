@@ -9,6 +9,8 @@ export interface Deployment {
   state: DeploymentState;
   stageIndex: number | null;
   currentPercent: number;
+  stageStartedAt: Date | null;
+  heldFrom: DeploymentState | null;
   startedBy: string;
   channelId: string;
   rootTs: string | null;
@@ -23,7 +25,8 @@ export interface Deployment {
 }
 
 const columns = `id, environment, version, previous_version AS "previousVersion", state, stage_index AS "stageIndex",
-  current_percent AS "currentPercent", started_by AS "startedBy", channel_id AS "channelId", root_ts AS "rootTs",
+  current_percent AS "currentPercent", stage_started_at AS "stageStartedAt", held_from AS "heldFrom",
+  started_by AS "startedBy", channel_id AS "channelId", root_ts AS "rootTs",
   backup_file AS "backupFile", schema_changed AS "schemaChanged", dry_run AS "dryRun", plan_name AS "planName",
   revision, created_at AS "createdAt", updated_at AS "updatedAt", ended_at AS "endedAt"`;
 
@@ -80,21 +83,39 @@ export async function findLastCompletedVersion(db: DbClient, environment: string
   return result.rows[0]?.version;
 }
 
+export interface TransitionFields {
+  stageIndex?: number | null;
+  currentPercent?: number;
+  /** The stage's soak clock starts now. */
+  stageStarted?: boolean;
+}
+
 /** Compare-and-set: moves the deployment only if it is still in `from`. Returns undefined when someone else won. */
 export async function updateDeploymentState(
   db: DbClient,
   id: number,
   from: DeploymentState,
   to: DeploymentState,
-  fields: Partial<Pick<Deployment, 'stageIndex' | 'currentPercent'>> & { ended?: boolean } = {},
+  fields: TransitionFields & { ended?: boolean } = {},
 ) {
   const result = await db.query<Deployment>(
     `UPDATE deployments SET state = $3, revision = revision + 1, updated_at = now(),
        stage_index = CASE WHEN $4::boolean THEN $5::integer ELSE stage_index END,
        current_percent = COALESCE($6::integer, current_percent),
-       ended_at = CASE WHEN $7::boolean THEN now() ELSE ended_at END
+       ended_at = CASE WHEN $7::boolean THEN now() ELSE ended_at END,
+       stage_started_at = CASE WHEN $8::boolean THEN now() ELSE stage_started_at END,
+       held_from = CASE WHEN $3 = 'held' THEN $2 ELSE NULL END
      WHERE id = $1 AND state = $2 RETURNING ${columns}`,
-    [id, from, to, 'stageIndex' in fields, fields.stageIndex ?? null, fields.currentPercent ?? null, fields.ended ?? false],
+    [
+      id,
+      from,
+      to,
+      'stageIndex' in fields,
+      fields.stageIndex ?? null,
+      fields.currentPercent ?? null,
+      fields.ended ?? false,
+      fields.stageStarted ?? false,
+    ],
   );
   return result.rows[0];
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { writeAudit } from '../db/audit.js';
-import { type Deployment, getDeployment, updateDeploymentState } from '../db/deployments.js';
+import { type Deployment, getDeployment, type TransitionFields, updateDeploymentState } from '../db/deployments.js';
 import { AppError } from '../errors.js';
 import { type DeploymentEvent, type DeploymentState, isTerminal, transition } from './lifecycle.js';
 import { stateLabels } from '../slack/blocks/labels.js';
@@ -17,7 +17,7 @@ export async function applyTransition(
   options: {
     target?: DeploymentState;
     detail?: Record<string, unknown>;
-    fields?: { stageIndex?: number | null; currentPercent?: number };
+    fields?: TransitionFields;
   } = {},
 ): Promise<{ before: Deployment; after: Deployment }> {
   const before = await getDeployment(client, deploymentId, { forUpdate: true });

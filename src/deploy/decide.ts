@@ -1,23 +1,55 @@
 import type pg from 'pg';
-import { getDeployment } from '../db/deployments.js';
+import { writeAudit } from '../db/audit.js';
+import { type Deployment, getDeployment } from '../db/deployments.js';
 import { inTransaction } from '../db/pool.js';
-import { closeOpenPrompts, decidePrompt, getPrompt, type Prompt } from '../db/prompts.js';
-import { cancelPendingStepRuns, finishStepRun, insertStepRun, listLatestStepRuns, type StepRun } from '../db/step-runs.js';
+import { closeOpenPrompts, decidePrompt, getPrompt, listOpenPrompts, type Prompt } from '../db/prompts.js';
 import { AppError } from '../errors.js';
 import { formatTime, mention } from '../slack/format.js';
+import { afterCommit, runAfterCommit, type AfterCommit } from './after-commit.js';
 import { refreshRoot, showDecided } from './announce.js';
-import { applyTransition } from './apply-transition.js';
 import { authorize, type GuardedAction } from './authorize.js';
+import { decisionEffects } from './decision-effects.js';
 import type { DeployDeps } from './deps.js';
-import { enqueueStep } from './enqueue.js';
-import type { DeploymentEvent } from './lifecycle.js';
 
-export type Decision = 'retry' | 'mark_done' | 'abort';
+export const decisions = [
+  'retry',
+  'mark_done',
+  'abort',
+  'rollback',
+  'promote',
+  'skip_soak',
+  'extend_soak',
+  'proceed',
+  'hold',
+  'resume',
+  'confirm_restore',
+  'skip_restore',
+  'declare_complete',
+] as const;
+export type Decision = (typeof decisions)[number];
 
-const decisionRules: Record<Decision, { event: DeploymentEvent; guard: GuardedAction; label: string }> = {
-  retry: { event: 'retry', guard: 'start', label: 'Retried' },
-  mark_done: { event: 'mark_done', guard: 'start', label: 'Marked done' },
-  abort: { event: 'abort', guard: 'rollback', label: 'Aborted' },
+export interface DecisionRule {
+  guard: GuardedAction;
+  /** Past tense for "Promoted to 50% by @lee at 04:31". */
+  label: string;
+  /** Prompt kinds this decision answers when it comes from a command rather than a button. */
+  answers: string[];
+}
+
+export const decisionRules: Record<Decision, DecisionRule> = {
+  retry: { guard: 'start', label: 'Retried', answers: ['step_failed', 'step_interrupted', 'rollback_failed'] },
+  mark_done: { guard: 'start', label: 'Marked done', answers: ['step_interrupted', 'step_failed'] },
+  abort: { guard: 'rollback', label: 'Aborted', answers: [] },
+  rollback: { guard: 'rollback', label: 'Rolled back', answers: [] },
+  promote: { guard: 'approveStage', label: 'Promoted', answers: ['promotion'] },
+  skip_soak: { guard: 'approveStage', label: 'Promoted early (soak skipped)', answers: [] },
+  extend_soak: { guard: 'approveStage', label: 'Soak extended', answers: ['promotion'] },
+  proceed: { guard: 'approveStage', label: 'Go: proceed', answers: ['go_no_go'] },
+  hold: { guard: 'start', label: 'Held', answers: [] },
+  resume: { guard: 'start', label: 'Resumed', answers: ['held'] },
+  confirm_restore: { guard: 'restoreDatabase', label: 'Database restore confirmed', answers: ['restore_database'] },
+  skip_restore: { guard: 'restoreDatabase', label: 'Database kept', answers: ['restore_database'] },
+  declare_complete: { guard: 'declareComplete', label: 'Declared complete', answers: ['declare_complete'] },
 };
 
 export interface DecisionInput {
@@ -28,9 +60,18 @@ export interface DecisionInput {
   reason?: string | undefined;
 }
 
+export interface DecisionContext {
+  deps: DeployDeps;
+  input: DecisionInput;
+  deployment: Deployment;
+  prompt: Prompt | undefined;
+  later: AfterCommit;
+}
+
 /**
- * A person's decision, from a button or a command: one compare-and-set transition. Of N concurrent
- * clicks exactly one wins; the others are told who decided and when.
+ * A person's decision, from a button or a command: one transaction with a compare-and-set on the
+ * prompt and on the deployment. Of N concurrent clicks exactly one wins; the others are told who
+ * decided and when.
  */
 export async function decide(deps: DeployDeps, input: DecisionInput): Promise<string> {
   const rule = decisionRules[input.decision];
@@ -41,79 +82,49 @@ export async function decide(deps: DeployDeps, input: DecisionInput): Promise<st
   if (deploymentId === undefined) throw new AppError('not_found', 'There is no active deployment to act on.');
   await authorize(deps, rule.guard, input.userId, deploymentId);
 
-  const result = await inTransaction(deps.db, async (client) => {
-    if (prompt) {
-      const won = await decidePrompt(client, prompt.id, rule.label, input.userId);
-      if (!won) return { lost: true as const };
+  const later = afterCommit();
+  const outcome = await inTransaction(deps.db, async (client) => {
+    const deployment = await getDeployment(client, deploymentId, { forUpdate: true });
+    if (!deployment) throw new AppError('not_found', `There is no deployment #${deploymentId}.`);
+    await refuseSelfApproval(client, deps, rule, deployment, input.userId);
+    const answered = prompt ?? (await openPromptFor(client, deploymentId, rule));
+    if (answered) {
+      const won = await decidePrompt(client, answered.id, rule.label, input.userId);
+      if (!won) return { lost: true as const, promptId: answered.id };
     }
-    if (input.decision === 'abort') await refuseAbortAfterProduction(client, deploymentId);
-    const { after } = await applyTransition(client, deploymentId, rule.event, input.userId, {
-      detail: { promptId: prompt?.id, reason: input.reason },
-    });
-    const closed = await closeOpenPrompts(client, deploymentId, rule.label, input.userId);
-    const effects = await applyEffects(client, input.decision, deploymentId);
-    const decided = prompt ? await getPrompt(client, prompt.id) : undefined;
-    return { lost: false as const, after, closed: decided ? [decided, ...closed] : closed, effects };
+    const message = await decisionEffects[input.decision]({ deps, input, deployment, prompt: answered, later }, client);
+    const closed = await closeOpenPrompts(client, deploymentId, `Closed: ${rule.label.toLowerCase()}`, input.userId);
+    const decided = answered ? await getPrompt(client, answered.id) : undefined;
+    later.then.unshift(() => showDecided(deps, decided ? [decided, ...closed] : closed));
+    return { lost: false as const, message };
   });
-  if (result.lost) {
-    const fresh = prompt ? await getPrompt(deps.db, prompt.id) : undefined;
-    throw alreadyDecided(deps, fresh ?? (prompt as Prompt));
+  if (outcome.lost) {
+    const fresh = await getPrompt(deps.db, outcome.promptId);
+    throw alreadyDecided(deps, fresh as Prompt);
   }
-  await showDecided(deps, result.closed);
-  if (result.effects.enqueue) await enqueueStep(deps, result.effects.enqueue);
-  if (input.decision === 'abort') await removeQueuedJobs(deps, deploymentId);
+  await runAfterCommit(deps, later);
   await refreshRoot(deps, deploymentId);
-  return `${rule.label} deployment #${deploymentId} (${result.after.version} → ${result.after.environment}).`;
+  return outcome.message;
 }
 
 function alreadyDecided(deps: DeployDeps, prompt: Prompt): AppError {
   const when = prompt.decidedAt ? formatTime(prompt.decidedAt, deps.plan.timezone) : 'earlier';
-  const who = prompt.decidedBy ? mention(prompt.decidedBy) : 'someone';
+  const who = prompt.decidedBy && prompt.decidedBy !== 'stagecoach' ? mention(prompt.decidedBy) : 'Stagecoach';
   return new AppError('conflict', `Already decided: ${prompt.decision ?? 'closed'} by ${who} at ${when}. Nothing changed.`);
 }
 
-async function refuseAbortAfterProduction(client: pg.PoolClient, deploymentId: number) {
-  const steps = await listLatestStepRuns(client, deploymentId);
-  const touched = steps.some((s) => s.phase !== 'pre_deployment' && ['succeeded', 'marked_done', 'running'].includes(s.status));
-  if (touched) {
-    throw new AppError('conflict', 'Production has already changed, so aborting would leave it half-deployed. Roll back instead: `/deploy rollback <reason>`.');
+async function openPromptFor(client: pg.PoolClient, deploymentId: number, rule: DecisionRule) {
+  for (const kind of rule.answers) {
+    const [open] = await listOpenPrompts(client, deploymentId, kind);
+    if (open) return open;
   }
+  return undefined;
 }
 
-async function applyEffects(client: pg.PoolClient, decision: Decision, deploymentId: number) {
-  const latest = await listLatestStepRuns(client, deploymentId);
-  const halted = latest.find((run) => ['failed', 'timed_out', 'interrupted', 'cancelled'].includes(run.status) && run.phase !== 'rollback');
-  if (decision === 'abort') {
-    await cancelPendingStepRuns(client, deploymentId);
-    return {};
-  }
-  if (!halted) throw new AppError('conflict', 'No halted step to act on.');
-  if (decision === 'retry') {
-    const retry = await insertStepRun(client, { ...pick(halted), attempt: halted.attempt + 1 });
-    return { enqueue: retry };
-  }
-  // mark_done: the interrupted or failed run counts as done; the next pending step runs.
-  await finishStepRun(
-    client,
-    halted.id,
-    { status: 'marked_done', exitCode: halted.exitCode ?? undefined, summary: `${halted.summary ?? ''} (marked done by hand)`.trim(), outputTail: halted.outputTail ?? '' },
-    halted.status,
-  );
-  const next = latest.find((run) => run.status === 'pending' && run.position > halted.position);
-  if (!next) throw new AppError('conflict', 'That was the last step; nothing follows it yet.');
-  return { enqueue: next };
-}
-
-function pick(run: StepRun) {
-  return { deploymentId: run.deploymentId, stepId: run.stepId, stepName: run.stepName, phase: run.phase, position: run.position };
-}
-
-/** Removes this deployment's queued step jobs so nothing starts after an abort (running ones are told to stop). */
-async function removeQueuedJobs(deps: DeployDeps, deploymentId: number) {
-  const deployment = await getDeployment(deps.db, deploymentId);
-  if (!deployment) return;
-  const jobs = await deps.queues.steps.getJobs(['waiting', 'delayed', 'prioritized']);
-  await Promise.all(
-    jobs.filter((job) => job?.data.deploymentId === deploymentId).map((job) => job.remove().catch(() => undefined)),
-  );
+/** The plan may forbid approving a deployment you started yourself (four eyes). */
+async function refuseSelfApproval(client: pg.PoolClient, deps: DeployDeps, rule: DecisionRule, deployment: Deployment, userId: string) {
+  if (!deps.plan.authorization.forbidSelfApproval || rule.guard !== 'approveStage' || deployment.startedBy !== userId) return;
+  await writeAudit(deps.db, { deploymentId: deployment.id, actor: userId, action: 'refused', detail: { attempted: 'approve_own_deployment' } });
+  void client;
+  throw new AppError('forbidden', 'This plan forbids approving a deployment you started yourself: ask another approver.');
 }

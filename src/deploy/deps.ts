@@ -26,4 +26,6 @@ export interface DeploySettings {
   channels: { deployment: string; management: string; support: string };
   /** Values that must never appear in Slack or in stored output. */
   secrets: string[];
+  /** The environment plan commands run with (the bot's, without its credentials). */
+  stepEnv: Record<string, string>;
 }

@@ -2,11 +2,17 @@ import type { StepRun } from '../db/step-runs.js';
 import { jobIds } from '../queue/queues.js';
 import type { DeployDeps } from './deps.js';
 
-/** Enqueues a step run; the deterministic job id makes a second enqueue of the same run a no-op. */
+/**
+ * Makes sure a step run has a job. The deterministic job id makes a second enqueue a no-op while
+ * the job waits or runs; a finished job of the same run (deferred by a hold) is replaced.
+ */
 export async function enqueueStep(deps: Pick<DeployDeps, 'queues'>, run: Pick<StepRun, 'id' | 'deploymentId'>) {
-  await deps.queues.steps.add(
-    'run-step',
-    { deploymentId: run.deploymentId, stepRunId: run.id },
-    { jobId: jobIds.step(run.id) },
-  );
+  const jobId = jobIds.step(run.id);
+  const existing = await deps.queues.steps.getJob(jobId);
+  if (existing) {
+    const state = await existing.getState();
+    if (state !== 'completed' && state !== 'failed') return;
+    await existing.remove().catch(() => undefined);
+  }
+  await deps.queues.steps.add('run-step', { deploymentId: run.deploymentId, stepRunId: run.id }, { jobId });
 }

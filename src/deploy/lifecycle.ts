@@ -25,6 +25,7 @@ export const terminalStates: readonly DeploymentState[] = ['completed', 'aborted
 export const deploymentEvents = [
   'step_succeeded',
   'steps_done',
+  'stage_live',
   'step_failed',
   'step_interrupted',
   'retry',
@@ -56,6 +57,7 @@ const table: Table = {
   running: {
     step_succeeded: 'running',
     steps_done: 'soaking',
+    stage_live: 'soaking',
     reached_full: 'success_window',
     step_failed: 'step_failed',
     step_interrupted: 'step_interrupted',

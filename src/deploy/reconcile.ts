@@ -9,14 +9,16 @@ import { applyTransition } from './apply-transition.js';
 import { haltedStepButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
 import { enqueueStep } from './enqueue.js';
+import { rearmPendingTimers } from './timers.js';
 
 /**
  * Run at start-up (and safe to run any time): Postgres is the truth, Redis is rebuilt from it.
  * - a step marked running whose job holds no live lock was cut off by a crash: it is marked
  *   interrupted and the channel is asked, never re-run silently;
- * - a pending step of a running deployment whose job Redis lost is enqueued again.
+ * - a pending step of a running deployment whose job Redis lost is enqueued again;
+ * - a pending timer whose delayed job Redis lost is armed again (at once if already due).
  */
-export async function reconcile(deps: DeployDeps, redis: Redis): Promise<{ interrupted: number; requeued: number }> {
+export async function reconcile(deps: DeployDeps, redis: Redis): Promise<{ interrupted: number; requeued: number; rearmed: number }> {
   let interrupted = 0;
   let requeued = 0;
   for (const run of await listRunningStepRuns(deps.db)) {
@@ -25,13 +27,15 @@ export async function reconcile(deps: DeployDeps, redis: Redis): Promise<{ inter
   }
   for (const run of await listPendingStepRuns(deps.db)) {
     const deployment = await getDeployment(deps.db, run.deploymentId);
-    if (deployment?.state !== 'running') continue;
+    const active = run.phase === 'rollback' ? ['rolling_back', 'restoring'] : ['running'];
+    if (!deployment || !active.includes(deployment.state)) continue;
     if (!(await isNextPending(deps, run))) continue;
     await enqueueStep(deps, run);
     requeued++;
   }
-  if (interrupted + requeued > 0) deps.log.info({ interrupted, requeued }, 'reconciled state from Postgres');
-  return { interrupted, requeued };
+  const rearmed = await rearmPendingTimers(deps);
+  if (interrupted + requeued + rearmed > 0) deps.log.info({ interrupted, requeued, rearmed }, 'reconciled state from Postgres');
+  return { interrupted, requeued, rearmed };
 }
 
 async function hasLiveLock(redis: Redis, prefix: string, run: StepRun): Promise<boolean> {
@@ -76,4 +80,23 @@ async function markInterrupted(deps: DeployDeps, run: StepRun): Promise<boolean>
   }
   await refreshRoot(deps, run.deploymentId);
   return true;
+}
+
+/**
+ * Reconciles at start-up and then every few seconds: a worker that died mid-step leaves a lock
+ * that expires after BullMQ's lockDuration, and only then can its run be called interrupted.
+ */
+export function startReconciler(deps: DeployDeps, redis: Redis, intervalMs = 5_000) {
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = reconcile(deps, redis).catch((error) => deps.log.warn({ err: error }, 'reconcile failed'));
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

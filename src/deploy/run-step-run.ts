@@ -1,31 +1,43 @@
 import type pg from 'pg';
-import { getDeployment, recordBackupFile, recordSchemaChanged } from '../db/deployments.js';
+import { type Deployment, getDeployment, recordBackupFile, recordPreviousVersion, recordSchemaChanged } from '../db/deployments.js';
 import { inTransaction } from '../db/pool.js';
-import { claimStepRun, finishStepRun, listLatestStepRuns, type StepRun } from '../db/step-runs.js';
-import { stepFailedMessage, stepStartedMessage, stepSucceededMessage } from '../slack/blocks/step-messages.js';
-import { postInThread, postPrompt, refreshRoot } from './announce.js';
-import { applyTransition } from './apply-transition.js';
-import { haltedStepButtons } from './buttons.js';
+import { claimStepRun, finishStepRun, getStepRun, type StepRun } from '../db/step-runs.js';
+import { runCommand } from '../run/run-command.js';
+import { createRedactor } from '../run/redact.js';
+import { resolve } from 'node:path';
+import { substitute } from '../plan/variables.js';
+import { stepStartedMessage, stepSucceededMessage } from '../slack/blocks/step-messages.js';
+import { advance } from './advance.js';
+import { afterCommit, runAfterCommit } from './after-commit.js';
+import { postInThread, refreshRoot } from './announce.js';
 import type { DeployDeps } from './deps.js';
-import { enqueueStep } from './enqueue.js';
-import { afterStepsDone } from './after-steps-done.js';
-import { type ExecutedStep, executeStep, type PlanStep, shiftsTraffic } from './step-executor.js';
+import { type ExecutableStep, resolveStep } from './resolve-step.js';
+import { advanceRollback } from './rollback.js';
+import { type ExecutedStep, executeStep, templateVars } from './step-executor.js';
 
-type Next = { kind: 'step'; run: Pick<StepRun, 'id' | 'deploymentId'> } | { kind: 'steps_done' } | { kind: 'failed' } | { kind: 'stopped' };
+const activeStates = { rollout: ['running'], rollback: ['rolling_back', 'restoring'] } as const;
 
 /**
- * Runs one claimed step run: a second delivery of the same job finds it claimed and does nothing,
- * so no step ever runs twice.
+ * Runs one claimed step run. A second delivery of the same job finds the run claimed and does
+ * nothing, so no step ever runs twice.
  */
 export async function runStepRun(deps: DeployDeps, stepRunId: number, signal?: AbortSignal): Promise<string> {
+  const current = await getStepRun(deps.db, stepRunId);
+  const owner = current ? await getDeployment(deps.db, current.deploymentId) : undefined;
+  // On hold nothing new starts; the run stays pending and resume queues it again.
+  if (owner?.state === 'held' && current?.status === 'pending') return 'deferred';
   const run = await claimStepRun(deps.db, stepRunId);
   if (!run) return 'already claimed';
   const log = deps.log.child({ deploymentId: run.deploymentId, step: run.stepId, attempt: run.attempt });
-  const deployment = await getDeployment(deps.db, run.deploymentId);
-  const step = deps.plan.steps.find((candidate) => candidate.id === run.stepId);
-  if (!deployment || deployment.state !== 'running' || !step) {
+  let deployment = await getDeployment(deps.db, run.deploymentId);
+  const step = resolveStep(deps.plan, run.stepId);
+  const expected: readonly string[] = run.phase === 'rollback' ? activeStates.rollback : activeStates.rollout;
+  if (!deployment || !step || !expected.includes(deployment.state)) {
     await finishStepRun(deps.db, run.id, { status: 'cancelled', summary: 'not run: the deployment moved on', outputTail: '' });
     return 'cancelled';
+  }
+  if (run.position === 1 && !deployment.previousVersion && !deployment.dryRun) {
+    deployment = await discoverPreviousVersion(deps, deployment);
   }
   const total = deps.plan.steps.length;
   await postInThread(deps, deployment.id, stepStartedMessage(run, total)).catch((error) =>
@@ -36,34 +48,23 @@ export async function runStepRun(deps: DeployDeps, stepRunId: number, signal?: A
   const outcome = await execute(deps, step, deployment, signal);
   log.info({ status: outcome.status, durationMs: outcome.durationMs }, 'step finished');
 
-  const { finished, next } = await inTransaction(deps.db, (client) => record(client, deps, run, step, outcome));
+  const later = afterCommit();
+  const finished = await inTransaction(deps.db, (client) => record(client, deps, run, outcome, later));
   if (!finished) return 'superseded';
-  if (next.kind === 'failed') {
-    const steps = await listLatestStepRuns(deps.db, deployment.id);
-    const touched = steps.some((s) => s.phase !== 'pre_deployment' && ['succeeded', 'marked_done'].includes(s.status));
-    await postPrompt(deps, deployment.id, 'step_failed', (promptId) =>
-      stepFailedMessage({
-        deployment,
-        step: finished,
-        total,
-        promptId,
-        buttons: haltedStepButtons('step_failed', promptId, touched),
-      }),
-    );
-  } else {
-    await postInThread(deps, deployment.id, stepSucceededMessage(finished, total)).catch((error) =>
+  if (finished.status === 'succeeded') {
+    await postInThread(deps, run.deploymentId, stepSucceededMessage(finished, total)).catch((error) =>
       log.warn({ err: error }, 'could not post step result'),
     );
   }
-  if (next.kind === 'step') await enqueueStep(deps, next.run);
-  if (next.kind === 'steps_done') await afterStepsDone(deps, deployment.id);
-  await refreshRoot(deps, deployment.id);
+  await runAfterCommit(deps, later);
+  await refreshRoot(deps, run.deploymentId);
   return outcome.status;
 }
 
-async function execute(deps: DeployDeps, step: PlanStep, deployment: Parameters<typeof executeStep>[0]['deployment'], signal?: AbortSignal): Promise<ExecutedStep> {
+async function execute(deps: DeployDeps, step: ExecutableStep, deployment: Deployment, signal?: AbortSignal): Promise<ExecutedStep> {
   if (deployment.dryRun) {
-    return { status: 'succeeded', summary: 'dry run: not executed', outputTail: '', durationMs: 0 };
+    const shown = step.run.kind === 'command' ? substitute(step.run.command, templateVars(deps.plan, deps.settings, deployment, step.percent)).join(' ') : step.run.kind;
+    return { status: 'succeeded', summary: `dry run: would run ${shown}`, outputTail: '', durationMs: 0 };
   }
   try {
     return await executeStep({ step, plan: deps.plan, settings: deps.settings, deployment, signal });
@@ -74,13 +75,7 @@ async function execute(deps: DeployDeps, step: PlanStep, deployment: Parameters<
   }
 }
 
-async function record(
-  client: pg.PoolClient,
-  deps: DeployDeps,
-  run: StepRun,
-  step: PlanStep,
-  outcome: ExecutedStep,
-): Promise<{ finished: StepRun | undefined; next: Next }> {
+async function record(client: pg.PoolClient, deps: DeployDeps, run: StepRun, outcome: ExecutedStep, later: ReturnType<typeof afterCommit>) {
   const deployment = await getDeployment(client, run.deploymentId, { forUpdate: true });
   const finished = await finishStepRun(client, run.id, {
     status: outcome.status,
@@ -88,31 +83,34 @@ async function record(
     summary: outcome.summary,
     outputTail: outcome.outputTail,
   });
-  if (!finished || !deployment || deployment.state !== 'running') return { finished, next: { kind: 'stopped' } };
+  if (!finished || !deployment) return finished;
   if (outcome.backupFile) await recordBackupFile(client, deployment.id, outcome.backupFile);
   if (outcome.schemaChanged !== undefined) await recordSchemaChanged(client, deployment.id, outcome.schemaChanged);
-  const detail = { step: run.stepId, attempt: run.attempt, summary: outcome.summary };
-  if (outcome.status !== 'succeeded') {
-    await applyTransition(client, deployment.id, 'step_failed', 'stagecoach', { detail });
-    return { finished, next: { kind: 'failed' } };
+  if (run.phase === 'rollback') {
+    await advanceRollback(client, deps, deployment, finished, later);
+  } else if (deployment.state === 'running') {
+    await advance(client, deps, deployment, finished, later);
   }
-  const firstStage = deps.plan.stages[0];
-  const fields = shiftsTraffic(step) && firstStage ? { currentPercent: firstStage.percent, stageIndex: 0 } : {};
-  const nextRun = await nextPendingRun(client, deployment.id, run.position);
-  if (nextRun) {
-    await applyTransition(client, deployment.id, 'step_succeeded', 'stagecoach', { detail, fields });
-    return { finished, next: { kind: 'step', run: nextRun } };
-  }
-  await applyTransition(client, deployment.id, 'steps_done', 'stagecoach', { detail, fields });
-  return { finished, next: { kind: 'steps_done' } };
+  // Otherwise the deployment was held or rolled back meanwhile: the result is kept, nothing follows.
+  return finished;
 }
 
-async function nextPendingRun(client: pg.PoolClient, deploymentId: number, afterPosition: number) {
-  const result = await client.query<{ id: number }>(
-    `SELECT id FROM step_runs WHERE deployment_id = $1 AND status = 'pending' AND position > $2
-     ORDER BY position, attempt LIMIT 1`,
-    [deploymentId, afterPosition],
-  );
-  const id = result.rows[0]?.id;
-  return id === undefined ? undefined : { id, deploymentId };
+/** The version to revert to, when no earlier deployment of the environment completed: ask the plan's command. */
+async function discoverPreviousVersion(deps: DeployDeps, deployment: Deployment): Promise<Deployment> {
+  const spec = deps.plan.rollback.currentVersion;
+  if (!spec) return deployment;
+  const outcome = await runCommand({
+    command: substitute(spec.command, templateVars(deps.plan, deps.settings, deployment)),
+    cwd: resolve(deps.settings.workspaceDir, spec.cwd ?? '.'),
+    timeoutMs: spec.timeout,
+    redact: createRedactor(deps.settings.secrets),
+    baseEnv: deps.settings.stepEnv,
+  });
+  const version = outcome.outputTail.trim().split('\n').pop()?.trim() ?? '';
+  if (outcome.status !== 'succeeded' || !new RegExp(deps.plan.versionPattern).test(version)) {
+    deps.log.warn({ deploymentId: deployment.id, summary: outcome.summary }, 'could not tell the running version');
+    return deployment;
+  }
+  await recordPreviousVersion(deps.db, deployment.id, version);
+  return (await getDeployment(deps.db, deployment.id)) ?? deployment;
 }

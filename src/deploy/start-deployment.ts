@@ -8,7 +8,9 @@ import { mention } from '../slack/format.js';
 import { ensureRoot } from './announce.js';
 import { authorize } from './authorize.js';
 import type { DeployDeps } from './deps.js';
-import { enqueueStep } from './enqueue.js';
+import { afterCommit, runAfterCommit } from './after-commit.js';
+import { scheduleGoNoGo } from './go-no-go.js';
+import { notifyManagement } from './notify-management.js';
 import { validateVersion } from './validate-version.js';
 
 export interface StartInput {
@@ -38,6 +40,7 @@ export async function startDeployment(deps: DeployDeps, input: StartInput): Prom
     );
   }
   const previousVersion = (await findLastCompletedVersion(deps.db, environment)) ?? null;
+  const later = afterCommit();
   const { deployment, firstStep } = await inTransaction(deps.db, async (client) => {
     let created: Deployment;
     try {
@@ -67,6 +70,7 @@ export async function startDeployment(deps: DeployDeps, input: StartInput): Prom
         }),
       );
     }
+    await scheduleGoNoGo(client, deps, created, later);
     await writeAudit(client, {
       deploymentId: created.id,
       actor: input.userId,
@@ -83,7 +87,9 @@ export async function startDeployment(deps: DeployDeps, input: StartInput): Prom
     // The worker posts the root before the first step if Slack was briefly unavailable here.
     deps.log.warn({ err: error, deploymentId: deployment.id }, 'could not post the root message yet');
   }
-  await enqueueStep(deps, firstStep);
+  later.enqueue.push(firstStep);
+  later.then.push(() => notifyManagement(deps, deployment.id, `:rocket: ${plan.application} ${deployment.version} → ${environment} started by <@${input.userId}>.`));
+  await runAfterCommit(deps, later);
   return deployment;
 }
 

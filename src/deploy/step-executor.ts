@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import type { Deployment } from '../db/deployments.js';
 import type { Plan } from '../plan/schema.js';
+import type { ExecutableStep } from './resolve-step.js';
 import { substitute, substituteText, type TemplateVars } from '../plan/variables.js';
-import { backupDatabase } from '../run/backup-database.js';
+import { backupDatabase, restoreDatabase } from '../run/backup-database.js';
 import { checkArtifacts } from '../run/check-artifacts.js';
 import { httpCheck } from '../run/http-check.js';
 import { createRedactor } from '../run/redact.js';
@@ -10,7 +11,6 @@ import { runCommand, type StepOutcome } from '../run/run-command.js';
 import { scanLog } from '../run/scan-log.js';
 import type { DeploySettings } from './deps.js';
 
-export type PlanStep = Plan['steps'][number];
 
 export interface ExecutedStep extends StepOutcome {
   backupFile?: string | undefined;
@@ -35,14 +35,14 @@ const defaultSchemaChangedPattern = /schema changed:\s*yes/i;
 
 /** Runs one plan step in the workspace. Never a shell: commands are argument arrays. */
 export async function executeStep(input: {
-  step: PlanStep;
+  step: ExecutableStep;
   plan: Plan;
   settings: DeploySettings;
   deployment: Deployment;
   signal?: AbortSignal | undefined;
 }): Promise<ExecutedStep> {
   const { step, settings, deployment } = input;
-  const vars = templateVars(input.plan, settings, deployment);
+  const vars = templateVars(input.plan, settings, deployment, step.percent);
   const redact = createRedactor(settings.secrets);
   const timeoutMs = step.timeout;
   const run = step.run;
@@ -61,6 +61,7 @@ export async function executeStep(input: {
         timeoutMs,
         signal: input.signal,
         redact,
+        baseEnv: settings.stepEnv,
       });
       if (run.records !== 'schema_changed') return outcome;
       const pattern = run.schemaChangedPattern ? new RegExp(run.schemaChangedPattern, 'im') : defaultSchemaChangedPattern;
@@ -92,6 +93,19 @@ export async function executeStep(input: {
         signal: input.signal,
       });
     }
+    case 'restore_database': {
+      if (!settings.appDatabaseUrl) return missing('APP_DATABASE_URL', 'set it to the application database to restore');
+      if (!deployment.backupFile) {
+        return { status: 'failed', outputTail: '', durationMs: 0, summary: 'no pre-deployment backup was recorded for this deployment' };
+      }
+      return restoreDatabase({
+        databaseUrl: settings.appDatabaseUrl,
+        backupFile: deployment.backupFile,
+        timeoutMs,
+        signal: input.signal,
+        redact,
+      });
+    }
     case 'scan_log':
       return scanLog({
         file: resolve(settings.workspaceDir, substituteText(run.file, vars)),
@@ -102,6 +116,6 @@ export async function executeStep(input: {
 }
 
 /** A step whose command shifts traffic sets the deployment's percentage when it succeeds. */
-export function shiftsTraffic(step: PlanStep): boolean {
+export function shiftsTraffic(step: ExecutableStep): boolean {
   return step.run.kind === 'command' && step.run.command.some((arg) => arg.includes('{{percent}}'));
 }

@@ -17,7 +17,10 @@ const isoPattern = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:
 
 function sum(parts: (string | undefined)[], units: number[]): number | undefined {
   if (parts.every((part) => part === undefined)) return undefined;
-  const ms = parts.reduce((total, part, i) => total + (part === undefined ? 0 : Number(part) * units[i]!), 0);
+  const ms = parts.reduce(
+    (total, part, i) => total + (part === undefined ? 0 : Number(part) * (units[i] ?? 0)),
+    0,
+  );
   return Number.isSafeInteger(Math.round(ms)) ? Math.round(ms) : undefined;
 }
 
@@ -38,11 +41,10 @@ export function parseDuration(text: string): number | undefined {
  * (a leading `T`, as in the runbook's `T-5d`, is allowed).
  */
 export function parseOffset(text: string): number | undefined {
-  const match = /^T?([+-])(.+)$/.exec(text.trim());
-  if (!match) return undefined;
-  const ms = parseDuration(match[2]!);
-  if (ms === undefined) return undefined;
-  return match[1] === '-' ? -ms : ms;
+  const [, sign, rest = ''] = /^T?([+-])(.+)$/.exec(text.trim()) ?? [];
+  const ms = parseDuration(rest);
+  if (sign === undefined || ms === undefined) return undefined;
+  return sign === '-' ? -ms : ms;
 }
 
 /**

@@ -13,17 +13,25 @@ const snakeId = z
   .string()
   .regex(
     /^[a-z][a-z0-9_]*$/,
-    says('expected a lower_snake_case id', "start with a letter and use only a-z, 0-9 and _, e.g. 'deployment_lead'"),
+    says(
+      'expected a lower_snake_case id',
+      "start with a letter and use only a-z, 0-9 and _, e.g. 'deployment_lead'",
+    ),
   );
 const text = z.string().trim().min(1, says('must not be empty', 'write a short description'));
 const texts = z.array(text).min(1, says('needs at least one entry', 'add at least one item to the list'));
-const roleIds = z.array(snakeId).min(1, says('needs at least one role', 'list role ids from roles, e.g. [deployment_lead]'));
+const roleIds = z
+  .array(snakeId)
+  .min(1, says('needs at least one role', 'list role ids from roles, e.g. [deployment_lead]'));
 
 const relativePath = z
   .string()
   .min(1, says('must not be empty', 'write a path relative to the workspace'))
   .refine((path) => !/^([/\\]|[A-Za-z]:)/.test(path) && !path.split(/[/\\]/).includes('..'), {
-    error: says('must stay inside the workspace', "write it relative to WORKSPACE_DIR, without a leading '/' or '..'"),
+    error: says(
+      'must stay inside the workspace',
+      "write it relative to WORKSPACE_DIR, without a leading '/' or '..'",
+    ),
   });
 
 const regex = z.string().superRefine((pattern, ctx) => {
@@ -33,9 +41,17 @@ const regex = z.string().superRefine((pattern, ctx) => {
     const reason = error instanceof Error ? error.message : String(error);
     ctx.addIssue({
       code: 'custom',
-      message: says(`is not a valid regular expression (${reason})`, 'escape special characters such as ( [ . + with a backslash'),
+      message: says(
+        `is not a valid regular expression (${reason})`,
+        'escape special characters such as ( [ . + with a backslash',
+      ),
     });
   }
+});
+
+// Zero is fine for a soak or a notice, never for a timeout or an interval: `every: 0s` would spin.
+const span = durationSchema.refine((ms) => ms > 0, {
+  error: says('must be longer than zero', "use a positive duration such as '30m'"),
 });
 
 const shells = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish']);
@@ -43,16 +59,29 @@ const shells = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish']);
 /** An argument vector run without a shell; the first element is the program. */
 const argv = z
   .array(z.string().min(1, says('an argument is empty', 'remove the empty element')), {
-    error: says('expected a list of arguments', "write the command as a YAML list, e.g. ['npm', 'run', 'build']"),
+    error: says(
+      'expected a list of arguments',
+      "write the command as a YAML list, e.g. ['npm', 'run', 'build']",
+    ),
   })
   .min(1, says('the command is empty', 'list the program first, then its arguments'))
   .refine(
     // `sh -c` with a substituted value brings back the injection that argv exists to prevent.
-    (args) => !(shells.has(args[0]!.split('/').pop()!) && args.some((arg) => /^-\w*c/.test(arg)) && args.some((arg) => arg.includes('{{'))),
-    { error: says('substitutes a variable into a shell script', 'call the program directly with one argument per element, or move the script into a file') },
+    (args) =>
+      !(
+        shells.has(args[0]?.split('/').pop() ?? '') &&
+        args.some((arg) => /^-\w*c/.test(arg)) &&
+        args.some((arg) => arg.includes('{{'))
+      ),
+    {
+      error: says(
+        'substitutes a variable into a shell script',
+        'call the program directly with one argument per element, or move the script into a file',
+      ),
+    },
   );
 
-const commandSpec = z.strictObject({ command: argv, cwd: relativePath.optional(), timeout: durationSchema });
+const commandSpec = z.strictObject({ command: argv, cwd: relativePath.optional(), timeout: span });
 
 /** A URL, or a template that becomes one (`{{healthcheckUrl}}`, `https://{{environment}}.example.com`). */
 const urlTemplate = z.string().refine(
@@ -61,15 +90,33 @@ const urlTemplate = z.string().refine(
     if (filled === 'x') return true;
     return URL.canParse(filled) && /^https?:$/.test(new URL(filled).protocol);
   },
-  { error: says('expected an http(s) URL or a template variable', "write a full URL such as 'https://api.example.com/healthcheck' or '{{healthcheckUrl}}'") },
+  {
+    error: says(
+      'expected an http(s) URL or a template variable',
+      "write a full URL such as 'https://api.example.com/healthcheck' or '{{healthcheckUrl}}'",
+    ),
+  },
 );
 
-const percentMessage = says('expected a number from 1 to 100', 'use a whole-number percentage of traffic, e.g. 10, 50 or 100');
-const percent = z.number({ error: percentMessage }).int(percentMessage).min(1, percentMessage).max(100, percentMessage);
-const count = z.number().int(says('expected a whole number', 'use 1, 2, 3 ...')).min(1, says('must be at least 1', 'use 1 or more'));
+const percentMessage = says(
+  'expected a number from 1 to 100',
+  'use a whole-number percentage of traffic, e.g. 10, 50 or 100',
+);
+const percent = z
+  .number({ error: percentMessage })
+  .int(percentMessage)
+  .min(1, percentMessage)
+  .max(100, percentMessage);
+const count = z
+  .number()
+  .int(says('expected a whole number', 'use 1, 2, 3 ...'))
+  .min(1, says('must be at least 1', 'use 1 or more'));
 const hhmm = z
   .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, says("expected a time like '20:00'", "write 24-hour HH:MM in quotes, e.g. '06:00'"));
+  .regex(
+    /^([01]\d|2[0-3]):[0-5]\d$/,
+    says("expected a time like '20:00'", "write 24-hour HH:MM in quotes, e.g. '06:00'"),
+  );
 
 const runSchema = z.discriminatedUnion('kind', [
   z
@@ -82,7 +129,10 @@ const runSchema = z.discriminatedUnion('kind', [
     })
     .refine((run) => run.schemaChangedPattern === undefined || run.records === 'schema_changed', {
       path: ['schemaChangedPattern'],
-      error: says('only applies to a step that records schema_changed', 'add records: schema_changed or remove schemaChangedPattern'),
+      error: says(
+        'only applies to a step that records schema_changed',
+        'add records: schema_changed or remove schemaChangedPattern',
+      ),
     }),
   z.strictObject({ kind: z.literal('backup_database'), format: z.enum(['custom', 'plain']) }),
   z.strictObject({ kind: z.literal('check_artifacts'), path: relativePath }),
@@ -95,7 +145,9 @@ const runSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('scan_log'),
     file: z.string().min(1, says('must not be empty', "name the log file, e.g. '{{appLogFile}}'")),
-    patterns: z.array(regex).min(1, says('needs at least one pattern', "add an error pattern such as '\\bERROR\\b'")),
+    patterns: z
+      .array(regex)
+      .min(1, says('needs at least one pattern', "add an error pattern such as '\\bERROR\\b'")),
   }),
 ]);
 
@@ -103,7 +155,7 @@ const stepSchema = z.strictObject({
   id: snakeId,
   name: text,
   phase: z.enum(['pre_deployment', 'execution', 'verification']),
-  timeout: durationSchema,
+  timeout: span,
   optional: z.boolean().optional(),
   run: runSchema,
 });
@@ -131,7 +183,12 @@ const metricSchema = z
     consecutive: count.default(3),
     minSamples: count.default(1),
     noData: z
-      .literal('unknown', { error: says("only 'unknown' is supported", 'remove noData or set it to unknown: missing data never counts as a pass') })
+      .literal('unknown', {
+        error: says(
+          "only 'unknown' is supported",
+          'remove noData or set it to unknown: missing data never counts as a pass',
+        ),
+      })
       .default('unknown'),
   })
   .refine((metric) => metric.source !== 'prometheus' || metric.query !== undefined, {
@@ -146,7 +203,10 @@ const metricSchema = z
 const scheduleItemSchema = z.strictObject({
   id: snakeId,
   at: z.string().refine((at) => parseOffset(at) !== undefined, {
-    error: says('expected an offset from the window start', "write a sign and a duration, e.g. '-5d', '+0h', '+24h' or '+1w'"),
+    error: says(
+      'expected an offset from the window start',
+      "write a sign and a duration, e.g. '-5d', '+0h', '+24h' or '+1w'",
+    ),
   }),
   activity: text,
   owner: snakeId,
@@ -166,33 +226,60 @@ const planObject = z.strictObject({
       try {
         new RegExp(pattern);
       } catch {
-        ctx.addIssue({ code: 'custom', message: says('is not a valid regular expression', `start from the default '${defaultVersionPattern}'`) });
+        ctx.addIssue({
+          code: 'custom',
+          message: says(
+            'is not a valid regular expression',
+            `start from the default '${defaultVersionPattern}'`,
+          ),
+        });
         return;
       }
       if (!isAnchored(pattern)) {
         ctx.addIssue({
           code: 'custom',
-          message: says('must match the whole version', "begin it with ^ and end it with $, and put any | inside a group: '^(a|b)$'"),
+          message: says(
+            'must match the whole version',
+            "begin it with ^ and end it with $, and put any | inside a group: '^(a|b)$'",
+          ),
         });
       }
     }),
   timezone: z.string().refine(isTimeZone, {
-    error: says('is not a time zone this system knows', "use an IANA name such as 'America/New_York' or 'UTC'"),
+    error: says(
+      'is not a time zone this system knows',
+      "use an IANA name such as 'America/New_York' or 'UTC'",
+    ),
   }),
   environments: z
-    .array(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, says('expected an environment name', "use lowercase letters, digits and '-', e.g. 'production'")))
+    .array(
+      z
+        .string()
+        .regex(
+          /^[a-z][a-z0-9-]{0,30}$/,
+          says('expected an environment name', "use lowercase letters, digits and '-', e.g. 'production'"),
+        ),
+    )
     .min(1, says('needs at least one environment', 'add e.g. [production, staging]')),
   defaultEnvironment: z.string(),
   channels: z.strictObject({ deployment: text, management: text, support: text }),
   maintenanceWindow: z.strictObject({
-    duration: durationSchema,
+    duration: span,
     notice: durationSchema,
     offPeak: z.strictObject({
-      weekdays: z.array(z.number().int().min(0).max(6, says('expected a weekday from 0 to 6', 'use 0 for Sunday up to 6 for Saturday'))),
+      weekdays: z.array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(6, says('expected a weekday from 0 to 6', 'use 0 for Sunday up to 6 for Saturday')),
+      ),
       eveningStart: hhmm,
       morningEnd: hhmm,
     }),
-    notifyVia: z.array(z.enum(['slack', 'email', 'in_app', 'status_page'])).min(1, says('needs at least one channel', 'add e.g. [slack]')),
+    notifyVia: z
+      .array(z.enum(['slack', 'email', 'in_app', 'status_page']))
+      .min(1, says('needs at least one channel', 'add e.g. [slack]')),
   }),
   stakeholders: texts,
   notificationTemplate: relativePath,
@@ -200,7 +287,7 @@ const planObject = z.strictObject({
   stages: z.array(stageSchema).min(1, says('needs at least one stage', 'add a stage with percent: 100')),
   trafficShift: commandSpec,
   goNoGo: z.strictObject({
-    after: durationSchema,
+    after: span,
     onTimeout: z.enum(['hold', 'proceed', 'rollback']).default('hold'),
     page: roleIds,
   }),
@@ -208,7 +295,10 @@ const planObject = z.strictObject({
     triggers: texts,
     revert: commandSpec,
     currentVersion: commandSpec.optional(),
-    restoreDatabase: z.strictObject({ when: z.enum(['schema_changed', 'always', 'never']), timeout: durationSchema }),
+    restoreDatabase: z.strictObject({
+      when: z.enum(['schema_changed', 'always', 'never']),
+      timeout: span,
+    }),
     lockEnvironmentAfter: z.boolean().default(true),
   }),
   authorization: z.strictObject({
@@ -221,20 +311,26 @@ const planObject = z.strictObject({
     forbidSelfApproval: z.boolean().default(false),
   }),
   monitoring: z.strictObject({
-    checkIns: z.strictObject({ every: durationSchema, for: durationSchema, pageAfterMissed: count.default(2) }),
-    dailyReviews: z.strictObject({ for: durationSchema }),
-    weeklyReviews: z.strictObject({ for: durationSchema }),
+    checkIns: z.strictObject({
+      every: span,
+      for: span,
+      pageAfterMissed: count.default(2),
+    }),
+    dailyReviews: z.strictObject({ for: span }),
+    weeklyReviews: z.strictObject({ for: span }),
     metrics: z.array(metricSchema),
     issueResponse: z.strictObject({ critical: text, major: text, minor: text }),
   }),
   successCriteria: z.strictObject({
-    window: durationSchema,
+    window: span,
     criteria: texts,
     integrationChecks: z.array(z.strictObject({ id: snakeId, name: text, ...commandSpec.shape })),
   }),
   documentationUpdates: z.array(text),
   schedule: z.array(scheduleItemSchema),
-  roles: z.array(z.strictObject({ id: snakeId, name: text, responsibilities: text })).min(1, says('needs at least one role', 'add the roles of the runbook')),
+  roles: z
+    .array(z.strictObject({ id: snakeId, name: text, responsibilities: text }))
+    .min(1, says('needs at least one role', 'add the roles of the runbook')),
   teams: z.array(z.strictObject({ id: snakeId, name: text, roles: roleIds })),
 });
 
@@ -284,12 +380,14 @@ type Path = (string | number)[];
 
 /** Rules that span fields: references resolve, ids are unique, stages climb to 100%. */
 function checkPlan(plan: PlanShape, ctx: z.RefinementCtx<PlanShape>): void {
-  const problem = (path: Path, what: string, fix: string) => ctx.addIssue({ code: 'custom', path, message: says(what, fix) });
+  const problem = (path: Path, what: string, fix: string) =>
+    ctx.addIssue({ code: 'custom', path, message: says(what, fix) });
 
   const unique = (ids: string[], path: Path, what: string, key: Path = ['id']) => {
     const seen = new Set<string>();
     ids.forEach((id, i) => {
-      if (seen.has(id)) problem([...path, i, ...key], `duplicate ${what} '${id}'`, `give each ${what} its own name`);
+      if (seen.has(id))
+        problem([...path, i, ...key], `duplicate ${what} '${id}'`, `give each ${what} its own name`);
       seen.add(id);
     });
   };
@@ -304,58 +402,104 @@ function checkPlan(plan: PlanShape, ctx: z.RefinementCtx<PlanShape>): void {
   unique(ids(plan.successCriteria.integrationChecks), ['successCriteria', 'integrationChecks'], 'check id');
 
   if (!plan.environments.includes(plan.defaultEnvironment)) {
-    problem(['defaultEnvironment'], `'${plan.defaultEnvironment}' is not one of the environments`, `use one of: ${plan.environments.join(', ')}`);
+    problem(
+      ['defaultEnvironment'],
+      `'${plan.defaultEnvironment}' is not one of the environments`,
+      `use one of: ${plan.environments.join(', ')}`,
+    );
   }
 
   const roles = new Set(plan.roles.map((role) => role.id));
   const teams = new Set(plan.teams.map((team) => team.id));
   const roleList = [...roles].join(', ');
   const roleRefs: [Path, string][] = [
-    ...plan.stages.flatMap((stage, i) => stage.approvers.map((id, j): [Path, string] => [['stages', i, 'approvers', j], id])),
+    ...plan.stages.flatMap((stage, i) =>
+      stage.approvers.map((id, j): [Path, string] => [['stages', i, 'approvers', j], id]),
+    ),
     ...plan.goNoGo.page.map((id, j): [Path, string] => [['goNoGo', 'page', j], id]),
-    ...plan.teams.flatMap((team, i) => team.roles.map((id, j): [Path, string] => [['teams', i, 'roles', j], id])),
+    ...plan.teams.flatMap((team, i) =>
+      team.roles.map((id, j): [Path, string] => [['teams', i, 'roles', j], id]),
+    ),
     ...Object.entries(plan.authorization).flatMap(([action, ids]) =>
       Array.isArray(ids) ? ids.map((id, j): [Path, string] => [['authorization', action, j], id]) : [],
     ),
   ];
   for (const [path, id] of roleRefs) {
-    if (!roles.has(id)) problem(path, `unknown role '${id}'`, `define it under roles, or use one of: ${roleList}`);
+    if (!roles.has(id))
+      problem(path, `unknown role '${id}'`, `define it under roles, or use one of: ${roleList}`);
   }
   plan.teams.forEach((team, i) => {
-    if (roles.has(team.id)) problem(['teams', i, 'id'], `'${team.id}' is both a role and a team`, 'rename the team so schedule owners are unambiguous');
+    if (roles.has(team.id))
+      problem(
+        ['teams', i, 'id'],
+        `'${team.id}' is both a role and a team`,
+        'rename the team so schedule owners are unambiguous',
+      );
   });
   plan.schedule.forEach((item, i) => {
     if (!roles.has(item.owner) && !teams.has(item.owner)) {
-      problem(['schedule', i, 'owner'], `unknown owner '${item.owner}'`, `use a role or team id: ${[...roles, ...teams].join(', ')}`);
+      problem(
+        ['schedule', i, 'owner'],
+        `unknown owner '${item.owner}'`,
+        `use a role or team id: ${[...roles, ...teams].join(', ')}`,
+      );
     }
   });
 
   plan.stages.forEach((stage, i) => {
     const previous = plan.stages[i - 1];
     if (previous && stage.percent <= previous.percent) {
-      problem(['stages', i, 'percent'], `${stage.percent}% does not grow from the previous stage's ${previous.percent}%`, 'order stages by increasing percent');
+      problem(
+        ['stages', i, 'percent'],
+        `${stage.percent}% does not grow from the previous stage's ${previous.percent}%`,
+        'order stages by increasing percent',
+      );
     }
   });
   const last = plan.stages.at(-1);
-  if (last && last.percent !== 100) problem(['stages'], `the last stage stops at ${last.percent}%, so the rollout never completes`, 'add a final stage with percent: 100');
+  if (last && last.percent !== 100)
+    problem(
+      ['stages'],
+      `the last stage stops at ${last.percent}%, so the rollout never completes`,
+      'add a final stage with percent: 100',
+    );
 
   const phases = ['pre_deployment', 'execution', 'verification'];
   plan.steps.forEach((step, i) => {
     const previous = plan.steps[i - 1];
     if (previous && phases.indexOf(step.phase) < phases.indexOf(previous.phase)) {
-      problem(['steps', i, 'phase'], `a ${step.phase} step comes after a ${previous.phase} step`, `order steps by phase: ${phases.join(', ')}`);
+      problem(
+        ['steps', i, 'phase'],
+        `a ${step.phase} step comes after a ${previous.phase} step`,
+        `order steps by phase: ${phases.join(', ')}`,
+      );
     }
   });
 
   if (!plan.trafficShift.command.some((arg) => findVariables(arg).includes('percent'))) {
-    problem(['trafficShift', 'command'], 'never passes the stage percentage', "add an argument such as '--percent={{percent}}'");
+    problem(
+      ['trafficShift', 'command'],
+      'never passes the stage percentage',
+      "add an argument such as '--percent={{percent}}'",
+    );
   }
   const restore = plan.rollback.restoreDatabase.when;
   if (restore !== 'never' && !plan.steps.some((step) => step.run.kind === 'backup_database')) {
-    problem(['rollback', 'restoreDatabase', 'when'], `is ${restore} but no step backs up the database`, 'add a backup_database step, or set when: never');
+    problem(
+      ['rollback', 'restoreDatabase', 'when'],
+      `is ${restore} but no step backs up the database`,
+      'add a backup_database step, or set when: never',
+    );
   }
-  if (restore === 'schema_changed' && !plan.steps.some((step) => step.run.kind === 'command' && step.run.records === 'schema_changed')) {
-    problem(['rollback', 'restoreDatabase', 'when'], 'is schema_changed but no step records schema_changed', 'add records: schema_changed to the migrations step');
+  if (
+    restore === 'schema_changed' &&
+    !plan.steps.some((step) => step.run.kind === 'command' && step.run.records === 'schema_changed')
+  ) {
+    problem(
+      ['rollback', 'restoreDatabase', 'when'],
+      'is schema_changed but no step records schema_changed',
+      'add records: schema_changed to the migrations step',
+    );
   }
 
   const allowed = templateVariables.map((name) => `{{${name}}}`).join(', ');
@@ -376,7 +520,9 @@ function templatedStrings(plan: PlanShape): [Path, string][] {
     if (value !== undefined) found.push([path, value]);
   };
   const addCommand = (path: Path, spec: { command: string[]; cwd?: string | undefined }) => {
-    spec.command.forEach((arg, j) => add([...path, 'command', j], arg));
+    spec.command.forEach((arg, j) => {
+      add([...path, 'command', j], arg);
+    });
     add([...path, 'cwd'], spec.cwd);
   };
   plan.steps.forEach((step, i) => {
@@ -390,7 +536,9 @@ function templatedStrings(plan: PlanShape): [Path, string][] {
   addCommand(['trafficShift'], plan.trafficShift);
   addCommand(['rollback', 'revert'], plan.rollback.revert);
   if (plan.rollback.currentVersion) addCommand(['rollback', 'currentVersion'], plan.rollback.currentVersion);
-  plan.successCriteria.integrationChecks.forEach((check, i) => addCommand(['successCriteria', 'integrationChecks', i], check));
+  plan.successCriteria.integrationChecks.forEach((check, i) => {
+    addCommand(['successCriteria', 'integrationChecks', i], check);
+  });
   plan.monitoring.metrics.forEach((metric, i) => {
     add(['monitoring', 'metrics', i, 'query'], metric.query);
     add(['monitoring', 'metrics', i, 'url'], metric.url);

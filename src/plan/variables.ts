@@ -24,7 +24,7 @@ export function isTemplateVariable(name: string): name is TemplateVariable {
 
 /** The distinct variable names referenced in `text`, in order of first use. */
 export function findVariables(text: string): string[] {
-  const names = Array.from(text.matchAll(placeholder), (match) => match[1]!);
+  const names = Array.from(text.matchAll(placeholder), (match) => match[1] ?? '');
   return [...new Set(names)];
 }
 
@@ -34,7 +34,7 @@ export function findVariables(text: string): string[] {
  */
 export function findSingleBraced(text: string): string[] {
   const rest = text.replace(placeholder, '');
-  const names = Array.from(rest.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g), (match) => match[1]!);
+  const names = Array.from(rest.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g), (match) => match[1] ?? '');
   return [...new Set(names.filter(isTemplateVariable))];
 }
 
@@ -47,7 +47,10 @@ export function substitute(args: readonly string[], vars: TemplateVars): string[
   return args.map((arg) =>
     arg.replace(placeholder, (_match, name: string) => {
       if (!isTemplateVariable(name)) {
-        throw new AppError('bad_input', `{{${name}}} is not a template variable; use one of ${templateVariables.join(', ')}`);
+        throw new AppError(
+          'bad_input',
+          `{{${name}}} is not a template variable; use one of ${templateVariables.join(', ')}`,
+        );
       }
       const value = vars[name];
       // An empty value is refused too: `--rollback-to=` with nothing after it changes the command's meaning.
@@ -66,7 +69,8 @@ export function substitute(args: readonly string[], vars: TemplateVars): string[
 export function substituteText(text: string, vars: Readonly<Record<string, string | undefined>>): string {
   return text.replace(placeholder, (_match, name: string) => {
     const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
-    if (value === undefined) throw new AppError('bad_input', `{{${name}}} has no value in the text being filled in`);
+    if (value === undefined)
+      throw new AppError('bad_input', `{{${name}}} has no value in the text being filled in`);
     return value;
   });
 }

@@ -1,5 +1,6 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { fireTimerProcessor } from '../../jobs/fire-timer.js';
 import { runStepProcessor } from '../../jobs/run-step.js';
 import type { DeployDeps } from '../deploy/deps.js';
 import { queueNames } from './queues.js';
@@ -19,9 +20,12 @@ export function startWorkers(deps: DeployDeps, connection: Redis, prefix: string
     prefix,
     concurrency: 20,
     maxStalledCount: 0,
-    lockDuration: 30_000,
+    // Renewed every 5 s while the step runs; a crashed worker's step is seen as interrupted ~10 s later.
+    lockDuration: 10_000,
   });
-  const all = [steps];
+  // Timers only touch Postgres and Slack: safe to re-deliver, since the row is claimed once.
+  const timers = new Worker(queueNames.timers, fireTimerProcessor(deps), { connection, prefix, concurrency: 20 });
+  const all = [steps, timers];
   for (const worker of all) {
     worker.on('failed', (job, error) => deps.log.error({ err: error, jobId: job?.id, queue: worker.name }, 'job failed'));
     worker.on('error', (error) => deps.log.error({ err: error, queue: worker.name }, 'worker error'));

@@ -100,6 +100,7 @@ function describeRequestError(error: unknown, url: string): string {
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
       return `connection closed before a response: ${url}`;
+    case 'ERR_INVALID_URL':
     case 'UND_ERR_INVALID_ARG':
       return `invalid URL: ${url}`;
     default:

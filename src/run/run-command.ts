@@ -17,17 +17,24 @@ export interface RunCommandOptions {
   timeoutMs: number;
   /** Added to the inherited environment. */
   env?: Record<string, string>;
+  /** When given, the whole environment instead of the bot's own (which holds its tokens). */
+  baseEnv?: Record<string, string>;
   signal?: AbortSignal;
   /** Applied to every output line; generic secret patterns are redacted when omitted. */
   redact?: Redact;
   tailLines?: number;
-  /** Each redacted line as it arrives, for progress updates while the step runs. */
+  /**
+   * Each redacted line as it arrives, for progress updates while the step runs. What it
+   * throws is ignored: progress reporting must not change a step's outcome.
+   */
   onLine?: (line: string) => void;
   /** How long SIGTERM has to work before SIGKILL; 2 s unless a test wants it shorter. */
   killGraceMs?: number;
 }
 
 const DEFAULT_KILL_GRACE_MS = 2000;
+/** setTimeout fires at once for delays beyond a signed 32-bit int (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export async function runCommand(options: RunCommandOptions): Promise<StepOutcome> {
   const started = performance.now();
@@ -45,8 +52,8 @@ export async function runCommand(options: RunCommandOptions): Promise<StepOutcom
   const tail = createOutputTail({ maxLines: options.tailLines });
   const subprocess = execa(file, args, {
     cwd,
-    env: options.env,
-    extendEnv: true,
+    env: options.baseEnv ? { ...options.baseEnv, ...options.env } : options.env,
+    extendEnv: !options.baseEnv,
     stdin: 'ignore',
     all: true,
     buffer: false,
@@ -66,7 +73,7 @@ export async function runCommand(options: RunCommandOptions): Promise<StepOutcom
     killing = killProcessGroup(pgid, graceMs);
   };
   // Our own timer rather than execa's `timeout`, which signals only the direct child.
-  const timer = setTimeout(() => stop('timed_out'), options.timeoutMs);
+  const timer = setTimeout(() => stop('timed_out'), Math.min(options.timeoutMs, MAX_TIMER_MS));
   const onAbort = () => stop('cancelled');
   signal?.addEventListener('abort', onAbort, { once: true });
   subprocess.once('exit', () => {
@@ -86,18 +93,18 @@ export async function runCommand(options: RunCommandOptions): Promise<StepOutcom
     for await (const raw of subprocess.iterable({ from: 'all' })) {
       const line = redact(lastRewrite(raw));
       tail.push(line);
-      options.onLine?.(line);
+      notify(options.onLine, line);
     }
     const result = await subprocess;
     await killing;
     const outcome = { outputTail: tail.text(), durationMs: elapsedSince(started) };
-
     if (stopped === 'timed_out') {
       const summary = `timed out after ${formatDuration(options.timeoutMs)}; process tree killed`;
       return { ...outcome, status: 'timed_out', summary };
     }
-    if (stopped === 'cancelled')
+    if (stopped === 'cancelled') {
       return { ...outcome, status: 'cancelled', summary: 'cancelled; process tree killed' };
+    }
     if (result.exitCode === undefined && result.signal === undefined) {
       const summary = redact(await describeSpawnFailure(result.code, file, cwd));
       return { ...outcome, status: 'failed', summary };
@@ -113,9 +120,21 @@ export async function runCommand(options: RunCommandOptions): Promise<StepOutcom
       exitCode: result.exitCode,
       summary: `exit code ${result.exitCode}${strays}`,
     };
+  } catch (error) {
+    // A bug here must not leave the step's processes running unattended.
+    if (!exited && pgid !== undefined) await killProcessGroup(pgid, graceMs);
+    throw error;
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function notify(onLine: ((line: string) => void) | undefined, line: string): void {
+  try {
+    onLine?.(line);
+  } catch {
+    // Throwing out of the loop would make execa wait for the command to finish on its own.
   }
 }
 

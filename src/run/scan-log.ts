@@ -31,7 +31,8 @@ interface Window {
 export async function scanLog(options: ScanLogOptions): Promise<StepOutcome> {
   const started = performance.now();
   const { file, since } = options;
-  const needles = options.patterns.filter((pattern) => pattern.length > 0).map((p) => p.toLowerCase());
+  // The plan's patterns are regular expressions (validated when the plan loads), matched case-insensitively.
+  const needles = options.patterns.filter((pattern) => pattern.length > 0).map((p) => new RegExp(p, 'i'));
   if (needles.length === 0) return failedOutcome('no patterns to scan for', started);
 
   let size: number;
@@ -63,9 +64,8 @@ export async function scanLog(options: ScanLogOptions): Promise<StepOutcome> {
         merge(byTime, beforeFirstTimestamp);
       }
       if (timestamp !== undefined) lastTimestamp = timestamp;
-      const lower = text.toLowerCase();
       // Redacted before clipping, so a clip cannot cut a secret in half and expose the rest.
-      const shown = needles.some((needle) => lower.includes(needle)) ? clip(redact(text)) : undefined;
+      const shown = needles.some((needle) => needle.test(text)) ? clip(redact(text)) : undefined;
       if (offset >= startOffset) record(byOffset, shown);
       if (lastTimestamp === undefined) record(beforeFirstTimestamp, shown);
       else if (lastTimestamp >= sinceMs) record(byTime, shown);

@@ -3,16 +3,19 @@ export type DeployCommand =
   | { name: 'help' }
   | { name: 'start'; version: string; environment?: string | undefined; dryRun: boolean }
   | { name: 'status'; ref?: string | undefined }
-  | { name: 'approve' | 'hold' | 'resume' | 'abort' }
+  | { name: 'approve'; skipSoakReason?: string | undefined }
+  | { name: 'hold'; reason?: string | undefined }
+  | { name: 'resume'; reason?: string | undefined }
+  | { name: 'abort'; reason?: string | undefined }
   | { name: 'rollback'; reason?: string | undefined }
   | { name: 'issue'; severity: 'critical' | 'major' | 'minor'; description: string }
   | { name: 'window'; start: string; duration?: string | undefined }
   | { name: 'schedule' }
   | { name: 'roles' }
+  | { name: 'history' }
   | { name: 'role'; role: string; userId: string }
   | { name: 'lock'; environment: string; reason?: string | undefined }
   | { name: 'unlock'; environment: string; reason?: string | undefined }
-  | { name: 'history' }
   | { name: 'report'; ref?: string | undefined };
 
 export type ParseResult = { ok: true; command: DeployCommand } | { ok: false; error: string };
@@ -22,13 +25,14 @@ export const usage = [
   '`help`: this list',
   '`start <version> [to <environment>] [--dry-run]`: run the plan for a version (deployment lead)',
   '`status [<deployment>]`: state, steps with durations, who started it',
-  '`approve` | `hold` | `resume` | `abort`: steer the active deployment',
+  '`approve [--skip-soak <reason>]`: promote to the next stage (skipping the soak needs a reason)',
+  '`hold [<reason>]` | `resume` | `abort`: steer the active deployment',
   '`rollback [<reason>]`: revert to the previous version',
   '`issue <critical|major|minor> <description>`: report an issue',
   '`window <ISO-8601 start> [<duration>]`: schedule the maintenance window and its notices',
   '`schedule`: the schedule table with live status',
   '`roles` | `role <role> <@user>`: contacts and responsibilities; assign a role (admins)',
-  '`lock <environment> [<reason>]` | `unlock <environment>`: stop or allow deployments',
+  '`lock <environment> [<reason>]` | `unlock <environment> [<reason>]`: stop or allow deployments',
   '`history` | `report [<deployment>]`: past deployments; the post-deployment review',
 ].join('\n');
 
@@ -59,13 +63,17 @@ export function parseCommand(text: string): ParseResult {
     }
     case 'status':
       return rest.length > 1 ? fail('`status` takes at most one deployment.') : ok({ name: 'status', ref: rest[0] });
-    case 'approve':
+    case 'approve': {
+      if (rest.length === 0) return ok({ name: 'approve' });
+      if (rest[0] !== '--skip-soak') return fail('`approve` takes no arguments, or `--skip-soak <reason>` to promote before the soak ends.');
+      const reason = restText.slice('--skip-soak'.length).trim();
+      if (!reason) return fail('`approve --skip-soak` needs a reason, e.g. `/deploy approve --skip-soak hotfix for login outage`.');
+      return ok({ name: 'approve', skipSoakReason: reason });
+    }
     case 'hold':
     case 'resume':
-    case 'abort': {
-      const bare = name.toLowerCase() as 'approve' | 'hold' | 'resume' | 'abort';
-      return rest.length > 0 ? fail(`\`${bare}\` takes no arguments.`) : ok({ name: bare });
-    }
+    case 'abort':
+      return ok({ name: name.toLowerCase() as 'hold', reason: restText || undefined } as DeployCommand);
     case 'rollback':
       return ok({ name: 'rollback', reason: restText || undefined });
     case 'issue': {
@@ -84,7 +92,7 @@ export function parseCommand(text: string): ParseResult {
     case 'schedule':
     case 'roles':
     case 'history':
-      return rest.length > 0 ? fail(`\`${name}\` takes no arguments.`) : ok({ name: name.toLowerCase() as 'schedule' | 'roles' | 'history' });
+      return rest.length > 0 ? fail(`\`${name}\` takes no arguments.`) : ok({ name: name.toLowerCase() } as DeployCommand);
     case 'role': {
       const match = rest[1] ? userMention.exec(rest[1]) : null;
       if (!rest[0] || !match || rest.length > 2) return fail('`role` needs a role and a user, e.g. `/deploy role deployment_lead @alice`.');
@@ -95,7 +103,7 @@ export function parseCommand(text: string): ParseResult {
       const environment = rest[0];
       if (!environment) return fail(`\`${name}\` needs an environment, e.g. \`/deploy ${name} production\`.`);
       const reason = restText.slice(environment.length).trim() || undefined;
-      return ok({ name: name.toLowerCase() as 'lock' | 'unlock', environment, reason });
+      return ok({ name: name.toLowerCase() as 'lock', environment, reason } as DeployCommand);
     }
     case 'report':
       return rest.length > 1 ? fail('`report` takes at most one deployment.') : ok({ name: 'report', ref: rest[0] });

@@ -5,6 +5,7 @@ import { listAudit } from '../../src/db/audit.js';
 import { signSlackRequest } from '../support/slack-requests.js';
 import { type Harness, signingSecret, startHarness, users } from '../support/harness.js';
 import { waitUntil } from '../support/wait.js';
+import { withoutGoNoGoDeadline } from '../support/plans.js';
 
 const run = promisify(execFile);
 const preDeploymentSteps = ['Run final verification tests', 'Create database backup', 'Build production artifacts', 'Verify build artifacts'];
@@ -12,7 +13,7 @@ const preDeploymentSteps = ['Run final verification tests', 'Create database bac
 describe('/deploy start', () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness();
+    h = await startHarness({ plan: withoutGoNoGoDeadline });
   });
   afterEach(async () => {
     await h.close();
@@ -64,6 +65,7 @@ describe('/deploy start', () => {
     expect(stdout).toMatch(/dbname: stagecoach_app_test/);
 
     expect(await h.workspace.invocations()).toEqual([
+      'deploy-frontend --env=production --current-version',
       'phase5-test-runner',
       'build',
       'cdk-deploy --stage=production',
@@ -72,6 +74,7 @@ describe('/deploy start', () => {
       'test-smoke --env=production',
     ]);
     expect(deployment?.currentPercent).toBe(10);
+    expect(deployment?.previousVersion).toBe('v3.9.0');
   });
 
   it('refuses a user without the deployment lead role and audits the refusal', async () => {
@@ -96,7 +99,7 @@ describe('/deploy start', () => {
     const buttons = prompt?.blocks.find((b: { type: string }) => b.type === 'actions')?.elements.map((e: { action_id: string }) => e.action_id);
     expect(buttons).toEqual(['step_retry', 'deploy_abort']);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await h.workspace.invocations()).toEqual(['phase5-test-runner']);
+    expect(await h.workspace.invocations()).toEqual(['deploy-frontend --env=production --current-version', 'phase5-test-runner']);
     const steps = (await h.db.query(`SELECT step_id, status FROM step_runs ORDER BY id`)).rows;
     expect(steps.filter((s) => s.status !== 'pending').map((s) => s.step_id)).toEqual(['verification_tests']);
   });

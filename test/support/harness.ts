@@ -9,6 +9,7 @@ import { getDeployment } from '../../src/db/deployments.js';
 import { createLogger } from '../../src/log.js';
 import { loadPlan } from '../../src/plan/load-plan.js';
 import type { Plan } from '../../src/plan/schema.js';
+import { stepEnvironment } from '../../src/run/step-environment.js';
 import { createRuntime, type ProcessRole, type Runtime } from '../../src/runtime.js';
 import { appDatabaseUrl, redisUrl, testDatabaseUrl } from './databases.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
@@ -92,6 +93,8 @@ export async function startHarness(options: { plan?: (plan: Plan) => Plan; env?:
       queuePrefix: prefix,
       processBeforeResponse: true,
       slackRetries: 0,
+      stepEnv: stepEnvironment(process.env),
+      reconcileIntervalMs: 500,
     });
     const receiver = runtime.slack.receiver;
     if (!receiver) throw new Error('HTTP receiver expected');

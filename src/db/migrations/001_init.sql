@@ -7,6 +7,8 @@ CREATE TABLE deployments (
   state            text NOT NULL,
   stage_index      integer,
   current_percent  integer NOT NULL DEFAULT 0,
+  stage_started_at timestamptz,
+  held_from        text,
   started_by       text NOT NULL,
   channel_id       text NOT NULL,
   root_ts          text,

@@ -26,9 +26,12 @@ describe('parseDuration', () => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  it.each(['', '30', '30 minutes', 'm', '1m1h', 'P', 'PT', 'P1M', 'P1Y', '-5m', '1.5h'])('refuses %j', (text) => {
-    expect(parseDuration(text)).toBeUndefined();
-  });
+  it.each(['', '30', '30 minutes', 'm', '1m1h', 'P', 'PT', 'P1M', 'P1Y', '-5m', '1.5h'])(
+    'refuses %j',
+    (text) => {
+      expect(parseDuration(text)).toBeUndefined();
+    },
+  );
 });
 
 describe('parseOffset', () => {
@@ -61,7 +64,8 @@ describe('formatDuration', () => {
   });
 
   it('prints what parseDuration reads back', () => {
-    for (const text of ['45s', '1h 30m', '24h', '5d']) expect(formatDuration(parseDuration(text)!)).toBe(text);
+    for (const text of ['45s', '1h 30m', '24h', '5d'])
+      expect(formatDuration(parseDuration(text)!)).toBe(text);
   });
 });
 

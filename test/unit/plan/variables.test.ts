@@ -4,7 +4,10 @@ import { findSingleBraced, findVariables, substitute, substituteText } from '../
 
 describe('findVariables', () => {
   it('lists each referenced name once, in order', () => {
-    expect(findVariables('--env={{environment}} --to={{ version }} {{environment}}')).toEqual(['environment', 'version']);
+    expect(findVariables('--env={{environment}} --to={{ version }} {{environment}}')).toEqual([
+      'environment',
+      'version',
+    ]);
   });
 
   it('ignores single braces, which findSingleBraced reports', () => {
@@ -22,22 +25,25 @@ describe('substitute', () => {
   });
 
   it('fills every placeholder in an element and leaves other elements alone', () => {
-    expect(substitute(['npm', 'run', 'deploy', '--', '--stage={{environment}}-{{percent}}'], { environment: 'production', percent: '10' })).toEqual([
-      'npm',
-      'run',
-      'deploy',
-      '--',
-      '--stage=production-10',
-    ]);
+    expect(
+      substitute(['npm', 'run', 'deploy', '--', '--stage={{environment}}-{{percent}}'], {
+        environment: 'production',
+        percent: '10',
+      }),
+    ).toEqual(['npm', 'run', 'deploy', '--', '--stage=production-10']);
   });
 
   it('does not expand placeholders that arrive inside a value', () => {
-    expect(substitute(['{{version}}'], { version: '{{environment}}', environment: 'production' })).toEqual(['{{environment}}']);
+    expect(substitute(['{{version}}'], { version: '{{environment}}', environment: 'production' })).toEqual([
+      '{{environment}}',
+    ]);
   });
 
   it('refuses to run a command with a missing or empty value', () => {
     expect(() => substitute(['--rollback-to={{previousVersion}}'], {})).toThrow(AppError);
-    expect(() => substitute(['--rollback-to={{previousVersion}}'], { previousVersion: '' })).toThrow(/previousVersion/);
+    expect(() => substitute(['--rollback-to={{previousVersion}}'], { previousVersion: '' })).toThrow(
+      /previousVersion/,
+    );
     try {
       substitute(['{{backupFile}}'], {});
     } catch (error) {
@@ -52,9 +58,13 @@ describe('substitute', () => {
 
 describe('substituteText', () => {
   it('fills notification placeholders beyond the command whitelist', () => {
-    expect(substituteText('{{application}} {{version}} at {{windowStart}}', { application: 'Medplum EHR', version: 'v4.0.0', windowStart: 'Sat 20:00' })).toBe(
-      'Medplum EHR v4.0.0 at Sat 20:00',
-    );
+    expect(
+      substituteText('{{application}} {{version}} at {{windowStart}}', {
+        application: 'Medplum EHR',
+        version: 'v4.0.0',
+        windowStart: 'Sat 20:00',
+      }),
+    ).toBe('Medplum EHR v4.0.0 at Sat 20:00');
   });
 
   it('throws rather than printing a blank', () => {

@@ -6,7 +6,9 @@ const redact = createRedactor([]);
 describe('createRedactor', () => {
   it('hides every occurrence of a known secret, longest first', () => {
     const withSecrets = createRedactor(['abcd1234', 'abcd1234-extended', 'xyz', '']);
-    expect(withSecrets('a=abcd1234-extended b=abcd1234 c=abcd1234')).toBe('a=[redacted] b=[redacted] c=[redacted]');
+    expect(withSecrets('a=abcd1234-extended b=abcd1234 c=abcd1234')).toBe(
+      'a=[redacted] b=[redacted] c=[redacted]',
+    );
     // Shorter than 4 characters: hiding it would blank ordinary words.
     expect(withSecrets('xyz stays')).toBe('xyz stays');
   });

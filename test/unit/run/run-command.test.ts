@@ -54,8 +54,16 @@ describe('runCommand', () => {
   });
 
   it('runs in the given directory with the given environment added', async () => {
-    const file = await script('env.sh', 'pwd\necho "stage=$STAGE_NAME"\necho "path set: ${PATH:+yes}"');
-    const outcome = await runCommand({ command: [file], cwd: dir, timeoutMs: 10_000, env: { STAGE_NAME: 'canary' } });
+    const file = await script(
+      'env.sh',
+      'pwd\necho "stage=$STAGE_NAME"\n[ -n "$PATH" ] && echo "path set: yes"',
+    );
+    const outcome = await runCommand({
+      command: [file],
+      cwd: dir,
+      timeoutMs: 10_000,
+      env: { STAGE_NAME: 'canary' },
+    });
     expect(outcome.outputTail.split('\n')).toEqual([dir, 'stage=canary', 'path set: yes']);
   });
 
@@ -80,15 +88,32 @@ describe('runCommand', () => {
   });
 
   it('never lets a password or a known secret reach the tail', async () => {
-    const file = await script('leak.sh', 'echo "connecting with password=hunter2"\necho "key is s3cr3t-value" >&2');
+    const file = await script(
+      'leak.sh',
+      'echo "connecting with password=hunter2"\necho "key is s3cr3t-value" >&2',
+    );
     const redact = createRedactor(['s3cr3t-value']);
     const outcome = await runCommand({ command: [file], cwd: dir, timeoutMs: 10_000, redact });
     expect(outcome.outputTail).toBe('connecting with password=[redacted]\nkey is [redacted]');
 
     const lines: string[] = [];
-    const generic = await runCommand({ command: [file], cwd: dir, timeoutMs: 10_000, onLine: (l) => lines.push(l) });
+    const generic = await runCommand({
+      command: [file],
+      cwd: dir,
+      timeoutMs: 10_000,
+      onLine: (l) => lines.push(l),
+    });
     expect(generic.outputTail).not.toContain('hunter2');
     expect(lines[0]).toBe('connecting with password=[redacted]');
+  });
+
+  it('ignores a failing progress listener', async () => {
+    const file = await script('progress.sh', 'echo a\necho b');
+    const onLine = () => {
+      throw new Error('Slack is down');
+    };
+    const outcome = await runCommand({ command: [file], cwd: dir, timeoutMs: 10_000, onLine });
+    expect(outcome).toMatchObject({ status: 'succeeded', outputTail: 'a\nb' });
   });
 
   it('answers a missing command with a clear summary instead of throwing', async () => {
@@ -111,7 +136,10 @@ describe('runCommand', () => {
     const file = await script('hang.sh', hangingBody);
     const pidFile = path.join(dir, 'timeout.pid');
     const outcome = await runCommand({ command: [file, pidFile], cwd: dir, timeoutMs: 500 });
-    expect(outcome).toMatchObject({ status: 'timed_out', summary: 'timed out after 500ms; process tree killed' });
+    expect(outcome).toMatchObject({
+      status: 'timed_out',
+      summary: 'timed out after 500ms; process tree killed',
+    });
     expect(outcome.outputTail).toBe('waiting');
     expect(isRunning(await readPid(pidFile))).toBe(false);
   });
@@ -119,7 +147,12 @@ describe('runCommand', () => {
   it('follows SIGTERM with SIGKILL when the tree ignores SIGTERM', async () => {
     const file = await script('stubborn.sh', `trap '' TERM\n${hangingBody}`);
     const pidFile = path.join(dir, 'stubborn.pid');
-    const outcome = await runCommand({ command: [file, pidFile], cwd: dir, timeoutMs: 300, killGraceMs: 300 });
+    const outcome = await runCommand({
+      command: [file, pidFile],
+      cwd: dir,
+      timeoutMs: 300,
+      killGraceMs: 300,
+    });
     expect(outcome.status).toBe('timed_out');
     expect(isRunning(await readPid(pidFile))).toBe(false);
   });
@@ -128,7 +161,12 @@ describe('runCommand', () => {
     const file = await script('cancel.sh', hangingBody);
     const pidFile = path.join(dir, 'cancel.pid');
     const controller = new AbortController();
-    const running = runCommand({ command: [file, pidFile], cwd: dir, timeoutMs: 60_000, signal: controller.signal });
+    const running = runCommand({
+      command: [file, pidFile],
+      cwd: dir,
+      timeoutMs: 60_000,
+      signal: controller.signal,
+    });
     const pid = await readPid(pidFile);
     controller.abort();
     const outcome = await running;
@@ -140,7 +178,12 @@ describe('runCommand', () => {
   it('does not start a command whose job was already cancelled', async () => {
     const marker = path.join(dir, 'should-not-exist');
     const file = await script('touch.sh', `touch "${marker}"`);
-    const outcome = await runCommand({ command: [file], cwd: dir, timeoutMs: 10_000, signal: AbortSignal.abort() });
+    const outcome = await runCommand({
+      command: [file],
+      cwd: dir,
+      timeoutMs: 10_000,
+      signal: AbortSignal.abort(),
+    });
     expect(outcome.status).toBe('cancelled');
     await expect(readFile(marker)).rejects.toThrow();
   });

@@ -1,0 +1,16 @@
+import { type Job, UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+import type { DeployDeps } from '../src/deploy/deps.js';
+import { fireTimer } from '../src/deploy/fire-timer.js';
+import type { TimerJobData } from '../src/queue/queues.js';
+
+const timerJobSchema = z.object({ timerId: z.number().int().positive() });
+
+/** Processor of the `timers` queue: the timer row in Postgres decides whether anything happens. */
+export function fireTimerProcessor(deps: DeployDeps) {
+  return async (job: Job<TimerJobData>) => {
+    const parsed = timerJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`bad timer job data: ${parsed.error.message}`);
+    return fireTimer(deps, parsed.data.timerId);
+  };
+}

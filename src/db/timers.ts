@@ -1,0 +1,63 @@
+import type { DbClient } from './pool.js';
+
+export const timerKinds = ['soak_end', 'go_no_go'] as const;
+export type TimerKind = (typeof timerKinds)[number] | (string & {});
+
+export interface Timer {
+  id: number;
+  deploymentId: number;
+  kind: TimerKind;
+  key: string;
+  fireAt: Date;
+  status: 'pending' | 'fired' | 'cancelled';
+  payload: Record<string, unknown>;
+  firedAt: Date | null;
+}
+
+const columns = `id, deployment_id AS "deploymentId", kind, key, fire_at AS "fireAt", status, payload, fired_at AS "firedAt"`;
+
+/** Records a timer once per key; the row, not Redis, is the truth. */
+export async function insertTimer(
+  db: DbClient,
+  row: { deploymentId: number; kind: TimerKind; key: string; fireAt: Date; payload?: Record<string, unknown> },
+): Promise<Timer | undefined> {
+  const result = await db.query<Timer>(
+    `INSERT INTO timers (deployment_id, kind, key, fire_at, payload) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (key) DO NOTHING RETURNING ${columns}`,
+    [row.deploymentId, row.kind, row.key, row.fireAt, JSON.stringify(row.payload ?? {})],
+  );
+  return result.rows[0];
+}
+
+export async function getTimer(db: DbClient, id: number) {
+  const result = await db.query<Timer>(`SELECT ${columns} FROM timers WHERE id = $1`, [id]);
+  return result.rows[0];
+}
+
+/** Claims a due timer: exactly one delivery acts on it. */
+export async function claimTimer(db: DbClient, id: number) {
+  const result = await db.query<Timer>(
+    `UPDATE timers SET status = 'fired', fired_at = now() WHERE id = $1 AND status = 'pending' RETURNING ${columns}`,
+    [id],
+  );
+  return result.rows[0];
+}
+
+export async function cancelTimers(db: DbClient, deploymentId: number, kinds?: TimerKind[]) {
+  const result = await db.query<Timer>(
+    `UPDATE timers SET status = 'cancelled' WHERE deployment_id = $1 AND status = 'pending'
+       AND ($2::text[] IS NULL OR kind = ANY($2)) RETURNING ${columns}`,
+    [deploymentId, kinds ?? null],
+  );
+  return result.rows;
+}
+
+export async function listPendingTimers(db: DbClient) {
+  const result = await db.query<Timer>(`SELECT ${columns} FROM timers WHERE status = 'pending' ORDER BY fire_at`);
+  return result.rows;
+}
+
+export async function listTimers(db: DbClient, deploymentId: number) {
+  const result = await db.query<Timer>(`SELECT ${columns} FROM timers WHERE deployment_id = $1 ORDER BY id`, [deploymentId]);
+  return result.rows;
+}

@@ -1,0 +1,113 @@
+import type pg from 'pg';
+import type { Deployment } from '../db/deployments.js';
+import type { StepRun } from '../db/step-runs.js';
+import { listLatestStepRuns } from '../db/step-runs.js';
+import { declarePrompt, stageLiveMessage } from '../slack/blocks/rollout-messages.js';
+import { stepFailedMessage } from '../slack/blocks/step-messages.js';
+import type { AfterCommit } from './after-commit.js';
+import { postInThread, postPrompt } from './announce.js';
+import { applyTransition } from './apply-transition.js';
+import { roleName } from './authorize.js';
+import { declareButtons, haltedStepButtons } from './buttons.js';
+import type { DeployDeps } from './deps.js';
+import { stageOfShift } from './resolve-step.js';
+import { scaled, scheduleTimer } from './timers.js';
+
+const doneStatuses = ['succeeded', 'marked_done'];
+
+/**
+ * Moves a running deployment on after one of its runs finished, inside the caller's transaction:
+ * the next step, the next stage's soak, the success window, or a halt on failure.
+ */
+export async function advance(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deployment: Deployment,
+  finished: StepRun,
+  later: AfterCommit,
+): Promise<void> {
+  const detail = { step: finished.stepId, attempt: finished.attempt, summary: finished.summary };
+  if (!doneStatuses.includes(finished.status)) {
+    await applyTransition(client, deployment.id, 'step_failed', 'stagecoach', { detail });
+    later.then.push(() => postFailure(deps, deployment, finished));
+    return;
+  }
+  const next = await nextPendingRun(client, deployment.id, finished.position);
+  if (next) {
+    await applyTransition(client, deployment.id, 'step_succeeded', 'stagecoach', { detail });
+    later.enqueue.push(next);
+    return;
+  }
+  const shift = stageOfShift(deps.plan, finished.stepId);
+  const stageIndex = shift?.index ?? 0;
+  await enterStage(client, deps, deployment.id, stageIndex, shift ? 'stage_live' : 'steps_done', later, detail);
+}
+
+/** Traffic is at the stage's percentage: soak it, or at 100% open the success window. */
+export async function enterStage(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deploymentId: number,
+  stageIndex: number,
+  event: 'steps_done' | 'stage_live',
+  later: AfterCommit,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
+  const stage = deps.plan.stages[stageIndex];
+  if (!stage) throw new Error(`plan has no stage ${stageIndex}`);
+  const fields = { stageIndex, currentPercent: stage.percent, stageStarted: true };
+  if (stage.percent === 100) {
+    await applyTransition(client, deploymentId, 'reached_full', 'stagecoach', { detail: { ...detail, stage: stage.id }, fields });
+    const approvers = deps.plan.authorization.declareComplete.map((role) => roleName(deps.plan, role)).join(' or ');
+    later.then.push(() =>
+      postPrompt(deps, deploymentId, 'declare_complete', (promptId) =>
+        declarePrompt({ promptId, approvers, buttons: declareButtons(promptId) }),
+      ),
+    );
+    return;
+  }
+  await applyTransition(client, deploymentId, event, 'stagecoach', { detail: { ...detail, stage: stage.id }, fields });
+  const soakCount = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM timers WHERE deployment_id = $1 AND kind = 'soak_end' AND payload->>'stageIndex' = $2`,
+    [deploymentId, String(stageIndex)],
+  );
+  const timer = await scheduleTimer(client, deps, {
+    deploymentId,
+    kind: 'soak_end',
+    key: `soak-${deploymentId}-${stageIndex}-${soakCount.rows[0]?.n ?? 0}`,
+    afterMs: stage.minSoak,
+    payload: { stageIndex },
+  });
+  later.arm.push(timer);
+  const soakUntil = new Date(deps.clock().getTime() + scaled(deps, stage.minSoak));
+  later.then.push(() => postInThread(deps, deploymentId, stageLiveMessage({ stage, soakUntil, timeZone: deps.plan.timezone })));
+}
+
+async function postFailure(deps: DeployDeps, deployment: Deployment, finished: StepRun) {
+  const steps = await listLatestStepRuns(deps.db, deployment.id);
+  const touched = productionTouched(steps);
+  await postPrompt(deps, deployment.id, 'step_failed', (promptId) =>
+    stepFailedMessage({
+      deployment,
+      step: finished,
+      total: deps.plan.steps.length,
+      promptId,
+      buttons: haltedStepButtons('step_failed', promptId, touched),
+    }),
+  );
+}
+
+/** Production changed once any step past pre-deployment did its work (or may have). */
+export function productionTouched(steps: StepRun[]): boolean {
+  return steps.some((step) => step.phase !== 'pre_deployment' && ['succeeded', 'marked_done', 'running', 'interrupted', 'failed', 'timed_out'].includes(step.status) && step.phase !== 'rollback');
+}
+
+async function nextPendingRun(client: pg.PoolClient, deploymentId: number, afterPosition: number) {
+  const result = await client.query<{ id: number }>(
+    `SELECT id FROM step_runs WHERE deployment_id = $1 AND status = 'pending' AND position > $2
+     ORDER BY position, attempt LIMIT 1`,
+    [deploymentId, afterPosition],
+  );
+  const id = result.rows[0]?.id;
+  return id === undefined ? undefined : { id, deploymentId };
+}

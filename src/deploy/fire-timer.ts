@@ -1,0 +1,56 @@
+import { getDeployment } from '../db/deployments.js';
+import { inTransaction } from '../db/pool.js';
+import { claimTimer, getTimer, type Timer } from '../db/timers.js';
+import { afterCommit, runAfterCommit } from './after-commit.js';
+import { refreshRoot } from './announce.js';
+import type { DeployDeps } from './deps.js';
+import { applyGoNoGoPolicy } from './go-no-go.js';
+import { promptPromotion } from './promotion.js';
+import { armTimers } from './timers.js';
+
+/**
+ * A timer's job fired. The row is claimed once, so a second delivery does nothing; a timer of a
+ * deployment that moved on (rolled back, held, promoted early) is a no-op.
+ */
+export async function fireTimer(deps: DeployDeps, timerId: number): Promise<string> {
+  const timer = await getTimer(deps.db, timerId);
+  if (!timer || timer.status !== 'pending') return 'stale';
+  const early = timer.fireAt.getTime() - deps.clock().getTime();
+  // Delayed jobs fire "at least" their delay; one that somehow comes early waits for the rest.
+  if (early > 50) {
+    await deps.queues.timers.remove(`timer-${timer.id}`).catch(() => undefined);
+    await armTimers(deps, [timer]);
+    return 'rearmed';
+  }
+  deps.log.info({ deploymentId: timer.deploymentId, kind: timer.kind, latenessMs: -early }, 'timer fired');
+  const later = afterCommit();
+  const acted = await inTransaction(deps.db, async (client) => {
+    const claimed = await claimTimer(client, timer.id);
+    if (!claimed) return false;
+    await getDeployment(client, timer.deploymentId, { forUpdate: true });
+    await act(client, deps, claimed, later);
+    return true;
+  });
+  if (!acted) return 'stale';
+  await runAfterCommit(deps, later);
+  await refreshRoot(deps, timer.deploymentId);
+  return timer.kind;
+}
+
+async function act(client: Parameters<typeof promptPromotion>[0], deps: DeployDeps, timer: Timer, later: ReturnType<typeof afterCommit>) {
+  const deployment = await getDeployment(client, timer.deploymentId);
+  if (!deployment) return;
+  switch (timer.kind) {
+    case 'soak_end':
+      // Held or moved on: resume re-checks fired soak timers, so nothing is lost here.
+      if (deployment.state === 'soaking' && deployment.stageIndex === timer.payload.stageIndex) {
+        await promptPromotion(client, deps, deployment.id, later);
+      }
+      return;
+    case 'go_no_go':
+      await applyGoNoGoPolicy(client, deps, deployment, later);
+      return;
+    default:
+      deps.log.warn({ kind: timer.kind }, 'unknown timer kind');
+  }
+}

@@ -1,0 +1,66 @@
+import type pg from 'pg';
+import { cancelTimers, insertTimer, listPendingTimers, type Timer, type TimerKind } from '../db/timers.js';
+import { jobIds } from '../queue/queues.js';
+import type { DeployDeps } from './deps.js';
+
+/** A plan duration in wall-clock milliseconds: TIME_SCALE compresses every delay for rehearsals. */
+export function scaled(deps: Pick<DeployDeps, 'settings'>, durationMs: number): number {
+  return Math.max(0, Math.round(durationMs / deps.settings.timeScale));
+}
+
+/** Records a timer in the caller's transaction; call `armTimers` after commit. */
+export async function scheduleTimer(
+  client: pg.PoolClient,
+  deps: Pick<DeployDeps, 'settings' | 'clock'>,
+  timer: { deploymentId: number; kind: TimerKind; key: string; afterMs: number; from?: Date; payload?: Record<string, unknown> },
+): Promise<Timer | undefined> {
+  const from = timer.from ?? deps.clock();
+  return insertTimer(client, {
+    deploymentId: timer.deploymentId,
+    kind: timer.kind,
+    key: timer.key,
+    fireAt: new Date(from.getTime() + scaled(deps, timer.afterMs)),
+    payload: timer.payload ?? {},
+  });
+}
+
+/** Puts a BullMQ delayed job behind each timer; the job id makes this safe to repeat. */
+export async function armTimers(deps: Pick<DeployDeps, 'queues' | 'clock'>, timers: (Timer | undefined)[]) {
+  for (const timer of timers) {
+    if (!timer) continue;
+    await deps.queues.timers.add(
+      'fire-timer',
+      { timerId: timer.id },
+      { jobId: jobIds.timer(timer.id), delay: Math.max(0, timer.fireAt.getTime() - deps.clock().getTime()) },
+    );
+  }
+}
+
+/** Cancels pending timers in the caller's transaction; call `disarmTimers` after commit. */
+export async function cancelDeploymentTimers(client: pg.PoolClient, deploymentId: number, kinds?: TimerKind[]) {
+  return cancelTimers(client, deploymentId, kinds);
+}
+
+export async function disarmTimers(deps: Pick<DeployDeps, 'queues'>, timers: Timer[]) {
+  for (const timer of timers) {
+    // A job already running re-reads its timer row and finds it cancelled.
+    await deps.queues.timers.remove(jobIds.timer(timer.id)).catch(() => undefined);
+  }
+}
+
+/** Recreates from Postgres any timer whose job Redis lost. */
+export async function rearmPendingTimers(deps: Pick<DeployDeps, 'db' | 'queues' | 'clock'>): Promise<number> {
+  let rearmed = 0;
+  for (const timer of await listPendingTimers(deps.db)) {
+    const job = await deps.queues.timers.getJob(jobIds.timer(timer.id));
+    if (job) {
+      const state = await job.getState();
+      if (state !== 'completed' && state !== 'failed') continue;
+      // Finished without claiming the row (e.g. it fired early and the re-arm was lost): arm it again.
+      await job.remove().catch(() => undefined);
+    }
+    await armTimers(deps, [timer]);
+    rearmed++;
+  }
+  return rearmed;
+}

@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CustomRoute } from '@slack/bolt';
+import type pg from 'pg';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { Plan } from '../plan/schema.js';
+import { createRuntime, type ProcessRole, type Runtime, settingsFrom } from '../runtime.js';
+import { healthRoutes } from '../web/health-routes.js';
+import { createConsoleRoutes } from './console-routes.js';
+import { demoUsers, seedDemoRoles } from './demo-users.js';
+import { HttpError, sendJson } from './http-utils.js';
+import { createMessageStore } from './message-store.js';
+import { createSlackStandIn } from './slack-stand-in.js';
+
+const BOT_TOKEN = 'xoxb-local';
+
+/**
+ * `npm start` without SLACK_BOT_TOKEN: the real app, wired exactly as in production, talking to an
+ * in-memory Slack on the same port, with a web console at `/` to act as the demo users.
+ */
+export async function startLocalMode(input: {
+  config: Config;
+  plan: Plan;
+  db: pg.Pool;
+  log: Logger;
+  role: ProcessRole;
+  /** Overrides config.port; 0 picks a free port (tests). */
+  port?: number;
+  /** BullMQ key prefix (tests use a unique one). */
+  queuePrefix?: string;
+}): Promise<{ stop(): Promise<void>; url: string }> {
+  const log = input.log.child({ component: 'local' });
+  // A fresh secret per run: the console signs its requests exactly as Slack would, with it.
+  const signingSecret = randomBytes(32).toString('hex');
+  let route: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> = async (_req, res) =>
+    sendJson(res, 503, { ok: false, error: 'starting' });
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    route(req, res, url).catch((error: unknown) => {
+      if (!(error instanceof HttpError)) log.error({ err: error, path: url.pathname }, 'local console request failed');
+      if (res.headersSent) return void res.end();
+      const status = error instanceof HttpError ? error.status : 500;
+      sendJson(res, status, { ok: false, error: error instanceof HttpError ? error.code : 'internal_error' });
+    });
+  });
+  const port = await listen(server, input.port ?? input.config.port);
+  const loopback = `http://127.0.0.1:${port}`;
+  const url = `http://localhost:${port}`;
+
+  let runtime: Runtime | undefined;
+  try {
+    // Local mode owns the Slack side: its own token and secret, HTTP (never Socket Mode).
+    const config: Config = {
+      ...input.config,
+      slack: { ...input.config.slack, botToken: BOT_TOKEN, signingSecret, appToken: undefined, apiUrl: `${loopback}/api/` },
+      // Someone must be able to try `/deploy role ...`: with no admins configured, the lead is one.
+      adminUserIds: input.config.adminUserIds.length > 0 ? input.config.adminUserIds : ['ULEAD'],
+    };
+    const settings = settingsFrom(config, input.plan);
+    const store = createMessageStore([
+      { id: settings.channels.deployment, name: 'deployments', purpose: 'Real-time communication for the deployment team' },
+      { id: settings.channels.management, name: 'management', purpose: 'Status at key milestones: start, each stage, end' },
+      { id: settings.channels.support, name: 'support', purpose: 'Briefings before, during and after the deployment' },
+    ]);
+    const standIn = createSlackStandIn({ store, users: demoUsers, botToken: BOT_TOKEN, publicUrl: loopback });
+    const seeded = await seedDemoRoles(input.db);
+    runtime = await createRuntime({
+      config,
+      plan: input.plan,
+      db: input.db,
+      log: input.log,
+      role: input.role,
+      botToken: BOT_TOKEN,
+      signingSecret,
+      apiUrl: `${loopback}/api/`,
+      processBeforeResponse: false,
+      ...(input.queuePrefix ? { queuePrefix: input.queuePrefix } : {}),
+    });
+    const receiver = runtime.slack.receiver;
+    if (!receiver) throw new Error('local mode needs the HTTP receiver');
+    const producer = runtime.producer;
+    const health = healthRoutes({ db: input.db, redis: () => producer });
+    const consoleRoutes = createConsoleRoutes({
+      store,
+      standIn,
+      users: demoUsers,
+      db: input.db,
+      log,
+      signingSecret,
+      eventsUrl: `${loopback}/slack/events`,
+      defaultChannel: settings.channels.deployment,
+      workspaceDir: settings.workspaceDir,
+    });
+    route = async (req, res, requestUrl) => {
+      const path = requestUrl.pathname;
+      if (path === '/slack/events') return receiver.requestListener(req, res);
+      if (path.startsWith('/api/')) return standIn.handleApi(req, res, requestUrl);
+      if (path.startsWith('/response/') && req.method === 'POST') return standIn.handleResponse(req, res, requestUrl);
+      const healthRoute = findRoute(health, path, req.method);
+      if (healthRoute) return void (await healthRoute.handler(req as never, res));
+      if (await consoleRoutes.handle(req, res, requestUrl)) return;
+      sendJson(res, 404, { ok: false, error: 'not_found' });
+    };
+
+    const line = `Stagecoach local console: ${url}`;
+    log.info({ port, role: input.role, plan: input.plan.name, workspaceDir: settings.workspaceDir, seededRoles: seeded }, line);
+    process.stdout.write(`${line}\n`);
+
+    const started = runtime;
+    return {
+      url,
+      async stop() {
+        consoleRoutes.close();
+        await closeServer(server);
+        await started.stop();
+      },
+    };
+  } catch (error) {
+    await closeServer(server);
+    await runtime?.stop({ force: true });
+    throw error;
+  }
+}
+
+async function listen(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`PORT ${port} is in use: stop what uses it, or set PORT to a free port`) : error),
+    );
+    // Loopback only: the console runs real commands and has no login.
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+async function closeServer(server: Server) {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await closed;
+}
+
+function findRoute(routes: CustomRoute[], path: string, method = 'GET') {
+  return routes.find((r) => r.path === path && [r.method].flat().includes(method));
+}

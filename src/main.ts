@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config.js';
+import { ensureDatabase } from './db/ensure-database.js';
+import { migrate } from './db/migrate.js';
+import { createPool } from './db/pool.js';
+import { isAppError } from './errors.js';
+import { startLocalMode } from './local/start-local-mode.js';
+import { createLogger } from './log.js';
+import { loadPlan } from './plan/load-plan.js';
+import { checkRedis } from './queue/check-redis.js';
+import { createRuntime, type ProcessRole } from './runtime.js';
+import { stepEnvironment } from './run/step-environment.js';
+import { healthRoutes } from './web/health-routes.js';
+
+/** Start-up: config, services, migrations, wiring, then listen. Any failure is one line and exit 1. */
+async function main() {
+  const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } }, allowPositionals: false });
+  const role = values.role as ProcessRole;
+  if (!['web', 'worker', 'all'].includes(role)) throw new Error(`--role must be web, worker or all (got ${values.role})`);
+  const config = loadConfig(process.env);
+  const plan = loadPlan(config.planFile);
+  const log = createLogger(config.logLevel);
+  await ensureDatabase(config.databaseUrl);
+  await checkRedis(config.redisUrl);
+  const db = createPool(config.databaseUrl, (error) => log.error({ err: error }, 'postgres pool error'));
+  const applied = await migrate(db);
+  if (applied.length > 0) log.info({ applied }, 'database migrated');
+
+  if (config.localMode) {
+    const local = await startLocalMode({ config, plan, db, log, role });
+    onShutdown(log, () => local.stop());
+    return;
+  }
+  const runtime = await createRuntime({
+    config,
+    plan,
+    db,
+    log,
+    role,
+    botToken: config.slack.botToken as string,
+    signingSecret: config.slack.signingSecret ?? '',
+    apiUrl: config.slack.apiUrl,
+    customRoutes: healthRoutes({ db, redis: () => runtime.producer }),
+    stepEnv: stepEnvironment(process.env),
+  });
+  await runtime.slack.app.start(config.port);
+  log.info(
+    { port: config.port, role, mode: config.slack.appToken ? 'socket' : 'http', plan: plan.name },
+    config.slack.appToken ? 'Stagecoach is connected over Socket Mode' : `Stagecoach is listening on :${config.port}/slack/events`,
+  );
+  onShutdown(log, async () => {
+    await runtime.slack.app.stop();
+    await runtime.stop();
+    await db.end();
+  });
+}
+
+function onShutdown(log: ReturnType<typeof createLogger>, stop: () => Promise<void>) {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    stop()
+      .then(() => process.exit(0))
+      .catch((error) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
+
+main().catch((error: unknown) => {
+  // The one place that prints to the terminal: a single line that says what to fix.
+  const message = isAppError(error) || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`stagecoach: ${message}\n`);
+  process.exit(1);
+});

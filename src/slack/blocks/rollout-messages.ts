@@ -1,0 +1,56 @@
+import type { Plan } from '../../plan/schema.js';
+import { formatDuration } from '../../plan/duration.js';
+import { formatTime, mention } from '../format.js';
+import { actions, type ButtonSpec, context, type Message, section } from './block-kit.js';
+
+type Stage = Plan['stages'][number];
+
+const withButtons = (text: string, blockId: string, buttons: ButtonSpec[], note?: string): Message => ({
+  text,
+  blocks: [section(text), ...(note ? [context(note)] : []), ...(buttons.length > 0 ? [actions(blockId, buttons)] : [])],
+});
+
+export function stageLiveMessage(input: { stage: Stage; soakUntil: Date; timeZone: string }): Message {
+  const { stage } = input;
+  const text = `:hourglass_flowing_sand: *${stage.name}* is live at *${stage.percent}%*. Soaking ${formatDuration(stage.minSoak)} until ${formatTime(input.soakUntil, input.timeZone)}.`;
+  const focus = stage.monitoringFocus.length > 0 ? `Watch: ${stage.monitoringFocus.join(' · ')}` : undefined;
+  return { text, blocks: [section(text), ...(focus ? [context(focus)] : [])] };
+}
+
+export function promotionPrompt(input: { stage: Stage; next: Stage; approvers: string; promptId: number; buttons: ButtonSpec[] }): Message {
+  const text = `:raised_hand: *${input.stage.name}* (${input.stage.percent}%) has soaked its ${formatDuration(input.stage.minSoak)}. Promote to *${input.next.percent}%* (${input.next.name})?`;
+  return withButtons(text, `prompt-${input.promptId}`, input.buttons, `Approvers: ${input.approvers}`);
+}
+
+export function goNoGoPrompt(input: { deadline: Date; timeZone: string; policy: string; promptId: number; buttons: ButtonSpec[] }): Message {
+  const text = `:vertical_traffic_light: *Go/no-go*: decide by *${formatTime(input.deadline, input.timeZone)}* whether to proceed or roll back.`;
+  return withButtons(text, `prompt-${input.promptId}`, input.buttons, `Undecided at the deadline: ${input.policy}.`);
+}
+
+export function declarePrompt(input: { promptId: number; approvers: string; buttons: ButtonSpec[] }): Message {
+  const text = ':checkered_flag: All traffic (100%) is on the new version. The success window has started. When the success criteria hold, declare the deployment complete.';
+  return withButtons(text, `prompt-${input.promptId}`, input.buttons, `Declared by: ${input.approvers}`);
+}
+
+export function restorePrompt(input: { backupTakenAt: string; promptId: number; approvers: string; buttons: ButtonSpec[] }): Message {
+  const text = `:floppy_disk: The previous version is back. Migrations changed the schema, so the database can be restored from the backup taken at *${input.backupTakenAt}*. *Data written since then will be lost.*`;
+  return withButtons(text, `prompt-${input.promptId}`, input.buttons, `Confirmed by: ${input.approvers}`);
+}
+
+export function heldPrompt(input: { reason: string; promptId: number; buttons: ButtonSpec[] }): Message {
+  const text = `:double_vertical_bar: Deployment on hold: ${input.reason}`;
+  return withButtons(text, `prompt-${input.promptId}`, input.buttons);
+}
+
+export function rollbackFailedPrompt(input: { step: string; summary: string; promptId: number; buttons: ButtonSpec[] }): Message {
+  const text = `:rotating_light: Rollback step *${input.step}* failed: ${input.summary}. Production may be half-reverted: retry, or act by hand.`;
+  return withButtons(text, `prompt-${input.promptId}`, input.buttons);
+}
+
+export function pageMessage(userIds: string[], roleNames: string, text: string): Message {
+  const who = userIds.length > 0 ? userIds.map(mention).join(' ') : `(no one holds ${roleNames}: assign with \`/deploy role\`)`;
+  const full = `:rotating_light: ${who} ${text}`;
+  return { text: full, blocks: [section(full)] };
+}
+
+export const note = (text: string): Message => ({ text, blocks: [section(text)] });
