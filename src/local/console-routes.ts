@@ -49,7 +49,11 @@ export function createConsoleRoutes(input: {
 
   const userOf = (id: unknown) => {
     const user = users.find((candidate) => candidate.id === id);
-    if (!user) throw new HttpError(400, `unknown user ${String(id)}: pick one of ${users.map((u) => u.id).join(', ')}`);
+    if (!user)
+      throw new HttpError(
+        400,
+        `unknown user ${String(id)}: pick one of ${users.map((u) => u.id).join(', ')}`,
+      );
     return user;
   };
   const channelOf = (id: unknown) => {
@@ -68,7 +72,9 @@ export function createConsoleRoutes(input: {
         signal: AbortSignal.timeout(ACK_DEADLINE_MS),
       });
       const text = await reply.text();
-      return reply.ok ? { ok: true as const, text } : { ok: false as const, error: `http_error_${reply.status}` };
+      return reply.ok
+        ? { ok: true as const, text }
+        : { ok: false as const, error: `http_error_${reply.status}` };
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
       return { ok: false as const, error: timedOut ? 'operation_timeout' : 'dispatch_failed' };
@@ -77,14 +83,20 @@ export function createConsoleRoutes(input: {
 
   const stateOf = async () => {
     const assignments = await listAssignments(input.db);
-    const rolesOf = (id: string) => [...assignments].filter(([, ids]) => ids.includes(id)).map(([role]) => role);
+    const rolesOf = (id: string) =>
+      [...assignments].filter(([, ids]) => ids.includes(id)).map(([role]) => role);
     return {
       team: { id: 'T1', name: 'Stagecoach (local)' },
       bot: botUser,
       workspaceDir: input.workspaceDir,
       defaultChannel: input.defaultChannel,
       channels: store.channels(),
-      users: users.map((user) => ({ id: user.id, name: user.name, handle: user.handle, roles: rolesOf(user.id) })),
+      users: users.map((user) => ({
+        id: user.id,
+        name: user.name,
+        handle: user.handle,
+        roles: rolesOf(user.id),
+      })),
       messages: store.all(),
     };
   };
@@ -109,7 +121,9 @@ export function createConsoleRoutes(input: {
     });
     const response = standIn.newResponseUrl({ user: user.id, channel: channel.id });
     const triggerId = newTriggerId();
-    const reply = await deliver(slashCommandBody({ text, user, channel, responseUrl: response.url, triggerId }));
+    const reply = await deliver(
+      slashCommandBody({ text, user, channel, responseUrl: response.url, triggerId }),
+    );
     if (!reply.ok) {
       standIn.answer(response.id, { text: `/deploy failed with the error "${reply.error}"` });
       return { ok: false, error: reply.error };
@@ -123,9 +137,11 @@ export function createConsoleRoutes(input: {
     const user = userOf(body.user);
     const channel = channelOf(body.channel);
     const message = store.find(channel.id, String(body.messageTs));
-    if (!message || (message.ephemeral && message.user !== user.id)) throw new HttpError(404, 'message_not_found');
+    if (!message || (message.ephemeral && message.user !== user.id))
+      throw new HttpError(404, 'message_not_found');
     const button = findButton(message.blocks, String(body.actionId), body.blockId);
-    if (!button) throw new HttpError(409, 'That button is no longer on the message: it changed since you saw it.');
+    if (!button)
+      throw new HttpError(409, 'That button is no longer on the message: it changed since you saw it.');
     const response = standIn.newResponseUrl({
       user: user.id,
       channel: channel.id,
@@ -138,22 +154,34 @@ export function createConsoleRoutes(input: {
         user,
         channel,
         message,
-        action: { actionId: button.actionId, blockId: button.blockId, value: button.value, text: button.text },
+        action: {
+          actionId: button.actionId,
+          blockId: button.blockId,
+          value: button.value,
+          text: button.text,
+        },
         responseUrl: response.url,
         triggerId,
       }),
     );
     if (!reply.ok) {
-      standIn.answer(response.id, { text: `That click failed: Stagecoach did not answer in time (${reply.error}).` });
+      standIn.answer(response.id, {
+        text: `That click failed: Stagecoach did not answer in time (${reply.error}).`,
+      });
       return { ok: false, error: reply.error };
     }
     return { ok: true, triggerId };
   };
 
   const openStream = (req: IncomingMessage, res: ServerResponse) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
     streams.add(res);
-    const write = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const write = (event: string, data: unknown) =>
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     res.write('retry: 1000\n\n');
     const unsubscribe = store.subscribe((event) => write(event.type, event));
     // Proxies and browsers drop a silent stream; a comment line every 15 s keeps it open.
@@ -176,13 +204,21 @@ export function createConsoleRoutes(input: {
     async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
       const route = `${req.method} ${url.pathname}`;
       const asset = req.method === 'GET' ? assets[url.pathname] : undefined;
-      if (!asset && !['GET /events', 'GET /console/state', 'POST /console/command', 'POST /console/action'].includes(route)) {
+      if (
+        !asset &&
+        !['GET /events', 'GET /console/state', 'POST /console/command', 'POST /console/action'].includes(
+          route,
+        )
+      ) {
         return false;
       }
       refuseForeignPages(req);
       if (asset) {
         const body = await readFile(new URL(asset, publicDir));
-        res.writeHead(200, { 'content-type': contentTypes[asset.split('.').pop() ?? ''] ?? 'text/plain', 'cache-control': 'no-store' });
+        res.writeHead(200, {
+          'content-type': contentTypes[asset.split('.').pop() ?? ''] ?? 'text/plain',
+          'cache-control': 'no-store',
+        });
         res.end(body);
       } else if (route === 'GET /events') {
         openStream(req, res);
@@ -190,7 +226,11 @@ export function createConsoleRoutes(input: {
         sendJson(res, 200, await stateOf());
       } else {
         const body = await readJson(req);
-        sendJson(res, 200, route === 'POST /console/command' ? await runCommand(body) : await clickButton(body));
+        sendJson(
+          res,
+          200,
+          route === 'POST /console/command' ? await runCommand(body) : await clickButton(body),
+        );
       }
       return true;
     },
@@ -228,7 +268,8 @@ async function readJson(req: IncomingMessage): Promise<Json> {
 /** The button a click names, from the message as stored: a click on a button that is gone is refused. */
 function findButton(blocks: Json[], actionId: string, blockId: unknown) {
   for (const block of blocks) {
-    const elements: Json[] = block?.type === 'actions' ? (block.elements ?? []) : block?.accessory ? [block.accessory] : [];
+    const elements: Json[] =
+      block?.type === 'actions' ? (block.elements ?? []) : block?.accessory ? [block.accessory] : [];
     for (const element of elements) {
       if (element?.type !== 'button' || element.action_id !== actionId) continue;
       if (typeof blockId === 'string' && blockId !== '' && block.block_id !== blockId) continue;

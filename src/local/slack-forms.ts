@@ -54,7 +54,13 @@ export interface ActionForm {
   user: { id: string; handle: string };
   channel: { id: string; name: string };
   /** The message holding the button, as the stand-in stores it. */
-  message: { ts: string; thread_ts?: string | undefined; text: string; blocks: unknown[]; ephemeral: boolean };
+  message: {
+    ts: string;
+    thread_ts?: string | undefined;
+    text: string;
+    blocks: unknown[];
+    ephemeral: boolean;
+  };
   action: { actionId: string; blockId: string; value: string; text?: string | undefined };
   responseUrl: string;
   triggerId: string;

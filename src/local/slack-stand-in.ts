@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DemoUser } from './demo-users.js';
-import { readBody, parseLoose, sendJson } from './http-utils.js';
+import { parseLoose, readBody, sendJson } from './http-utils.js';
 import { botUser, type LocalFile, type LocalMessage, type MessageStore } from './message-store.js';
 import { localTeam } from './slack-forms.js';
 
@@ -61,7 +61,8 @@ export function createSlackStandIn(input: {
   });
 
   const postAsBot = (args: Args, recipient?: string): Json => {
-    if (typeof args.channel !== 'string' || args.channel === '') return { ok: false, error: 'channel_not_found' };
+    if (typeof args.channel !== 'string' || args.channel === '')
+      return { ok: false, error: 'channel_not_found' };
     if (args.text === undefined && args.blocks === undefined && args.attachments === undefined) {
       return { ok: false, error: 'no_text' };
     }
@@ -137,7 +138,13 @@ export function createSlackStandIn(input: {
         text: args.text === undefined ? undefined : String(args.text),
         blocks: Array.isArray(args.blocks) ? args.blocks : undefined,
       });
-      return { ok: true, channel: message.channel, ts: message.ts, text: message.text, message: slackMessage(message) };
+      return {
+        ok: true,
+        channel: message.channel,
+        ts: message.ts,
+        text: message.text,
+        message: slackMessage(message),
+      };
     },
     'chat.delete': (args) => {
       const message = findPosted(args);
@@ -153,7 +160,16 @@ export function createSlackStandIn(input: {
     'conversations.info': (args) => {
       const channel = store.channel(String(args.channel));
       if (!channel) return { ok: false, error: 'channel_not_found' };
-      return { ok: true, channel: { id: channel.id, name: channel.name, is_channel: true, is_member: true, purpose: { value: channel.purpose } } };
+      return {
+        ok: true,
+        channel: {
+          id: channel.id,
+          name: channel.name,
+          is_channel: true,
+          is_member: true,
+          purpose: { value: channel.purpose },
+        },
+      };
     },
     'conversations.list': () => ({
       ok: true,
@@ -173,16 +189,24 @@ export function createSlackStandIn(input: {
       ok: true,
       messages: store
         .all()
-        .filter((m) => m.channel === args.channel && !m.ephemeral && (m.ts === args.ts || m.thread_ts === args.ts))
+        .filter(
+          (m) => m.channel === args.channel && !m.ephemeral && (m.ts === args.ts || m.thread_ts === args.ts),
+        )
         .map(slackMessage),
       has_more: false,
     }),
     'users.info': (args) => ({ ok: true, user: userInfo(String(args.user)) }),
-    'users.list': () => ({ ok: true, members: users.map((user) => userInfo(user.id)), response_metadata: { next_cursor: '' } }),
-    'views.open': (args) => (typeof args.trigger_id === 'string' ? viewResult(args) : { ok: false, error: 'invalid_trigger_id' }),
+    'users.list': () => ({
+      ok: true,
+      members: users.map((user) => userInfo(user.id)),
+      response_metadata: { next_cursor: '' },
+    }),
+    'views.open': (args) =>
+      typeof args.trigger_id === 'string' ? viewResult(args) : { ok: false, error: 'invalid_trigger_id' },
     'views.push': viewResult,
     'views.update': viewResult,
-    'views.publish': (args) => (typeof args.user_id === 'string' ? viewResult(args) : { ok: false, error: 'user_not_found' }),
+    'views.publish': (args) =>
+      typeof args.user_id === 'string' ? viewResult(args) : { ok: false, error: 'user_not_found' },
     // files.uploadV2 is three calls: get an upload URL, POST the bytes there, complete the upload.
     'files.getUploadURLExternal': (args) => {
       const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
@@ -199,7 +223,10 @@ export function createSlackStandIn(input: {
     'files.upload': (args) => {
       const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
       const name = typeof args.filename === 'string' ? args.filename : 'file.txt';
-      uploads.set(id, { name, ...(typeof args.content === 'string' ? { content: Buffer.from(args.content) } : {}) });
+      uploads.set(id, {
+        name,
+        ...(typeof args.content === 'string' ? { content: Buffer.from(args.content) } : {}),
+      });
       const shared = shareFiles([fileOf(id, args.title)], args);
       return { ok: true, file: shared.files[0] };
     },
@@ -208,7 +235,8 @@ export function createSlackStandIn(input: {
   /** Shows an answer (a respond() body, or a command's ack body) as Slack would. */
   const answer = (id: string, raw: unknown): { ok: boolean; error?: string } => {
     const context = responseUrls.get(id);
-    if (!context || context.expiresAt < Date.now() || context.usesLeft <= 0) return { ok: false, error: 'expired_url' };
+    if (!context || context.expiresAt < Date.now() || context.usesLeft <= 0)
+      return { ok: false, error: 'expired_url' };
     context.usesLeft -= 1;
     const body: Args = typeof raw === 'string' ? { text: raw } : ((raw ?? {}) as Args);
     const original = context.messageTs ? store.find(context.channel, context.messageTs) : undefined;
@@ -263,7 +291,10 @@ export function createSlackStandIn(input: {
       }
       let args: Args;
       try {
-        args = { ...Object.fromEntries(url.searchParams), ...parseArgs(req.headers['content-type'], body.toString('utf8')) };
+        args = {
+          ...Object.fromEntries(url.searchParams),
+          ...parseArgs(req.headers['content-type'], body.toString('utf8')),
+        };
       } catch {
         return sendJson(res, 200, { ok: false, error: 'invalid_json' });
       }
@@ -276,7 +307,11 @@ export function createSlackStandIn(input: {
     /** A response_url for a request about to be sent; answers to it reach `context.user`. */
     newResponseUrl(context: ResponseContext): { id: string; url: string } {
       const id = randomUUID();
-      responseUrls.set(id, { ...context, expiresAt: Date.now() + RESPONSE_URL_LIFETIME_MS, usesLeft: RESPONSE_URL_USES });
+      responseUrls.set(id, {
+        ...context,
+        expiresAt: Date.now() + RESPONSE_URL_LIFETIME_MS,
+        usesLeft: RESPONSE_URL_USES,
+      });
       return { id, url: `${publicUrl}/response/${id}` };
     },
 
@@ -296,7 +331,10 @@ export type SlackStandIn = ReturnType<typeof createSlackStandIn>;
 
 function viewResult(args: Args): Json {
   const view = typeof args.view === 'object' && args.view !== null ? args.view : {};
-  return { ok: true, view: { id: `V${randomBytes(4).toString('hex').toUpperCase()}`, team_id: localTeam.id, ...view } };
+  return {
+    ok: true,
+    view: { id: `V${randomBytes(4).toString('hex').toUpperCase()}`, team_id: localTeam.id, ...view },
+  };
 }
 
 function parseArgs(contentType: string | undefined, body: string): Args {

@@ -12,9 +12,11 @@ import { createConsoleRoutes } from './console-routes.js';
 import { demoUsers, seedDemoRoles } from './demo-users.js';
 import { HttpError, sendJson } from './http-utils.js';
 import { createMessageStore } from './message-store.js';
-import { createSlackStandIn } from './slack-stand-in.js';
+import { createSlackStandIn, type SlackStandIn } from './slack-stand-in.js';
 
 const BOT_TOKEN = 'xoxb-local';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
 /**
  * `npm start` without SLACK_BOT_TOKEN: the real app, wired exactly as in production, talking to an
@@ -32,39 +34,69 @@ export async function startLocalMode(input: {
   queuePrefix?: string;
 }): Promise<{ stop(): Promise<void>; url: string }> {
   const log = input.log.child({ component: 'local' });
-  // A fresh secret per run: the console signs its requests exactly as Slack would, with it.
+  // A fresh secret per run: the console signs its requests with it exactly as Slack would.
   const signingSecret = randomBytes(32).toString('hex');
-  let route: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> = async (_req, res) =>
-    sendJson(res, 503, { ok: false, error: 'starting' });
+  // The stand-in answers first (Bolt calls auth.test while it starts); the rest once the app is up.
+  let standIn: SlackStandIn | undefined;
+  let appRoutes: Handler | undefined;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     route(req, res, url).catch((error: unknown) => {
-      if (!(error instanceof HttpError)) log.error({ err: error, path: url.pathname }, 'local console request failed');
+      if (!(error instanceof HttpError))
+        log.error({ err: error, path: url.pathname }, 'local mode request failed');
       if (res.headersSent) return void res.end();
-      const status = error instanceof HttpError ? error.status : 500;
-      sendJson(res, status, { ok: false, error: error instanceof HttpError ? error.code : 'internal_error' });
+      sendJson(res, error instanceof HttpError ? error.status : 500, {
+        ok: false,
+        error: error instanceof HttpError ? error.code : 'internal_error',
+      });
     });
   });
+  const route: Handler = async (req, res, url) => {
+    if (standIn && url.pathname.startsWith('/api/')) return standIn.handleApi(req, res, url);
+    if (standIn && url.pathname.startsWith('/response/') && req.method === 'POST') {
+      return standIn.handleResponse(req, res, url);
+    }
+    if (!appRoutes) return sendJson(res, 503, { ok: false, error: 'starting' });
+    return appRoutes(req, res, url);
+  };
+
   const port = await listen(server, input.port ?? input.config.port);
   const loopback = `http://127.0.0.1:${port}`;
   const url = `http://localhost:${port}`;
-
   let runtime: Runtime | undefined;
   try {
-    // Local mode owns the Slack side: its own token and secret, HTTP (never Socket Mode).
+    // Local mode owns the Slack side: its own token and secret, over HTTP (never Socket Mode).
     const config: Config = {
       ...input.config,
-      slack: { ...input.config.slack, botToken: BOT_TOKEN, signingSecret, appToken: undefined, apiUrl: `${loopback}/api/` },
+      slack: {
+        ...input.config.slack,
+        botToken: BOT_TOKEN,
+        signingSecret,
+        appToken: undefined,
+        apiUrl: `${loopback}/api/`,
+      },
       // Someone must be able to try `/deploy role ...`: with no admins configured, the lead is one.
       adminUserIds: input.config.adminUserIds.length > 0 ? input.config.adminUserIds : ['ULEAD'],
     };
     const settings = settingsFrom(config, input.plan);
     const store = createMessageStore([
-      { id: settings.channels.deployment, name: 'deployments', purpose: 'Real-time communication for the deployment team' },
-      { id: settings.channels.management, name: 'management', purpose: 'Status at key milestones: start, each stage, end' },
-      { id: settings.channels.support, name: 'support', purpose: 'Briefings before, during and after the deployment' },
+      {
+        id: settings.channels.deployment,
+        name: 'deployments',
+        purpose: 'Real-time communication for the deployment team',
+      },
+      {
+        id: settings.channels.management,
+        name: 'management',
+        purpose: 'Status at key milestones: start, each stage, end',
+      },
+      {
+        id: settings.channels.support,
+        name: 'support',
+        purpose: 'Briefings before, during and after the deployment',
+      },
     ]);
-    const standIn = createSlackStandIn({ store, users: demoUsers, botToken: BOT_TOKEN, publicUrl: loopback });
+    standIn = createSlackStandIn({ store, users: demoUsers, botToken: BOT_TOKEN, publicUrl: loopback });
     const seeded = await seedDemoRoles(input.db);
     runtime = await createRuntime({
       config,
@@ -93,19 +125,27 @@ export async function startLocalMode(input: {
       defaultChannel: settings.channels.deployment,
       workspaceDir: settings.workspaceDir,
     });
-    route = async (req, res, requestUrl) => {
-      const path = requestUrl.pathname;
-      if (path === '/slack/events') return receiver.requestListener(req, res);
-      if (path.startsWith('/api/')) return standIn.handleApi(req, res, requestUrl);
-      if (path.startsWith('/response/') && req.method === 'POST') return standIn.handleResponse(req, res, requestUrl);
-      const healthRoute = findRoute(health, path, req.method);
+    appRoutes = async (req, res, requestUrl) => {
+      // The real Bolt receiver: console requests reach the app exactly as Slack's would.
+      if (requestUrl.pathname === '/slack/events') return receiver.requestListener(req, res);
+      const healthRoute = findRoute(health, requestUrl.pathname, req.method);
       if (healthRoute) return void (await healthRoute.handler(req as never, res));
       if (await consoleRoutes.handle(req, res, requestUrl)) return;
       sendJson(res, 404, { ok: false, error: 'not_found' });
     };
 
     const line = `Stagecoach local console: ${url}`;
-    log.info({ port, role: input.role, plan: input.plan.name, workspaceDir: settings.workspaceDir, seededRoles: seeded }, line);
+    log.info(
+      {
+        port,
+        role: input.role,
+        plan: input.plan.name,
+        workspaceDir: settings.workspaceDir,
+        seededRoles: seeded,
+      },
+      line,
+    );
+    // The one line a newcomer needs, whatever the log format.
     process.stdout.write(`${line}\n`);
 
     const started = runtime;
@@ -127,7 +167,11 @@ export async function startLocalMode(input: {
 async function listen(server: Server, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`PORT ${port} is in use: stop what uses it, or set PORT to a free port`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`PORT ${port} is in use: stop what uses it, or set PORT to a free port`)
+          : error,
+      ),
     );
     // Loopback only: the console runs real commands and has no login.
     server.listen(port, '127.0.0.1', resolve);

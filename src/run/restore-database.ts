@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isAppError } from '../errors.js';
 import { pgEnv, pgRedactor } from './pg-env.js';
@@ -18,8 +19,8 @@ export interface RestoreDatabaseOptions {
 const CUSTOM_FORMAT_MAGIC = 'PGDMP';
 
 /**
- * Restores a pg_dump backup over the database in one transaction, so a failed restore leaves
- * the database as it was rather than half-restored.
+ * Restores a pg_dump backup over the database in one transaction, so the database ends exactly
+ * as it was at the backup, and a failed restore leaves it as it was rather than half-restored.
  */
 export async function restoreDatabase(options: RestoreDatabaseOptions): Promise<StepOutcome> {
   const started = performance.now();
@@ -38,43 +39,51 @@ export async function restoreDatabase(options: RestoreDatabaseOptions): Promise<
   const format = await dumpFormat(file);
   if (format === 'missing') return failedOutcome(`backup file not found: ${file}`, started);
 
-  // Decided by content, not by name, so a renamed file is still restored the right way.
-  const command =
-    format === 'custom'
-      ? [
-          'pg_restore',
-          '--clean',
-          '--if-exists',
-          '--no-owner',
-          '--single-transaction',
-          '--no-password',
-          // Only the name: host, user and password come from the environment.
-          `--dbname=${database}`,
-          file,
-        ]
-      : [
-          'psql',
-          '--no-psqlrc',
-          '--no-password',
-          '-v',
-          'ON_ERROR_STOP=1',
-          '--single-transaction',
-          '--quiet',
-          '-f',
-          file,
-        ];
-  const outcome = await runCommand({
-    command,
-    cwd: path.dirname(file),
-    timeoutMs: options.timeoutMs,
-    env,
-    signal: options.signal,
-    redact: pgRedactor(options.redact, env),
-  });
-  const summary =
-    outcome.status === 'succeeded' ? `restored ${database} from ${file}` : `${command[0]} ${outcome.summary}`;
-  return { ...outcome, summary };
+  // A snapshot restore must also remove what came after the snapshot (new tables, new foreign
+  // keys), which `pg_restore --clean` leaves behind and then trips over. So: empty the database's
+  // schemas, then replay the backup as SQL, all in one psql transaction.
+  const work = await mkdtemp(path.join(tmpdir(), 'stagecoach-restore-'));
+  try {
+    const resetFile = path.join(work, 'reset.sql');
+    await writeFile(resetFile, resetSql);
+    let script = file;
+    if (format === 'custom') {
+      script = path.join(work, 'backup.sql');
+      const converted = await runCommand({
+        command: ['pg_restore', '--no-owner', `--file=${script}`, file],
+        cwd: work,
+        timeoutMs: options.timeoutMs,
+        env,
+        signal: options.signal,
+        redact: pgRedactor(options.redact, env),
+      });
+      if (converted.status !== 'succeeded') return { ...converted, summary: `pg_restore ${converted.summary}` };
+    }
+    const outcome = await runCommand({
+      command: ['psql', '--no-psqlrc', '--no-password', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--quiet', '-f', resetFile, '-f', script],
+      cwd: work,
+      timeoutMs: options.timeoutMs,
+      env,
+      signal: options.signal,
+      redact: pgRedactor(options.redact, env),
+    });
+    const summary = outcome.status === 'succeeded' ? `restored ${database} from ${file}` : `psql ${outcome.summary}`;
+    return { ...outcome, summary };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
+
+/** Drops every user schema (with what depends on it) and recreates an empty `public`. */
+const resetSql = `DO $$
+DECLARE target text;
+BEGIN
+  FOR target IN SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', target);
+  END LOOP;
+  CREATE SCHEMA public;
+END $$;
+`;
 
 async function dumpFormat(file: string): Promise<'custom' | 'plain' | 'missing'> {
   try {

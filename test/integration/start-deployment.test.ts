@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/db/audit.js';
 import { signSlackRequest } from '../support/slack-requests.js';
+import { appDatabaseUrl } from '../support/databases.js';
 import { type Harness, signingSecret, startHarness, users } from '../support/harness.js';
 import { waitUntil } from '../support/wait.js';
 import { withoutGoNoGoDeadline } from '../support/plans.js';
@@ -62,7 +63,7 @@ describe('/deploy start', () => {
     const deployment = await h.deployment(1);
     expect(deployment?.backupFile).toBeTruthy();
     const { stdout } = await run('pg_restore', ['--list', deployment?.backupFile as string]);
-    expect(stdout).toMatch(/dbname: stagecoach_app_test/);
+    expect(stdout).toContain(`dbname: ${new URL(appDatabaseUrl).pathname.slice(1)}`);
 
     expect(await h.workspace.invocations()).toEqual([
       'deploy-frontend --env=production --current-version',

@@ -1,8 +1,10 @@
 // Tests read these from the environment so CI can point them elsewhere; the defaults fit this machine.
+// Each vitest run gets its own databases (the suffix is set by global-setup), so runs never collide.
 const base = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const suffix = process.env.STAGECOACH_TEST_RUN ?? 'local';
 const withDb = (name: string) => {
   const url = new URL(base);
-  url.pathname = `/${name}`;
+  url.pathname = `/${name}_${suffix}`;
   return url.toString();
 };
 export const adminDatabaseUrl = base;

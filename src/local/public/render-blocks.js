@@ -10,7 +10,9 @@ const el = (tag, className, html) => {
 
 function textObject(object, ctx) {
   if (!object) return '';
-  return object.type === 'mrkdwn' ? renderMrkdwn(object.text, ctx) : renderPlain(object.text, object.emoji !== false);
+  return object.type === 'mrkdwn'
+    ? renderMrkdwn(object.text, ctx)
+    : renderPlain(object.text, object.emoji !== false);
 }
 
 /**
@@ -23,7 +25,11 @@ export function renderMessageBody(message, ctx) {
   if (blocks.length === 0 && message.text) body.append(el('div', 'mrkdwn', renderMrkdwn(message.text, ctx)));
   for (const block of blocks) body.append(renderBlock(block, message, ctx));
   for (const file of message.files ?? []) {
-    const card = el('a', 'file-card', `<span class="file-icon">📄</span><span>${escapeHtml(file.title)}</span>`);
+    const card = el(
+      'a',
+      'file-card',
+      `<span class="file-icon">📄</span><span>${escapeHtml(file.title)}</span>`,
+    );
     card.href = file.url;
     card.download = file.name;
     body.append(card);
@@ -89,7 +95,11 @@ function renderElement(element, block, message, ctx) {
   if (element.type !== 'button') {
     return el('span', 'block-unsupported', `[${escapeHtml(element.type ?? 'element')}]`);
   }
-  const button = el('button', `block-button${element.style ? ` ${element.style}` : ''}`, renderPlain(element.text?.text));
+  const button = el(
+    'button',
+    `block-button${element.style ? ` ${element.style}` : ''}`,
+    renderPlain(element.text?.text),
+  );
   button.type = 'button';
   button.dataset.actionId = element.action_id ?? '';
   button.dataset.blockId = block.block_id ?? '';

@@ -60,9 +60,9 @@ export const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => html
 const unescapeSlack = (text) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** :shortcode: → emoji, for the ones a deployment bot uses; unknown codes stay as text. */
-export function emojify(escaped) {
+export function emojify(escaped, wrap = (html) => html) {
   return escaped.replace(/:([a-z0-9_+-]+):/g, (code, name) =>
-    Object.hasOwn(emoji, name) ? `<span class="emoji" title="${code}">${emoji[name]}</span>` : code,
+    Object.hasOwn(emoji, name) ? wrap(`<span class="emoji" title="${code}">${emoji[name]}</span>`) : code,
   );
 }
 
@@ -78,12 +78,16 @@ export function renderPlain(text, withEmoji = true) {
  */
 export function renderMrkdwn(text, ctx) {
   const stash = [];
-  const keep = (html) => `\u0000${stash.push(html) - 1}\u0000`;
-  let s = String(text ?? '');
-  s = s.replace(/```\n?([\s\S]*?)```/g, (_, code) => keep(`<pre class="code-block">${escapeHtml(unescapeSlack(code))}</pre>`));
+  // Placeholders for finished HTML are private-use characters, removed from the text beforehand.
+  const keep = (html) => `\uE000${stash.push(html) - 1}\uE001`;
+  let s = String(text ?? '').replace(/[\uE000\uE001]/g, '');
+  s = s.replace(/```\n?([\s\S]*?)```/g, (_, code) =>
+    keep(`<pre class="code-block">${escapeHtml(unescapeSlack(code))}</pre>`),
+  );
   s = s.replace(/`([^`\n]+)`/g, (_, code) => keep(`<code>${escapeHtml(unescapeSlack(code))}</code>`));
   s = s.replace(/<([^<>\s][^<>]*)>/g, (_, inner) => keep(renderEntity(inner, ctx)));
-  s = emojify(escapeHtml(unescapeSlack(s)));
+  // Emoji are stashed too, so the underscores in their titles are never read as italics.
+  s = emojify(escapeHtml(unescapeSlack(s)), keep);
   s = s.replace(/(^|[^\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])/g, '$1<strong>$2</strong>');
   s = s.replace(/(^|[^\w_])_(?!\s)([^_\n]+?)_(?!\w)/g, '$1<em>$2</em>');
   s = s.replace(/(^|[^\w~])~(?!\s)([^~\n]+?)~(?!\w)/g, '$1<del>$2</del>');
@@ -93,7 +97,7 @@ export function renderMrkdwn(text, ctx) {
     .join('\n')
     .replace(/<\/blockquote>\n/g, '</blockquote>')
     .replace(/\n/g, '<br>');
-  return s.replace(/\u0000(\d+)\u0000/g, (_, index) => stash[Number(index)]);
+  return s.replace(/\uE000(\d+)\uE001/g, (_, index) => stash[Number(index)]);
 }
 
 function renderEntity(inner, ctx) {
