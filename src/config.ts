@@ -21,6 +21,8 @@ const fixes: Record<string, string> = {
   STATUS_WEBHOOK_URL: 'use an http(s) URL',
   INAPP_WEBHOOK_URL: 'use an http(s) URL',
   BACKUP_DIR: 'use a writable directory path for database backups',
+  QUEUE_PREFIX: 'use letters, digits, - and _ only',
+  LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',
 };
 
 const optionalText = z
@@ -68,6 +70,7 @@ const envSchema = z.object({
   STATUS_WEBHOOK_URL: optionalUrl(httpUrl),
   INAPP_WEBHOOK_URL: optionalUrl(httpUrl),
   BACKUP_DIR: z.string().min(1).optional(),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('stagecoach'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -108,6 +111,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     inappWebhookUrl: env.INAPP_WEBHOOK_URL,
     backupDir: env.BACKUP_DIR,
     logLevel: env.LOG_LEVEL,
+    queuePrefix: env.QUEUE_PREFIX,
   };
 }
 

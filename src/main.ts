@@ -42,6 +42,7 @@ async function main() {
     apiUrl: config.slack.apiUrl,
     customRoutes: healthRoutes({ db, redis: () => runtime.producer }),
     stepEnv: stepEnvironment(process.env),
+    queuePrefix: config.queuePrefix,
   });
   await runtime.slack.app.start(config.port);
   log.info(

@@ -32,7 +32,7 @@ export async function startLocalMode(input: {
   port?: number;
   /** BullMQ key prefix (tests use a unique one). */
   queuePrefix?: string;
-}): Promise<{ stop(): Promise<void>; url: string }> {
+}): Promise<{ stop(options?: { force?: boolean }): Promise<void>; url: string }> {
   const log = input.log.child({ component: 'local' });
   // A fresh secret per run: the console signs its requests with it exactly as Slack would.
   const signingSecret = randomBytes(32).toString('hex');
@@ -151,10 +151,11 @@ export async function startLocalMode(input: {
     const started = runtime;
     return {
       url,
-      async stop() {
+      /** Waits for a running step to finish unless `force` (tests). */
+      async stop(options = {}) {
         consoleRoutes.close();
         await closeServer(server);
-        await started.stop();
+        await started.stop(options);
       },
     };
   } catch (error) {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -33,7 +32,6 @@ describe('local mode (npm start without SLACK_BOT_TOKEN)', () => {
   beforeEach(async () => {
     workspace = await makeWorkspace();
     health = await startHealthServer();
-    await writeFile(`${workspace.dir}/application.log`, '');
     db = new pg.Pool({ connectionString: testDatabaseUrl, max: 10 });
     await db.query(
       `TRUNCATE deployments, step_runs, audit_log, processed_slack_requests, role_assignments, environment_locks, timers, prompts RESTART IDENTITY CASCADE`,
@@ -65,7 +63,7 @@ describe('local mode (npm start without SLACK_BOT_TOKEN)', () => {
   });
 
   afterEach(async () => {
-    await local.stop();
+    await local.stop({ force: true });
     await deleteQueueKeys(prefix);
     await db.end();
     await health.close();
