@@ -166,8 +166,11 @@ describe.skipIf(!hasChromium)('local console in a browser', () => {
     expect(await prompt.locator('button').count()).toBe(0);
     expect(await prompt.locator('.edited').count()).toBe(1);
     await page.locator('.message.ephemeral', { hasText: 'Aborted deployment #1' }).waitFor();
-    await page.locator('.block-header', { hasText: 'Deployment #1' }).waitFor();
-    expect(await page.locator('.thread-group').first().textContent()).toContain('Aborted');
+    // The root message is kept current in place, too.
+    const root = page.locator('.thread-group', {
+      has: page.locator('.block-header', { hasText: 'Deployment #1' }),
+    });
+    await root.locator('.block-fields', { hasText: 'Aborted' }).first().waitFor();
     await page.screenshot({ path: 'test-results/local-console-aborted.png' });
   });
 });
