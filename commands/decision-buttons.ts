@@ -18,6 +18,7 @@ export const decisionButtons: Record<string, Decision> = {
   [actionIds.confirmRestore]: 'confirm_restore',
   [actionIds.skipRestore]: 'skip_restore',
   [actionIds.declareComplete]: 'declare_complete',
+  [actionIds.checkInOk]: 'acknowledge',
 };
 
 export function decisionButton(deps: DeployDeps, decision: Decision) {

@@ -1,6 +1,8 @@
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type CustomRoute } from '@slack/bolt';
 import { decisionButton, decisionButtons } from '../commands/decision-buttons.js';
 import { deployCommand } from '../commands/deploy.js';
+import { reportIssueButton } from '../commands/report-issue-button.js';
+import { actionIds } from './slack/action-ids.js';
 import type { DeployDeps } from './deploy/deps.js';
 import type { Logger } from './log.js';
 import { dedupeRequests } from './slack/dedupe.js';
@@ -46,6 +48,7 @@ export function createSlackApp(options: SlackAppOptions) {
   for (const [actionId, decision] of Object.entries(decisionButtons)) {
     app.action<never>(actionId, decisionButton(deps, decision) as never);
   }
+  app.action<never>(actionIds.reportIssue, reportIssueButton(deps) as never);
   app.error(async (error) => {
     deps.log.error({ err: error }, 'unhandled error in a Slack listener');
   });

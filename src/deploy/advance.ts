@@ -10,7 +10,10 @@ import { applyTransition } from './apply-transition.js';
 import { roleName } from './authorize.js';
 import { declareButtons, haltedStepButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
-import { stageOfShift } from './resolve-step.js';
+import { resolveStep, stageOfShift } from './resolve-step.js';
+import { shiftsTraffic } from './step-executor.js';
+import { scheduleMonitoring } from './monitoring-schedule.js';
+import { notifyManagement } from './notify-management.js';
 import { scaled, scheduleTimer } from './timers.js';
 
 const doneStatuses = ['succeeded', 'marked_done'];
@@ -32,9 +35,15 @@ export async function advance(
     later.then.push(() => postFailure(deps, deployment, finished));
     return;
   }
+  // Production traffic first moved: the check-ins and reviews start counting from now.
+  const step = resolveStep(deps.plan, finished.stepId);
+  if (step && shiftsTraffic(step) && deployment.currentPercent === 0 && step.phase !== 'rollout') {
+    await scheduleMonitoring(client, deps, deployment.id, later);
+  }
   const next = await nextPendingRun(client, deployment.id, finished.position);
   if (next) {
-    await applyTransition(client, deployment.id, 'step_succeeded', 'stagecoach', { detail });
+    const fields = step && shiftsTraffic(step) && step.phase !== 'rollout' ? { currentPercent: step.percent } : {};
+    await applyTransition(client, deployment.id, 'step_succeeded', 'stagecoach', { detail, fields });
     later.enqueue.push(next);
     return;
   }
@@ -56,6 +65,11 @@ export async function enterStage(
   const stage = deps.plan.stages[stageIndex];
   if (!stage) throw new Error(`plan has no stage ${stageIndex}`);
   const fields = { stageIndex, currentPercent: stage.percent, stageStarted: true };
+  const previous = deps.plan.stages[stageIndex - 1];
+  const milestone = previous
+    ? `:white_check_mark: ${previous.name} (${previous.percent}%) completed; ${stage.name} is live at ${stage.percent}%.`
+    : `:large_green_circle: All checks passed; ${stage.name} is live at ${stage.percent}%.`;
+  later.then.push(() => notifyManagement(deps, deploymentId, milestone));
   if (stage.percent === 100) {
     await applyTransition(client, deploymentId, 'reached_full', 'stagecoach', { detail: { ...detail, stage: stage.id }, fields });
     const approvers = deps.plan.authorization.declareComplete.map((role) => roleName(deps.plan, role)).join(' or ');

@@ -3,7 +3,7 @@ import { rolesOf } from '../db/roles.js';
 import { AppError } from '../errors.js';
 import type { DeployDeps } from './deps.js';
 
-export type GuardedAction = 'start' | 'approveStage' | 'rollback' | 'restoreDatabase' | 'declareComplete' | 'lock';
+export type GuardedAction = 'start' | 'approveStage' | 'rollback' | 'restoreDatabase' | 'declareComplete' | 'lock' | 'team';
 
 const actionLabels: Record<GuardedAction, string> = {
   start: 'start or steer a deployment',
@@ -12,6 +12,7 @@ const actionLabels: Record<GuardedAction, string> = {
   restoreDatabase: 'confirm a database restore',
   declareComplete: 'declare a deployment complete',
   lock: 'lock or unlock an environment',
+  team: 'answer a check-in',
 };
 
 /** Throws `forbidden` (and audits the refusal) unless the user holds one of the plan's roles for the action. */
@@ -21,7 +22,8 @@ export async function authorize(
   userId: string,
   deploymentId?: number,
 ): Promise<void> {
-  const allowed = deps.plan.authorization[action];
+  // Anyone holding a role of the plan is on the team.
+  const allowed = action === 'team' ? deps.plan.roles.map((role) => role.id) : deps.plan.authorization[action];
   const held = await rolesOf(deps.db, userId);
   if (held.some((role) => allowed.includes(role))) return;
   await writeAudit(deps.db, {
@@ -30,7 +32,7 @@ export async function authorize(
     action: 'refused',
     detail: { attempted: action, rolesHeld: held, rolesAllowed: allowed },
   });
-  const names = allowed.map((role) => roleName(deps.plan, role)).join(' or ');
+  const names = action === 'team' ? 'deployment team (anyone with a role)' : allowed.map((role) => roleName(deps.plan, role)).join(' or ');
   throw new AppError(
     'forbidden',
     `Only the ${names} may ${actionLabels[action]}. Ask an admin to run \`/deploy role ${allowed[0]} @you\` if that should be you.`,

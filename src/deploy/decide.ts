@@ -25,6 +25,7 @@ export const decisions = [
   'confirm_restore',
   'skip_restore',
   'declare_complete',
+  'acknowledge',
 ] as const;
 export type Decision = (typeof decisions)[number];
 
@@ -50,6 +51,7 @@ export const decisionRules: Record<Decision, DecisionRule> = {
   confirm_restore: { guard: 'restoreDatabase', label: 'Database restore confirmed', answers: ['restore_database'] },
   skip_restore: { guard: 'restoreDatabase', label: 'Database kept', answers: ['restore_database'] },
   declare_complete: { guard: 'declareComplete', label: 'Declared complete', answers: ['declare_complete'] },
+  acknowledge: { guard: 'team', label: 'All good', answers: ['check_in'] },
 };
 
 export interface DecisionInput {

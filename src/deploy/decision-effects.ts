@@ -214,13 +214,22 @@ const skipRestore: Effect = async (context, client) => {
 const declareComplete: Effect = async (context, client) => {
   const { deployment, deps, input } = context;
   await applyTransition(client, deployment.id, 'declare_complete', input.userId);
-  context.later.disarm.push(...(await cancelDeploymentTimers(client, deployment.id)));
+  // Daily and weekly reviews go on after completion; everything else about the rollout stops.
+  context.later.disarm.push(...(await cancelDeploymentTimers(client, deployment.id, ['soak_end', 'go_no_go', 'check_in'])));
   context.later.then.push(() => postInThread(deps, deployment.id, note(`:white_check_mark: <@${input.userId}> declared ${deployment.version} complete on ${deployment.environment}.`)));
   context.later.then.push(() => notifyManagement(deps, deployment.id, `:white_check_mark: ${deployment.version} → ${deployment.environment} is complete.`));
   return `Declared ${describe(context)} complete.`;
 };
 
+const acknowledge: Effect = async (context, client) => {
+  const { deployment, input, prompt } = context;
+  if (prompt?.kind !== 'check_in') throw new AppError('conflict', 'There is no open check-in to answer.');
+  await writeAudit(client, { deploymentId: deployment.id, actor: input.userId, action: 'check_in_ok', detail: { n: prompt.payload.n } });
+  return `Check-in ${String(prompt.payload.n)} answered: all good.`;
+};
+
 export const decisionEffects: Record<Decision, Effect> = {
+  acknowledge,
   retry,
   mark_done: markDone,
   abort,

@@ -20,6 +20,7 @@ export interface DeploySettings {
   backupDir: string;
   appDatabaseUrl?: string | undefined;
   healthcheckUrl?: string | undefined;
+  prometheusUrl?: string | undefined;
   appLogFile: string;
   timeScale: number;
   adminUserIds: string[];

@@ -7,6 +7,9 @@ import type { DeployDeps } from './deps.js';
 import { applyGoNoGoPolicy } from './go-no-go.js';
 import { promptPromotion } from './promotion.js';
 import { armTimers } from './timers.js';
+import { takeSnapshot, type Snapshot } from '../monitor/snapshot.js';
+import { checkIn, review } from './monitoring-schedule.js';
+import { isTerminal } from './lifecycle.js';
 
 /**
  * A timer's job fired. The row is claimed once, so a second delivery does nothing; a timer of a
@@ -23,12 +26,16 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
     return 'rearmed';
   }
   deps.log.info({ deploymentId: timer.deploymentId, kind: timer.kind, latenessMs: -early }, 'timer fired');
+  // Figures are read before the transaction: slow HTTP must not hold the deployment's row lock.
+  const snapshot = ['check_in', 'review'].includes(timer.kind)
+    ? await takeSnapshot({ plan: deps.plan, prometheusUrl: deps.settings.prometheusUrl, healthcheckUrl: deps.settings.healthcheckUrl, now: deps.clock })
+    : undefined;
   const later = afterCommit();
   const acted = await inTransaction(deps.db, async (client) => {
     const claimed = await claimTimer(client, timer.id);
     if (!claimed) return false;
     await getDeployment(client, timer.deploymentId, { forUpdate: true });
-    await act(client, deps, claimed, later);
+    await act(client, deps, claimed, later, snapshot);
     return true;
   });
   if (!acted) return 'stale';
@@ -37,7 +44,7 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
   return timer.kind;
 }
 
-async function act(client: Parameters<typeof promptPromotion>[0], deps: DeployDeps, timer: Timer, later: ReturnType<typeof afterCommit>) {
+async function act(client: Parameters<typeof promptPromotion>[0], deps: DeployDeps, timer: Timer, later: ReturnType<typeof afterCommit>, snapshot: Snapshot | undefined) {
   const deployment = await getDeployment(client, timer.deploymentId);
   if (!deployment) return;
   switch (timer.kind) {
@@ -46,6 +53,12 @@ async function act(client: Parameters<typeof promptPromotion>[0], deps: DeployDe
       if (deployment.state === 'soaking' && deployment.stageIndex === timer.payload.stageIndex) {
         await promptPromotion(client, deps, deployment.id, later);
       }
+      return;
+    case 'check_in':
+      if (!isTerminal(deployment.state) && snapshot) await checkIn(client, deps, deployment, timer, snapshot, later);
+      return;
+    case 'review':
+      if (snapshot) await review(client, deps, deployment, timer, snapshot, later);
       return;
     case 'go_no_go':
       await applyGoNoGoPolicy(client, deps, deployment, later);

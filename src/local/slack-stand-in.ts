@@ -2,8 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DemoUser } from './demo-users.js';
 import { parseLoose, readBody, sendJson } from './http-utils.js';
-import { botUser, type LocalFile, type LocalMessage, type MessageStore } from './message-store.js';
+import { botUser, type LocalMessage, type MessageStore } from './message-store.js';
 import { localTeam } from './slack-forms.js';
+import { createFileStandIn } from './stand-in-files.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Slack payloads are open-ended JSON.
 type Json = any;
@@ -34,7 +35,7 @@ export function createSlackStandIn(input: {
 }) {
   const { store, users, botToken, publicUrl } = input;
   const responseUrls = new Map<string, ResponseContext & { expiresAt: number; usesLeft: number }>();
-  const uploads = new Map<string, { name: string; content?: Buffer }>();
+  const files = createFileStandIn({ store, publicUrl });
 
   const userInfo = (id: string) => {
     const known = users.find((user) => user.id === id);
@@ -81,34 +82,6 @@ export function createSlackStandIn(input: {
   const findPosted = (args: Args) => {
     const message = store.find(String(args.channel), String(args.ts));
     return message && !message.ephemeral ? message : undefined;
-  };
-
-  const shareFiles = (files: LocalFile[], args: Args): Json => {
-    const channel = args.channel_id ?? args.channels ?? args.channel;
-    if (typeof channel !== 'string' || channel === '') return { ok: true, files };
-    store.add({
-      channel: channel.split(',')[0] as string,
-      ...(typeof args.thread_ts === 'string' ? { thread_ts: args.thread_ts } : {}),
-      text: typeof args.initial_comment === 'string' ? args.initial_comment : '',
-      blocks: [],
-      author: botUser.id,
-      kind: 'message',
-      ephemeral: false,
-      files,
-    });
-    return { ok: true, files };
-  };
-
-  const fileOf = (id: string, title?: unknown): LocalFile => {
-    const upload = uploads.get(id);
-    const name = upload?.name ?? id;
-    return {
-      id,
-      name,
-      title: typeof title === 'string' && title !== '' ? title : name,
-      size: upload?.content?.length ?? 0,
-      url: `${publicUrl}/api/_files/${id}`,
-    };
   };
 
   const methods: Record<string, (args: Args) => Json> = {
@@ -207,29 +180,7 @@ export function createSlackStandIn(input: {
     'views.update': viewResult,
     'views.publish': (args) =>
       typeof args.user_id === 'string' ? viewResult(args) : { ok: false, error: 'user_not_found' },
-    // files.uploadV2 is three calls: get an upload URL, POST the bytes there, complete the upload.
-    'files.getUploadURLExternal': (args) => {
-      const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
-      uploads.set(id, { name: typeof args.filename === 'string' ? args.filename : id });
-      return { ok: true, file_id: id, upload_url: `${publicUrl}/api/_upload/${id}` };
-    },
-    'files.completeUploadExternal': (args) => {
-      const requested: Json[] = Array.isArray(args.files) ? args.files : [];
-      return shareFiles(
-        requested.map((file) => fileOf(String(file.id), file.title)),
-        args,
-      );
-    },
-    'files.upload': (args) => {
-      const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
-      const name = typeof args.filename === 'string' ? args.filename : 'file.txt';
-      uploads.set(id, {
-        name,
-        ...(typeof args.content === 'string' ? { content: Buffer.from(args.content) } : {}),
-      });
-      const shared = shareFiles([fileOf(id, args.title)], args);
-      return { ok: true, file: shared.files[0] };
-    },
+    ...files.methods,
   };
 
   /** Shows an answer (a respond() body, or a command's ack body) as Slack would. */
@@ -270,25 +221,7 @@ export function createSlackStandIn(input: {
     async handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
       const method = url.pathname.slice('/api/'.length);
       const body = await readBody(req);
-      if (method.startsWith('_upload/')) {
-        const upload = uploads.get(method.slice('_upload/'.length));
-        if (!upload) return sendJson(res, 404, { ok: false, error: 'file_not_found' });
-        upload.content = body;
-        res.writeHead(200, { 'content-type': 'text/plain' });
-        res.end(`OK - ${body.length}`);
-        return;
-      }
-      if (method.startsWith('_files/') && req.method === 'GET') {
-        const upload = uploads.get(method.slice('_files/'.length));
-        if (!upload?.content) return sendJson(res, 404, { ok: false, error: 'file_not_found' });
-        res.writeHead(200, {
-          'content-type': 'text/plain; charset=utf-8',
-          'x-content-type-options': 'nosniff',
-          'content-disposition': `attachment; filename="${upload.name.replace(/[^\w.-]/g, '_')}"`,
-        });
-        res.end(upload.content);
-        return;
-      }
+      if (files.transfer(req, res, method, body)) return;
       let args: Args;
       try {
         args = {

@@ -12,5 +12,7 @@ export const actionIds = {
   confirmRestore: 'restore_confirm',
   skipRestore: 'restore_skip',
   declareComplete: 'deploy_declare_complete',
+  checkInOk: 'checkin_ok',
+  reportIssue: 'checkin_report_issue',
 } as const;
 export type ActionId = (typeof actionIds)[keyof typeof actionIds];

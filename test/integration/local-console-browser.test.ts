@@ -49,7 +49,7 @@ describe.skipIf(!hasChromium)('local console in a browser', () => {
         '--disable-component-update',
         '--disable-sync',
       ],
-      viewport: { width: 1280, height: 860 },
+      viewport: { width: 1280, height: 1000 },
     });
     await mkdir('test-results', { recursive: true });
   });
@@ -128,7 +128,8 @@ describe.skipIf(!hasChromium)('local console in a browser', () => {
     ).toBe('Run final verification tests');
     // No reload happened: the page kept its state while messages arrived and changed.
     expect(await page.locator('.message .edited').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: 'test-results/local-console.png' });
+    await root.locator('.block-header').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/local-console.png', animations: 'disabled' });
 
     // The answer was for Lee only.
     await page.selectOption('#user-select', 'UGUEST');
@@ -171,7 +172,7 @@ describe.skipIf(!hasChromium)('local console in a browser', () => {
       has: page.locator('.block-header', { hasText: 'Deployment #1' }),
     });
     await root.locator('.block-fields', { hasText: 'Aborted' }).first().waitFor();
-    await page.screenshot({ path: 'test-results/local-console-aborted.png' });
+    await page.screenshot({ path: 'test-results/local-console-aborted.png', animations: 'disabled' });
   });
 });
 

@@ -30,7 +30,7 @@ const state = {
 const messageCache = new Map();
 const groupCache = new Map();
 const avatarColors = ['#c0504d', '#4f81bd', '#2e8b57', '#8064a2', '#d97c28', '#148f85'];
-const FLASH_MS = 2000;
+const FLASH_MS = 1600;
 
 const keyOf = (m) => `${m.channel}/${m.ts}`;
 const byTs = (a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0);

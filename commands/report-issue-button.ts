@@ -1,0 +1,14 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { DeployDeps } from '../src/deploy/deps.js';
+
+/** [Report issue] on a check-in: says how to file it with its severity, which decides the response protocol. */
+export function reportIssueButton(deps: DeployDeps) {
+  return async ({ ack, respond }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
+    await ack();
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: 'Report it with its severity: `/deploy issue critical <what is broken>` (pages the leads, offers rollback), `/deploy issue major <...>` (fix forward) or `/deploy issue minor <...>` (next sprint).',
+    }).catch((error) => deps.log.warn({ err: error }, 'could not answer the click'));
+  };
+}

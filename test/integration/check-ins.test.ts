@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeMessage } from '../support/fake-slack.js';
+import { startFakePrometheus } from '../support/fake-prometheus.js';
+import { type Harness, startHarness, users } from '../support/harness.js';
+import { withoutGoNoGoDeadline } from '../support/plans.js';
+import { waitUntil } from '../support/wait.js';
+
+// 30 minutes pass in 250 ms; the canary's 24 h soak (12 s) outlasts the 6 h of check-ins (3 s).
+const timeScale = 7200;
+
+describe('check-ins', () => {
+  let h: Harness;
+  let prometheus: Awaited<ReturnType<typeof startFakePrometheus>>;
+  afterEach(async () => {
+    await h?.close();
+    await prometheus?.close();
+  });
+
+  const checkIns = () => {
+    const root = h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && m.text.includes('→ production'));
+    return root ? h.slack.thread('C_DEPLOY', root.ts).filter((m: FakeMessage) => m.text.includes('Check-in ')) : [];
+  };
+
+  it('posts exactly 12 check-ins about 30 scaled minutes apart with figures from the metrics source, and pages after misses', async () => {
+    prometheus = await startFakePrometheus({ http_request_duration_seconds_bucket: 0.412, 'status=~"5.."': 0.0042, node_cpu_seconds_total: 0.31 });
+    h = await startHarness({ plan: withoutGoNoGoDeadline, env: { TIME_SCALE: String(timeScale), PROMETHEUS_URL: prometheus.url } });
+    await h.client.command('start v4.0.0', { user: users.lead });
+    await waitUntil(() => checkIns().length >= 1, { timeoutMs: 20_000, label: 'first check-in' });
+    // Answer the first one; leave the others unanswered.
+    const first = checkIns()[0] as FakeMessage;
+    const ok = first.blocks.find((b: { type: string }) => b.type === 'actions').elements.find((e: { action_id: string }) => e.action_id === 'checkin_ok');
+    await h.client.action('checkin_ok', ok.value, { user: users.lead, messageTs: first.ts });
+
+    await waitUntil(() => checkIns().length >= 12, { timeoutMs: 20_000, label: '12 check-ins' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const all = checkIns();
+    expect(all).toHaveLength(12);
+    expect(all.map((m) => /Check-in (\d+)\/12/.exec(m.text)?.[1])).toEqual(Array.from({ length: 12 }, (_, i) => String(i + 1)));
+
+    const posted = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && String(c.args.text).includes('Check-in ')).map((c) => c.at);
+    const gaps = posted.slice(1).map((at, i) => at - (posted[i] as number));
+    const expected = (30 * 60_000) / timeScale;
+    expect(Math.min(...gaps)).toBeGreaterThan(expected * 0.5);
+    expect(Math.max(...gaps)).toBeLessThan(expected * 2.5);
+
+    const figures = JSON.stringify(all[3]?.blocks);
+    expect(figures).toContain('412 ms');
+    expect(figures).toContain('0.42%');
+    expect(figures).toContain('31.0%');
+    expect(figures).toMatch(/no data/);
+    expect(prometheus.queries.length).toBeGreaterThan(0);
+
+    const decidedFirst = h.slack.messages('C_DEPLOY').find((m) => m.ts === first.ts);
+    expect(decidedFirst?.text).toMatch(/All good by <@ULEAD>/);
+    expect(all[2]?.text).toBeDefined();
+    expect(JSON.stringify(all[2]?.blocks)).toContain('Check-in 2 went unanswered');
+    const pages = h.slack.messages('C_DEPLOY').filter((m) => !m.thread_ts && m.text.includes('check-ins in a row went unanswered'));
+    expect(pages.length).toBeGreaterThan(0);
+    expect(pages[0]?.text).toContain('<@ULEAD>');
+  });
+});
