@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { DeployDeps, DeploySettings } from './deploy/deps.js';
 import { reconcile, startReconciler } from './deploy/reconcile.js';
 import type { Logger } from './log.js';
+import { createNotifiers } from './notify/create-notifiers.js';
 import type { Plan } from './plan/schema.js';
 import { createRedis } from './queue/connections.js';
 import { createQueues, type Queues } from './queue/queues.js';
@@ -95,6 +96,7 @@ export async function createRuntime(input: {
     retries: input.slackRetries ?? 3,
   });
   deps.messenger = createMessenger(slack.app.client);
+  deps.notifiers = createNotifiers(config, deps.messenger);
   await slack.app.init();
 
   let workers: Workers | undefined;

@@ -5,7 +5,9 @@ export type TimerKind = (typeof timerKinds)[number] | (string & {});
 
 export interface Timer {
   id: number;
-  deploymentId: number;
+  /** Null for a maintenance window's timers, set before any deployment exists. */
+  deploymentId: number | null;
+  windowId: number | null;
   kind: TimerKind;
   key: string;
   fireAt: Date;
@@ -14,17 +16,17 @@ export interface Timer {
   firedAt: Date | null;
 }
 
-const columns = `id, deployment_id AS "deploymentId", kind, key, fire_at AS "fireAt", status, payload, fired_at AS "firedAt"`;
+const columns = `id, deployment_id AS "deploymentId", window_id AS "windowId", kind, key, fire_at AS "fireAt", status, payload, fired_at AS "firedAt"`;
 
 /** Records a timer once per key; the row, not Redis, is the truth. */
 export async function insertTimer(
   db: DbClient,
-  row: { deploymentId: number; kind: TimerKind; key: string; fireAt: Date; payload?: Record<string, unknown> },
+  row: { deploymentId: number | null; windowId?: number | null; kind: TimerKind; key: string; fireAt: Date; payload?: Record<string, unknown> },
 ): Promise<Timer | undefined> {
   const result = await db.query<Timer>(
-    `INSERT INTO timers (deployment_id, kind, key, fire_at, payload) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO timers (deployment_id, window_id, kind, key, fire_at, payload) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (key) DO NOTHING RETURNING ${columns}`,
-    [row.deploymentId, row.kind, row.key, row.fireAt, JSON.stringify(row.payload ?? {})],
+    [row.deploymentId, row.windowId ?? null, row.kind, row.key, row.fireAt, JSON.stringify(row.payload ?? {})],
   );
   return result.rows[0];
 }
@@ -48,6 +50,14 @@ export async function cancelTimers(db: DbClient, deploymentId: number, kinds?: T
     `UPDATE timers SET status = 'cancelled' WHERE deployment_id = $1 AND status = 'pending'
        AND ($2::text[] IS NULL OR kind = ANY($2)) RETURNING ${columns}`,
     [deploymentId, kinds ?? null],
+  );
+  return result.rows;
+}
+
+export async function cancelWindowTimers(db: DbClient, windowId: number) {
+  const result = await db.query<Timer>(
+    `UPDATE timers SET status = 'cancelled' WHERE window_id = $1 AND status = 'pending' RETURNING ${columns}`,
+    [windowId],
   );
   return result.rows;
 }

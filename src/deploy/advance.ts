@@ -13,7 +13,7 @@ import type { DeployDeps } from './deps.js';
 import { resolveStep, stageOfShift } from './resolve-step.js';
 import { shiftsTraffic } from './step-executor.js';
 import { scheduleMonitoring } from './monitoring-schedule.js';
-import { notifyManagement } from './notify-management.js';
+import { onStageLive } from './milestones.js';
 import { scaled, scheduleTimer } from './timers.js';
 
 const doneStatuses = ['succeeded', 'marked_done'];
@@ -31,7 +31,7 @@ export async function advance(
 ): Promise<void> {
   const detail = { step: finished.stepId, attempt: finished.attempt, summary: finished.summary };
   if (!doneStatuses.includes(finished.status)) {
-    await applyTransition(client, deployment.id, 'step_failed', 'stagecoach', { detail });
+    await applyTransition(client, deps.plan, deployment.id, 'step_failed', 'stagecoach', { detail });
     later.then.push(() => postFailure(deps, deployment, finished));
     return;
   }
@@ -43,7 +43,7 @@ export async function advance(
   const next = await nextPendingRun(client, deployment.id, finished.position);
   if (next) {
     const fields = step && shiftsTraffic(step) && step.phase !== 'rollout' ? { currentPercent: step.percent } : {};
-    await applyTransition(client, deployment.id, 'step_succeeded', 'stagecoach', { detail, fields });
+    await applyTransition(client, deps.plan, deployment.id, 'step_succeeded', 'stagecoach', { detail, fields });
     later.enqueue.push(next);
     return;
   }
@@ -65,13 +65,9 @@ export async function enterStage(
   const stage = deps.plan.stages[stageIndex];
   if (!stage) throw new Error(`plan has no stage ${stageIndex}`);
   const fields = { stageIndex, currentPercent: stage.percent, stageStarted: true };
-  const previous = deps.plan.stages[stageIndex - 1];
-  const milestone = previous
-    ? `:white_check_mark: ${previous.name} (${previous.percent}%) completed; ${stage.name} is live at ${stage.percent}%.`
-    : `:large_green_circle: All checks passed; ${stage.name} is live at ${stage.percent}%.`;
-  later.then.push(() => notifyManagement(deps, deploymentId, milestone));
   if (stage.percent === 100) {
-    await applyTransition(client, deploymentId, 'reached_full', 'stagecoach', { detail: { ...detail, stage: stage.id }, fields });
+    const { after } = await applyTransition(client, deps.plan, deploymentId, 'reached_full', 'stagecoach', { detail: { ...detail, stage: stage.id }, fields });
+    await onStageLive(client, deps, later, after, stageIndex);
     const approvers = deps.plan.authorization.declareComplete.map((role) => roleName(deps.plan, role)).join(' or ');
     later.then.push(() =>
       postPrompt(deps, deploymentId, 'declare_complete', (promptId) =>
@@ -80,7 +76,8 @@ export async function enterStage(
     );
     return;
   }
-  await applyTransition(client, deploymentId, event, 'stagecoach', { detail: { ...detail, stage: stage.id }, fields });
+  const { after } = await applyTransition(client, deps.plan, deploymentId, event, 'stagecoach', { detail: { ...detail, stage: stage.id }, fields });
+  await onStageLive(client, deps, later, after, stageIndex);
   const soakCount = await client.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM timers WHERE deployment_id = $1 AND kind = 'soak_end' AND payload->>'stageIndex' = $2`,
     [deploymentId, String(stageIndex)],

@@ -1,4 +1,6 @@
 import type { Timer } from '../db/timers.js';
+import { dispatchNotifications } from '../notify/dispatch-notifications.js';
+import type { Notification } from '../notify/notification.js';
 import type { DeployDeps } from './deps.js';
 import { enqueueStep } from './enqueue.js';
 import { armTimers, disarmTimers } from './timers.js';
@@ -11,17 +13,20 @@ export interface AfterCommit {
   enqueue: { id: number; deploymentId: number }[];
   arm: (Timer | undefined)[];
   disarm: Timer[];
+  /** Outbox rows recorded in the transaction, to be sent. */
+  notify: (Notification | undefined)[];
   then: (() => Promise<unknown>)[];
 }
 
 export function afterCommit(): AfterCommit {
-  return { enqueue: [], arm: [], disarm: [], then: [] };
+  return { enqueue: [], arm: [], disarm: [], notify: [], then: [] };
 }
 
 export async function runAfterCommit(deps: DeployDeps, actions: AfterCommit): Promise<void> {
   await disarmTimers(deps, actions.disarm);
   for (const run of actions.enqueue) await enqueueStep(deps, run);
   await armTimers(deps, actions.arm);
+  await dispatchNotifications(deps, actions.notify);
   for (const action of actions.then) {
     try {
       await action();

@@ -4,6 +4,8 @@ import { type Deployment, getDeployment, type TransitionFields, updateDeployment
 import { AppError } from '../errors.js';
 import { type DeploymentEvent, type DeploymentState, isTerminal, transition } from './lifecycle.js';
 import { stateLabels } from '../slack/blocks/labels.js';
+import type { Plan } from '../plan/schema.js';
+import { trackTransition } from '../schedule/track.js';
 
 /**
  * Applies one event inside the caller's transaction: locks the row, checks the state machine,
@@ -11,6 +13,7 @@ import { stateLabels } from '../slack/blocks/labels.js';
  */
 export async function applyTransition(
   client: pg.PoolClient,
+  plan: Plan,
   deploymentId: number,
   event: DeploymentEvent,
   actor: string,
@@ -34,6 +37,8 @@ export async function applyTransition(
     ended: isTerminal(next.to),
   });
   if (!after) throw new AppError('conflict', `Deployment #${deploymentId} changed meanwhile; try again.`);
+  // The schedule table follows every transition, in the same transaction.
+  await trackTransition(client, plan, before, after, event);
   await writeAudit(client, {
     deploymentId,
     actor,

@@ -12,7 +12,7 @@ import { applyTransition } from './apply-transition.js';
 import { authorizeStage } from './authorize-stage.js';
 import { heldButtons } from './buttons.js';
 import type { Decision, DecisionContext } from './decide.js';
-import { notifyManagement } from './notify-management.js';
+import { onDeploymentEnded } from './milestones.js';
 import { promptPromotion } from './promotion.js';
 import { shiftStepId } from './resolve-step.js';
 import { finishRollback, insertRollbackRun, startRollback } from './rollback.js';
@@ -29,11 +29,11 @@ const retry: Effect = async (context, client) => {
   if (!halted) throw new AppError('conflict', 'No halted step to retry.');
   if (deployment.state === 'rollback_failed') {
     const target = halted.stepId === 'revert' ? 'rolling_back' : 'restoring';
-    await applyTransition(client, deployment.id, 'retry', input.userId, { target, detail: { step: halted.stepId } });
+    await applyTransition(client, context.deps.plan, deployment.id, 'retry', input.userId, { target, detail: { step: halted.stepId } });
     context.later.enqueue.push(await insertRollbackRun(client, deployment.id, halted.stepId));
     return `Retrying ${halted.stepName} for ${describe(context)}.`;
   }
-  await applyTransition(client, deployment.id, 'retry', input.userId, { detail: { step: halted.stepId, attempt: halted.attempt + 1 } });
+  await applyTransition(client, context.deps.plan, deployment.id, 'retry', input.userId, { detail: { step: halted.stepId, attempt: halted.attempt + 1 } });
   const run = await insertStepRun(client, {
     deploymentId: halted.deploymentId,
     stepId: halted.stepId,
@@ -51,7 +51,7 @@ const markDone: Effect = async (context, client) => {
   const latest = await listLatestStepRuns(client, deployment.id);
   const halted = [...latest].reverse().find((run) => ['failed', 'timed_out', 'interrupted'].includes(run.status) && run.phase !== 'rollback');
   if (!halted) throw new AppError('conflict', 'No halted step to mark done.');
-  await applyTransition(client, deployment.id, 'mark_done', input.userId, { detail: { step: halted.stepId, attempt: halted.attempt } });
+  await applyTransition(client, context.deps.plan, deployment.id, 'mark_done', input.userId, { detail: { step: halted.stepId, attempt: halted.attempt } });
   const marked = await finishStepRun(
     client,
     halted.id,
@@ -69,11 +69,11 @@ const abort: Effect = async (context, client) => {
   if (productionTouched(await listLatestStepRuns(client, deployment.id))) {
     throw new AppError('conflict', 'Production has already changed, so aborting would leave it half-deployed. Roll back instead: `/deploy rollback <reason>`.');
   }
-  await applyTransition(client, deployment.id, 'abort', input.userId, { detail: { reason: input.reason } });
+  await applyTransition(client, deps.plan, deployment.id, 'abort', input.userId, { detail: { reason: input.reason } });
   await cancelPendingStepRuns(client, deployment.id);
   context.later.disarm.push(...(await cancelDeploymentTimers(client, deployment.id)));
   context.later.then.push(() => postInThread(deps, deployment.id, note(`:no_entry: Aborted by <@${input.userId}>. Nothing reached production.`)));
-  context.later.then.push(() => notifyManagement(deps, deployment.id, `:no_entry: ${deployment.version} → ${deployment.environment} was aborted before reaching production.`));
+  await onDeploymentEnded(client, deps, context.later, deployment, 'aborted', 'Nothing reached production.');
   return `Aborted ${describe(context)}.`;
 };
 
@@ -89,7 +89,7 @@ async function shiftToNextStage(context: DecisionContext, client: pg.PoolClient,
   const next = deps.plan.stages[nextIndex];
   if (!next) throw new AppError('conflict', 'There is no later stage to promote to.');
   await authorizeStage(deps, next, input.userId, deployment.id);
-  await applyTransition(client, deployment.id, event, input.userId, { detail: { ...detail, toStage: next.id, toPercent: next.percent } });
+  await applyTransition(client, deps.plan, deployment.id, event, input.userId, { detail: { ...detail, toStage: next.id, toPercent: next.percent } });
   context.later.disarm.push(...(await cancelDeploymentTimers(client, deployment.id, ['soak_end'])));
   const attempts = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM step_runs WHERE deployment_id = $1 AND step_id = $2', [deployment.id, shiftStepId(next.id)]);
   const run = await insertStepRun(client, {
@@ -135,7 +135,7 @@ const extendSoak: Effect = async (context, client) => {
   const stageIndex = deployment.stageIndex ?? 0;
   const stage = deps.plan.stages[stageIndex];
   if (!stage) throw new AppError('conflict', 'No stage to extend.');
-  await applyTransition(client, deployment.id, 'extend_soak', input.userId, { detail: { stage: stage.id } });
+  await applyTransition(client, deps.plan, deployment.id, 'extend_soak', input.userId, { detail: { stage: stage.id } });
   // Another half of the stage's minimum soak: long enough to learn something, short enough to revisit.
   const extensionMs = Math.max(stage.minSoak / 2, 60 * 60 * 1000);
   const count = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM timers WHERE deployment_id = $1 AND kind = 'soak_end' AND payload->>'stageIndex' = $2`, [deployment.id, String(stageIndex)]);
@@ -164,7 +164,7 @@ const proceed: Effect = async (context, client) => {
 
 const hold: Effect = async (context, client) => {
   const { deployment, deps, input } = context;
-  await applyTransition(client, deployment.id, 'hold', input.userId, { detail: { reason: input.reason } });
+  await applyTransition(client, deps.plan, deployment.id, 'hold', input.userId, { detail: { reason: input.reason } });
   const reason = `held by <@${input.userId}>${input.reason ? `: ${input.reason}` : ''}. Timers keep their place; nothing advances until someone resumes.`;
   context.later.then.push(() => postPrompt(deps, deployment.id, 'held', (promptId) => heldPrompt({ reason, promptId, buttons: heldButtons(promptId) })));
   return `Held ${describe(context)}. Resume with \`/deploy resume\`.`;
@@ -173,7 +173,7 @@ const hold: Effect = async (context, client) => {
 const resume: Effect = async (context, client) => {
   const { deployment, deps, input, later } = context;
   const target = deployment.heldFrom ?? 'running';
-  const { after } = await applyTransition(client, deployment.id, 'resume', input.userId, { target });
+  const { after } = await applyTransition(client, deps.plan, deployment.id, 'resume', input.userId, { target });
   if (target === 'running') {
     const latest = await listStepRuns(client, deployment.id);
     if (!latest.some((run) => run.status === 'running')) {
@@ -199,25 +199,25 @@ const resume: Effect = async (context, client) => {
 
 const confirmRestore: Effect = async (context, client) => {
   const { deployment, input } = context;
-  await applyTransition(client, deployment.id, 'confirm_restore', input.userId, { detail: { backupFile: deployment.backupFile } });
+  await applyTransition(client, context.deps.plan, deployment.id, 'confirm_restore', input.userId, { detail: { backupFile: deployment.backupFile } });
   context.later.enqueue.push(await insertRollbackRun(client, deployment.id, 'restore_database'));
   return `Restoring the database of ${describe(context)} from the pre-deployment backup.`;
 };
 
 const skipRestore: Effect = async (context, client) => {
   const { deployment, input } = context;
-  await applyTransition(client, deployment.id, 'skip_restore', input.userId, { target: 'rolled_back' });
+  await applyTransition(client, context.deps.plan, deployment.id, 'skip_restore', input.userId, { target: 'rolled_back' });
   await finishRollback(client, context.deps, deployment.id, context.later);
   return `Kept the database; ${describe(context)} is rolled back.`;
 };
 
 const declareComplete: Effect = async (context, client) => {
   const { deployment, deps, input } = context;
-  await applyTransition(client, deployment.id, 'declare_complete', input.userId);
+  await applyTransition(client, deps.plan, deployment.id, 'declare_complete', input.userId);
   // Daily and weekly reviews go on after completion; everything else about the rollout stops.
   context.later.disarm.push(...(await cancelDeploymentTimers(client, deployment.id, ['soak_end', 'go_no_go', 'check_in'])));
   context.later.then.push(() => postInThread(deps, deployment.id, note(`:white_check_mark: <@${input.userId}> declared ${deployment.version} complete on ${deployment.environment}.`)));
-  context.later.then.push(() => notifyManagement(deps, deployment.id, `:white_check_mark: ${deployment.version} → ${deployment.environment} is complete.`));
+  await onDeploymentEnded(client, deps, context.later, deployment, 'completed');
   return `Declared ${describe(context)} complete.`;
 };
 

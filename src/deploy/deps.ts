@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from '../log.js';
+import type { Notifiers } from '../notify/notifier.js';
 import type { Plan } from '../plan/schema.js';
 import type { Queues } from '../queue/queues.js';
 import type { Messenger } from '../slack/messenger.js';
@@ -13,6 +14,8 @@ export interface DeployDeps {
   clock: () => Date;
   log: Logger;
   settings: DeploySettings;
+  /** Outbound channels of the outbox (src/notify); without it, notifications reach Slack only. */
+  notifiers?: Notifiers;
 }
 
 export interface DeploySettings {

@@ -7,6 +7,8 @@ import type { DeployDeps } from './deps.js';
 import { applyGoNoGoPolicy } from './go-no-go.js';
 import { promptPromotion } from './promotion.js';
 import { armTimers } from './timers.js';
+import { actOnWindowTimer } from '../schedule/window-timer.js';
+import { checkRollbackResources } from '../schedule/rollback-resources.js';
 import { takeSnapshot, type Snapshot } from '../monitor/snapshot.js';
 import { checkIn, review } from './monitoring-schedule.js';
 import { isTerminal } from './lifecycle.js';
@@ -30,22 +32,37 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
   const snapshot = ['check_in', 'review'].includes(timer.kind)
     ? await takeSnapshot({ plan: deps.plan, prometheusUrl: deps.settings.prometheusUrl, healthcheckUrl: deps.settings.healthcheckUrl, now: deps.clock })
     : undefined;
+  const checks =
+    timer.kind === 'window_item' && timer.payload.tracks === 'rollback_resources'
+      ? await checkRollbackResources(deps, deps.plan.defaultEnvironment)
+      : undefined;
   const later = afterCommit();
   const acted = await inTransaction(deps.db, async (client) => {
     const claimed = await claimTimer(client, timer.id);
     if (!claimed) return false;
-    await getDeployment(client, timer.deploymentId, { forUpdate: true });
-    await act(client, deps, claimed, later, snapshot);
+    if (claimed.deploymentId === null) {
+      if (claimed.kind === 'window_item') await actOnWindowTimer(client, deps, claimed, later, checks);
+      return true;
+    }
+    await getDeployment(client, claimed.deploymentId, { forUpdate: true });
+    await act(client, deps, claimed, claimed.deploymentId, later, snapshot);
     return true;
   });
   if (!acted) return 'stale';
   await runAfterCommit(deps, later);
-  await refreshRoot(deps, timer.deploymentId);
+  if (timer.deploymentId !== null) await refreshRoot(deps, timer.deploymentId);
   return timer.kind;
 }
 
-async function act(client: Parameters<typeof promptPromotion>[0], deps: DeployDeps, timer: Timer, later: ReturnType<typeof afterCommit>, snapshot: Snapshot | undefined) {
-  const deployment = await getDeployment(client, timer.deploymentId);
+async function act(
+  client: Parameters<typeof promptPromotion>[0],
+  deps: DeployDeps,
+  timer: Timer,
+  deploymentId: number,
+  later: ReturnType<typeof afterCommit>,
+  snapshot: Snapshot | undefined,
+) {
+  const deployment = await getDeployment(client, deploymentId);
   if (!deployment) return;
   switch (timer.kind) {
     case 'soak_end':

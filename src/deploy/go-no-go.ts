@@ -46,7 +46,7 @@ export async function applyGoNoGoPolicy(client: pg.PoolClient, deps: DeployDeps,
   const allowed = allowedEvents(deployment.state);
   let outcome = `the deployment stays ${deployment.state.replaceAll('_', ' ')}`;
   if (policy === 'hold' && allowed.includes('hold')) {
-    await applyTransition(client, deployment.id, 'hold', 'stagecoach', { detail: { reason: 'go/no-go deadline passed undecided' } });
+    await applyTransition(client, deps.plan, deployment.id, 'hold', 'stagecoach', { detail: { reason: 'go/no-go deadline passed undecided' } });
     outcome = 'the deployment is on hold';
     const reason = 'the go/no-go deadline passed without a decision (plan policy). Resume to go on, or roll back.';
     later.then.push(() => postPrompt(deps, deployment.id, 'held', (promptId) => heldPrompt({ reason, promptId, buttons: heldButtons(promptId) })));

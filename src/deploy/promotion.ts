@@ -15,7 +15,7 @@ export async function promptPromotion(client: pg.PoolClient, deps: DeployDeps, d
   const stage = deps.plan.stages[deployment.stageIndex ?? 0];
   const next = deps.plan.stages[(deployment.stageIndex ?? 0) + 1];
   if (!stage || !next) return;
-  await applyTransition(client, deploymentId, 'soak_ended', 'stagecoach', { detail: { stage: stage.id } });
+  await applyTransition(client, deps.plan, deploymentId, 'soak_ended', 'stagecoach', { detail: { stage: stage.id } });
   const approvers = next.approvers.map((role) => roleName(deps.plan, role)).join(' or ');
   later.then.push(() =>
     postPrompt(deps, deploymentId, 'promotion', (promptId) =>

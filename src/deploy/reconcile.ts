@@ -61,7 +61,7 @@ async function markInterrupted(deps: DeployDeps, run: StepRun): Promise<boolean>
     if (!finished) return false;
     const deployment = await getDeployment(client, run.deploymentId, { forUpdate: true });
     if (deployment?.state === 'running') {
-      await applyTransition(client, run.deploymentId, 'step_interrupted', 'stagecoach', { detail: { step: run.stepId, attempt: run.attempt } });
+      await applyTransition(client, deps.plan, run.deploymentId, 'step_interrupted', 'stagecoach', { detail: { step: run.stepId, attempt: run.attempt } });
     }
     return true;
   });

@@ -14,7 +14,7 @@ import { restoreButtons, retryRollbackButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
 import { rollbackStepIds, resolveStep } from './resolve-step.js';
 import { cancelDeploymentTimers } from './timers.js';
-import { notifyManagement } from './notify-management.js';
+import { onDeploymentEnded, pingManagement } from './milestones.js';
 
 const rollbackPosition = 1000;
 
@@ -27,7 +27,7 @@ export async function startRollback(
   reason: string,
   later: AfterCommit,
 ): Promise<void> {
-  const { after } = await applyTransition(client, deploymentId, 'rollback', actor, { detail: { reason } });
+  const { after } = await applyTransition(client, deps.plan, deploymentId, 'rollback', actor, { detail: { reason } });
   later.disarm.push(...(await cancelDeploymentTimers(client, deploymentId)));
   const closed = await closeOpenPrompts(client, deploymentId, 'Closed by the rollback', actor);
   later.then.push(() => showDecided(deps, closed));
@@ -37,7 +37,7 @@ export async function startRollback(
   later.then.push(() =>
     postInThread(deps, deploymentId, note(`:rewind: Rollback started by <@${actor}>${why}. Reverting to ${after.previousVersion ?? 'the previous version'}.`)),
   );
-  later.then.push(() => notifyManagement(deps, deploymentId, `:rewind: Rollback started for ${after.version} → ${after.environment}${why}.`));
+  await pingManagement(client, deps, later, after, 'rollback-start', `:rewind: Rollback started for ${after.version} → ${after.environment}${why}.`);
 }
 
 export async function insertRollbackRun(client: pg.PoolClient, deploymentId: number, stepId: string) {
@@ -67,7 +67,7 @@ export async function advanceRollback(
   const detail = { step: finished.stepId, summary: finished.summary };
   if (!ok) {
     const event = finished.stepId === rollbackStepIds.revert ? 'revert_failed' : 'restore_failed';
-    await applyTransition(client, deployment.id, event, 'stagecoach', { detail });
+    await applyTransition(client, deps.plan, deployment.id, event, 'stagecoach', { detail });
     const name = resolveStep(deps.plan, finished.stepId)?.name ?? finished.stepId;
     later.then.push(() =>
       postPrompt(deps, deployment.id, 'rollback_failed', (promptId) =>
@@ -77,7 +77,7 @@ export async function advanceRollback(
     return;
   }
   if (finished.stepId === rollbackStepIds.revert && needsRestore(deps, deployment)) {
-    await applyTransition(client, deployment.id, 'revert_succeeded', 'stagecoach', { target: 'awaiting_restore', detail });
+    await applyTransition(client, deps.plan, deployment.id, 'revert_succeeded', 'stagecoach', { target: 'awaiting_restore', detail });
     const backupTakenAt = await backupTime(client, deps, deployment.id);
     const approvers = deps.plan.authorization.restoreDatabase.map((role) => roleName(deps.plan, role)).join(' or ');
     later.then.push(() =>
@@ -88,7 +88,7 @@ export async function advanceRollback(
     return;
   }
   const event = finished.stepId === rollbackStepIds.revert ? 'revert_succeeded' : 'restore_succeeded';
-  await applyTransition(client, deployment.id, event, 'stagecoach', { target: 'rolled_back', detail });
+  await applyTransition(client, deps.plan, deployment.id, event, 'stagecoach', { target: 'rolled_back', detail });
   await finishRollback(client, deps, deployment.id, later);
 }
 
@@ -104,9 +104,7 @@ export async function finishRollback(client: pg.PoolClient, deps: DeployDeps, de
   later.then.push(() =>
     postInThread(deps, deploymentId, note(`:leftwards_arrow_with_hook: Rolled back to ${deployment.previousVersion ?? 'the previous version'}.${locked}`)),
   );
-  later.then.push(() =>
-    notifyManagement(deps, deploymentId, `:leftwards_arrow_with_hook: ${deployment.version} → ${deployment.environment} was rolled back to ${deployment.previousVersion ?? 'the previous version'}.`),
-  );
+  await onDeploymentEnded(client, deps, later, deployment, 'rolled_back', `Back on ${deployment.previousVersion ?? 'the previous version'}.`);
   later.then.push(() => refreshRoot(deps, deploymentId));
 }
 

@@ -10,7 +10,8 @@ import { authorize } from './authorize.js';
 import type { DeployDeps } from './deps.js';
 import { afterCommit, runAfterCommit } from './after-commit.js';
 import { scheduleGoNoGo } from './go-no-go.js';
-import { notifyManagement } from './notify-management.js';
+import { onDeploymentStarted } from './milestones.js';
+import { trackStart } from '../schedule/track.js';
 import { validateVersion } from './validate-version.js';
 
 export interface StartInput {
@@ -70,7 +71,9 @@ export async function startDeployment(deps: DeployDeps, input: StartInput): Prom
         }),
       );
     }
+    await trackStart(client, created);
     await scheduleGoNoGo(client, deps, created, later);
+    await onDeploymentStarted(client, deps, later, created);
     await writeAudit(client, {
       deploymentId: created.id,
       actor: input.userId,
@@ -88,7 +91,6 @@ export async function startDeployment(deps: DeployDeps, input: StartInput): Prom
     deps.log.warn({ err: error, deploymentId: deployment.id }, 'could not post the root message yet');
   }
   later.enqueue.push(firstStep);
-  later.then.push(() => notifyManagement(deps, deployment.id, `:rocket: ${plan.application} ${deployment.version} → ${environment} started by <@${input.userId}>.`));
   await runAfterCommit(deps, later);
   return deployment;
 }

@@ -12,11 +12,20 @@ export function scaled(deps: Pick<DeployDeps, 'settings'>, durationMs: number): 
 export async function scheduleTimer(
   client: pg.PoolClient,
   deps: Pick<DeployDeps, 'settings' | 'clock'>,
-  timer: { deploymentId: number; kind: TimerKind; key: string; afterMs: number; from?: Date; payload?: Record<string, unknown> },
+  timer: {
+    deploymentId: number | null;
+    windowId?: number;
+    kind: TimerKind;
+    key: string;
+    afterMs: number;
+    from?: Date;
+    payload?: Record<string, unknown>;
+  },
 ): Promise<Timer | undefined> {
   const from = timer.from ?? deps.clock();
   return insertTimer(client, {
     deploymentId: timer.deploymentId,
+    windowId: timer.windowId ?? null,
     kind: timer.kind,
     key: timer.key,
     fireAt: new Date(from.getTime() + scaled(deps, timer.afterMs)),

@@ -210,6 +210,14 @@ const scheduleItemSchema = z.strictObject({
   }),
   activity: text,
   owner: snakeId,
+  /** What moves this row's status: a deployment event Stagecoach sees (see src/schedule/track.ts). */
+  tracks: z
+    .string()
+    .regex(
+      /^(notice|final_testing|rollback_resources|window|complete|review|stage:[a-z][a-z0-9_]*|verify:[a-z][a-z0-9_]*)$/,
+      says('is not a tracked event', "use notice, final_testing, rollback_resources, window, stage:<stage id>, verify:<stage id>, complete or review"),
+    )
+    .optional(),
 });
 
 export const defaultVersionPattern = '^v\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.]+)?$';
@@ -277,6 +285,12 @@ const planObject = z.strictObject({
       eveningStart: hhmm,
       morningEnd: hhmm,
     }),
+    /** What users should expect, quoted in the maintenance notice. */
+    impact: z
+      .string()
+      .trim()
+      .min(1)
+      .default('Short interruptions are possible while traffic moves to the new version; most users will not notice the change.'),
     notifyVia: z
       .array(z.enum(['slack', 'email', 'in_app', 'status_page']))
       .min(1, says('needs at least one channel', 'add e.g. [slack]')),
@@ -327,6 +341,8 @@ const planObject = z.strictObject({
     integrationChecks: z.array(z.strictObject({ id: snakeId, name: text, ...commandSpec.shape })),
   }),
   documentationUpdates: z.array(text),
+  /** Quoted in the success notification (5.2 "highlights of improvements"). */
+  releaseHighlights: z.array(text).default([]),
   schedule: z.array(scheduleItemSchema),
   roles: z
     .array(z.strictObject({ id: snakeId, name: text, responsibilities: text }))

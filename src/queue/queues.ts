@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-export const queueNames = { steps: 'steps', timers: 'timers' } as const;
+export const queueNames = { steps: 'steps', timers: 'timers', notify: 'notify' } as const;
 
 export interface StepJobData {
   deploymentId: number;
@@ -12,9 +12,14 @@ export interface TimerJobData {
   timerId: number;
 }
 
+export interface NotificationJobData {
+  notificationId: number;
+}
+
 export interface Queues {
   steps: Queue<StepJobData>;
   timers: Queue<TimerJobData>;
+  notify: Queue<NotificationJobData>;
   prefix: string;
   close(): Promise<void>;
 }
@@ -27,12 +32,19 @@ export function createQueues(connection: Redis, prefix = 'stagecoach'): Queues {
   };
   const steps = new Queue<StepJobData>(queueNames.steps, { connection, prefix, defaultJobOptions });
   const timers = new Queue<TimerJobData>(queueNames.timers, { connection, prefix, defaultJobOptions });
+  // Sending is retried: the outbox row, claimed once, keeps a retry from sending twice.
+  const notify = new Queue<NotificationJobData>(queueNames.notify, {
+    connection,
+    prefix,
+    defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 1_000 } },
+  });
   return {
     steps,
     timers,
+    notify,
     prefix,
     async close() {
-      await Promise.all([steps.close(), timers.close()]);
+      await Promise.all([steps.close(), timers.close(), notify.close()]);
     },
   };
 }
@@ -41,4 +53,5 @@ export function createQueues(connection: Redis, prefix = 'stagecoach'): Queues {
 export const jobIds = {
   step: (stepRunId: number) => `step-${stepRunId}`,
   timer: (timerId: number) => `timer-${timerId}`,
+  notification: (notificationId: number) => `notification-${notificationId}`,
 };

@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { fireTimerProcessor } from '../../jobs/fire-timer.js';
 import { runStepProcessor } from '../../jobs/run-step.js';
+import { sendNotificationProcessor } from '../../jobs/send-notification.js';
 import type { DeployDeps } from '../deploy/deps.js';
 import { queueNames } from './queues.js';
 
@@ -25,7 +26,9 @@ export function startWorkers(deps: DeployDeps, connection: Redis, prefix: string
   });
   // Timers only touch Postgres and Slack: safe to re-deliver, since the row is claimed once.
   const timers = new Worker(queueNames.timers, fireTimerProcessor(deps), { connection, prefix, concurrency: 20 });
-  const all = [steps, timers];
+  // Notifications are claimed once in Postgres, so a re-delivered job does not send twice.
+  const notify = new Worker(queueNames.notify, sendNotificationProcessor(deps), { connection, prefix, concurrency: 5 });
+  const all = [steps, timers, notify];
   for (const worker of all) {
     worker.on('failed', (job, error) => deps.log.error({ err: error, jobId: job?.id, queue: worker.name }, 'job failed'));
     worker.on('error', (error) => deps.log.error({ err: error, queue: worker.name }, 'worker error'));

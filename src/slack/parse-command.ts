@@ -9,7 +9,7 @@ export type DeployCommand =
   | { name: 'abort'; reason?: string | undefined }
   | { name: 'rollback'; reason?: string | undefined }
   | { name: 'issue'; severity: 'critical' | 'major' | 'minor'; description: string }
-  | { name: 'window'; start: string; duration?: string | undefined }
+  | { name: 'window'; start: string; duration?: string | undefined; version?: string | undefined }
   | { name: 'schedule' }
   | { name: 'roles' }
   | { name: 'history' }
@@ -29,7 +29,7 @@ export const usage = [
   '`hold [<reason>]` | `resume` | `abort`: steer the active deployment',
   '`rollback [<reason>]`: revert to the previous version',
   '`issue <critical|major|minor> <description>`: report an issue',
-  '`window <ISO-8601 start> [<duration>]`: schedule the maintenance window and its notices',
+  '`window <ISO-8601 start> [<duration>] [<version>]`: schedule the maintenance window and its notices',
   '`schedule`: the schedule table with live status',
   '`roles` | `role <role> <@user>`: contacts and responsibilities; assign a role (admins)',
   '`lock <environment> [<reason>]` | `unlock <environment> [<reason>]`: stop or allow deployments',
@@ -86,8 +86,15 @@ export function parseCommand(text: string): ParseResult {
       return ok({ name: 'issue', severity, description });
     }
     case 'window': {
-      if (!rest[0] || rest.length > 2) return fail('`window` needs an ISO-8601 start, e.g. `2026-12-05T22:00-05:00`, and optionally a duration.');
-      return ok({ name: 'window', start: rest[0], duration: rest[1] });
+      if (!rest[0] || rest.length > 3) {
+        return fail('`window` needs an ISO-8601 start, e.g. `/deploy window 2026-12-05T22:00-05:00 4h v4.0.0`; the duration and version are optional.');
+      }
+      // After the start, a token that looks like a version is the version; any other is the duration.
+      const [start, ...more] = rest;
+      const version = more.find((word) => /^v\d/.test(word));
+      const duration = more.find((word) => word !== version);
+      if (more.length === 2 && (!version || !duration)) return fail('`window` takes a start, then optionally one duration and one version.');
+      return ok({ name: 'window', start, duration, version });
     }
     case 'schedule':
     case 'roles':

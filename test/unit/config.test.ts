@@ -22,7 +22,12 @@ describe('loadConfig', () => {
   it('starts with nothing set: local mode and the documented defaults', () => {
     const config = loadConfig({});
     expect(config.localMode).toBe(true);
-    expect(config.slack).toEqual({ botToken: undefined, signingSecret: undefined, appToken: undefined, apiUrl: undefined });
+    expect(config.slack).toEqual({
+      botToken: undefined,
+      signingSecret: undefined,
+      appToken: undefined,
+      apiUrl: undefined,
+    });
     expect(config.databaseUrl).toBe('postgres://localhost:5432/stagecoach');
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.port).toBe(3000);
@@ -84,7 +89,11 @@ describe('loadConfig', () => {
       ['NOTIFY_EMAILS', 'ops@example.com;support@example.com', /use comma-separated email addresses/],
       ['NOTIFY_EMAILS', 'ops@example.com, not-an-address', /use comma-separated email addresses/],
       ['SLACK_API_URL', 'slack.com/api', /use an http\(s\) URL ending in \/api\//],
-      ['HEALTHCHECK_URL', 'ftp://example.com/health', /use the http\(s\) URL of the application health check/],
+      [
+        'HEALTHCHECK_URL',
+        'ftp://example.com/health',
+        /use the http\(s\) URL of the application health check/,
+      ],
       ['SMTP_URL', 'http://mail.example.com', /use an smtp:\/\/ or smtps:\/\/ URL/],
       ['LOG_LEVEL', 'verbose', /use one of fatal, error, warn/],
       ['QUEUE_PREFIX', 'stage coach', /use letters, digits, - and _ only/],
@@ -105,7 +114,9 @@ describe('loadConfig', () => {
     expect(bootError({ SLACK_BOT_TOKEN: 'xoxb-1-2-3' })).toBe(
       'SLACK_SIGNING_SECRET is missing: copy it from Basic Information → App Credentials',
     );
-    expect(bootError({ SLACK_BOT_TOKEN: 'xoxb-1-2-3', SLACK_SIGNING_SECRET: '   ' })).toMatch(/^SLACK_SIGNING_SECRET is missing/);
+    expect(bootError({ SLACK_BOT_TOKEN: 'xoxb-1-2-3', SLACK_SIGNING_SECRET: '   ' })).toMatch(
+      /^SLACK_SIGNING_SECRET is missing/,
+    );
   });
 
   it('accepts a bot token with an app token (Socket Mode) and no signing secret', () => {
@@ -115,7 +126,11 @@ describe('loadConfig', () => {
   });
 
   describe('Statuspage settings go together', () => {
-    const all = { STATUSPAGE_API_URL: 'https://api.statuspage.io/v1', STATUSPAGE_PAGE_ID: 'page1', STATUSPAGE_API_KEY: 'key1' };
+    const all = {
+      STATUSPAGE_API_URL: 'https://api.statuspage.io/v1',
+      STATUSPAGE_PAGE_ID: 'page1',
+      STATUSPAGE_API_KEY: 'key1',
+    };
     it.each([
       ['only the URL', { STATUSPAGE_API_URL: all.STATUSPAGE_API_URL }],
       ['only the page id', { STATUSPAGE_PAGE_ID: all.STATUSPAGE_PAGE_ID }],
@@ -132,11 +147,17 @@ describe('loadConfig', () => {
     });
 
     it('all three turn the status page on', () => {
-      expect(loadConfig(all).statuspage).toEqual({ apiUrl: 'https://api.statuspage.io/v1', pageId: 'page1', apiKey: 'key1' });
+      expect(loadConfig(all).statuspage).toEqual({
+        apiUrl: 'https://api.statuspage.io/v1',
+        pageId: 'page1',
+        apiKey: 'key1',
+      });
     });
 
     it('none of them leaves it off', () => {
-      expect(loadConfig({ STATUSPAGE_API_URL: '', STATUSPAGE_PAGE_ID: '', STATUSPAGE_API_KEY: '' }).statuspage).toBeUndefined();
+      expect(
+        loadConfig({ STATUSPAGE_API_URL: '', STATUSPAGE_PAGE_ID: '', STATUSPAGE_API_KEY: '' }).statuspage,
+      ).toBeUndefined();
     });
   });
 
@@ -145,11 +166,14 @@ describe('loadConfig', () => {
       ['unset', {}],
       ['empty', { SLACK_BOT_TOKEN: '' }],
       ['blank', { SLACK_BOT_TOKEN: '   ' }],
-    ])('runs in local mode when SLACK_BOT_TOKEN is %s, without asking for a signing secret', (_label, env) => {
-      const config = loadConfig(env);
-      expect(config.localMode).toBe(true);
-      expect(config.slack.botToken).toBeUndefined();
-    });
+    ])(
+      'runs in local mode when SLACK_BOT_TOKEN is %s, without asking for a signing secret',
+      (_label, env) => {
+        const config = loadConfig(env);
+        expect(config.localMode).toBe(true);
+        expect(config.slack.botToken).toBeUndefined();
+      },
+    );
 
     it('uses Slack when SLACK_BOT_TOKEN is set', () => {
       expect(loadConfig(slack).localMode).toBe(false);

@@ -86,10 +86,42 @@ CREATE TABLE environment_locks (
   locked_at   timestamptz NOT NULL DEFAULT now()
 );
 
+-- Maintenance windows (`/deploy window`): the schedule of section 8 hangs off one.
+CREATE TABLE maintenance_windows (
+  id            bigserial PRIMARY KEY,
+  environment   text NOT NULL,
+  starts_at     timestamptz NOT NULL,
+  duration_ms   bigint NOT NULL,
+  version       text,
+  created_by    text NOT NULL,
+  status        text NOT NULL DEFAULT 'scheduled',
+  deployment_id bigint REFERENCES deployments (id) ON DELETE SET NULL,
+  created_at    timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX maintenance_windows_environment ON maintenance_windows (environment, starts_at DESC);
+
+-- The rows of the schedule table, with their live status.
+CREATE TABLE schedule_items (
+  id          bigserial PRIMARY KEY,
+  window_id   bigint NOT NULL REFERENCES maintenance_windows (id) ON DELETE CASCADE,
+  item_id     text NOT NULL,
+  position    integer NOT NULL,
+  at_offset   text NOT NULL,
+  due_at      timestamptz NOT NULL,
+  activity    text NOT NULL,
+  owner       text NOT NULL,
+  tracks      text,
+  status      text NOT NULL DEFAULT 'not_started',
+  updated_at  timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (window_id, item_id)
+);
+
 -- Durable timers: the truth for every delay; BullMQ delayed jobs are recreated from here.
 CREATE TABLE timers (
   id            bigserial PRIMARY KEY,
-  deployment_id bigint NOT NULL REFERENCES deployments (id) ON DELETE CASCADE,
+  deployment_id bigint REFERENCES deployments (id) ON DELETE CASCADE,
+  window_id     bigint REFERENCES maintenance_windows (id) ON DELETE CASCADE,
   kind          text NOT NULL,
   key           text NOT NULL UNIQUE,
   fire_at       timestamptz NOT NULL,

@@ -108,9 +108,18 @@ describe('the deployment lifecycle', () => {
     it('a deployment can be rolled back from every state where production may have changed and nothing is reverting yet', () => {
       const canRollBack = deploymentStates.filter((state) => transition(state, 'rollback').ok);
       expect(canRollBack.sort()).toEqual(
-        ['awaiting_promotion', 'held', 'running', 'soaking', 'step_failed', 'step_interrupted', 'success_window'].sort(),
+        [
+          'awaiting_promotion',
+          'held',
+          'running',
+          'soaking',
+          'step_failed',
+          'step_interrupted',
+          'success_window',
+        ].sort(),
       );
-      for (const state of canRollBack) expect(transition(state, 'rollback')).toEqual({ ok: true, from: state, to: 'rolling_back' });
+      for (const state of canRollBack)
+        expect(transition(state, 'rollback')).toEqual({ ok: true, from: state, to: 'rolling_back' });
     });
 
     it('a rollback in progress cannot be aborted, held or rolled back a second time', () => {
@@ -128,7 +137,11 @@ describe('the deployment lifecycle', () => {
 
     it('a promotion is only possible once the soak is over', () => {
       expect(transition('soaking', 'promote').ok).toBe(false);
-      expect(transition('awaiting_promotion', 'promote')).toEqual({ ok: true, from: 'awaiting_promotion', to: 'running' });
+      expect(transition('awaiting_promotion', 'promote')).toEqual({
+        ok: true,
+        from: 'awaiting_promotion',
+        to: 'running',
+      });
     });
 
     it('skipping the soak is only possible while soaking', () => {
@@ -142,7 +155,14 @@ describe('the deployment lifecycle', () => {
     });
 
     it('a held deployment does not advance by itself', () => {
-      for (const event of ['step_succeeded', 'steps_done', 'stage_live', 'soak_ended', 'promote', 'reached_full'] as const) {
+      for (const event of [
+        'step_succeeded',
+        'steps_done',
+        'stage_live',
+        'soak_ended',
+        'promote',
+        'reached_full',
+      ] as const) {
         expect(transition('held', event).ok).toBe(false);
       }
     });
@@ -154,8 +174,16 @@ describe('the deployment lifecycle', () => {
 
     it('a database restore waits for its own confirmation after the revert', () => {
       expect(transition('rolling_back', 'confirm_restore').ok).toBe(false);
-      expect(transition('awaiting_restore', 'confirm_restore')).toEqual({ ok: true, from: 'awaiting_restore', to: 'restoring' });
-      expect(transition('awaiting_restore', 'skip_restore')).toEqual({ ok: true, from: 'awaiting_restore', to: 'rolled_back' });
+      expect(transition('awaiting_restore', 'confirm_restore')).toEqual({
+        ok: true,
+        from: 'awaiting_restore',
+        to: 'restoring',
+      });
+      expect(transition('awaiting_restore', 'skip_restore')).toEqual({
+        ok: true,
+        from: 'awaiting_restore',
+        to: 'rolled_back',
+      });
     });
 
     it('a failed rollback can only be retried', () => {
@@ -166,11 +194,14 @@ describe('the deployment lifecycle', () => {
   describe('events whose destination the caller chooses', () => {
     const resumeTargets: DeploymentState[] = ['running', 'soaking', 'awaiting_promotion', 'success_window'];
 
-    it.each(deploymentStates)('resuming a hold may go back to %s only if it is a place a hold can start from', (target) => {
-      const result = transition('held', 'resume', target);
-      if (resumeTargets.includes(target)) expect(result).toEqual({ ok: true, from: 'held', to: target });
-      else expect(result).toEqual({ ok: false, from: 'held' });
-    });
+    it.each(deploymentStates)(
+      'resuming a hold may go back to %s only if it is a place a hold can start from',
+      (target) => {
+        const result = transition('held', 'resume', target);
+        if (resumeTargets.includes(target)) expect(result).toEqual({ ok: true, from: 'held', to: target });
+        else expect(result).toEqual({ ok: false, from: 'held' });
+      },
+    );
 
     it('resuming without a target goes back to running', () => {
       expect(transition('held', 'resume')).toEqual({ ok: true, from: 'held', to: 'running' });
@@ -182,39 +213,53 @@ describe('the deployment lifecycle', () => {
       }
     });
 
-    it.each(deploymentStates)('a successful revert may land in %s only if it is rolled back or awaiting a restore', (target) => {
-      const result = transition('rolling_back', 'revert_succeeded', target);
-      if (target === 'rolled_back' || target === 'awaiting_restore') {
-        expect(result).toEqual({ ok: true, from: 'rolling_back', to: target });
-      } else {
-        expect(result).toEqual({ ok: false, from: 'rolling_back' });
-      }
-    });
+    it.each(deploymentStates)(
+      'a successful revert may land in %s only if it is rolled back or awaiting a restore',
+      (target) => {
+        const result = transition('rolling_back', 'revert_succeeded', target);
+        if (target === 'rolled_back' || target === 'awaiting_restore') {
+          expect(result).toEqual({ ok: true, from: 'rolling_back', to: target });
+        } else {
+          expect(result).toEqual({ ok: false, from: 'rolling_back' });
+        }
+      },
+    );
 
     it('a revert without a target ends the deployment as rolled back', () => {
-      expect(transition('rolling_back', 'revert_succeeded')).toEqual({ ok: true, from: 'rolling_back', to: 'rolled_back' });
+      expect(transition('rolling_back', 'revert_succeeded')).toEqual({
+        ok: true,
+        from: 'rolling_back',
+        to: 'rolled_back',
+      });
     });
 
-    it.each(deploymentStates)('retrying a failed rollback may go to %s only if it is the revert or the restore', (target) => {
-      const result = transition('rollback_failed', 'retry', target);
-      if (target === 'rolling_back' || target === 'restoring') {
-        expect(result).toEqual({ ok: true, from: 'rollback_failed', to: target });
-      } else {
-        expect(result.ok).toBe(false);
-      }
-    });
+    it.each(deploymentStates)(
+      'retrying a failed rollback may go to %s only if it is the revert or the restore',
+      (target) => {
+        const result = transition('rollback_failed', 'retry', target);
+        if (target === 'rolling_back' || target === 'restoring') {
+          expect(result).toEqual({ ok: true, from: 'rollback_failed', to: target });
+        } else {
+          expect(result.ok).toBe(false);
+        }
+      },
+    );
 
-    it.each(['step_failed', 'step_interrupted'] as const)('retrying a step after %s only ever goes back to running', (state) => {
-      for (const target of deploymentStates) {
-        const result = transition(state, 'retry', target);
-        if (target === 'running') expect(result).toEqual({ ok: true, from: state, to: 'running' });
-        else expect(result.ok).toBe(false);
-      }
-    });
+    it.each(['step_failed', 'step_interrupted'] as const)(
+      'retrying a step after %s only ever goes back to running',
+      (state) => {
+        for (const target of deploymentStates) {
+          const result = transition(state, 'retry', target);
+          if (target === 'running') expect(result).toEqual({ ok: true, from: state, to: 'running' });
+          else expect(result.ok).toBe(false);
+        }
+      },
+    );
   });
 
   it('recognises its own state names and nothing else', () => {
     for (const state of deploymentStates) expect(isDeploymentState(state)).toBe(true);
-    for (const value of ['', 'RUNNING', 'done', 'toString', '__proto__', 'constructor']) expect(isDeploymentState(value)).toBe(false);
+    for (const value of ['', 'RUNNING', 'done', 'toString', '__proto__', 'constructor'])
+      expect(isDeploymentState(value)).toBe(false);
   });
 });

@@ -8,7 +8,8 @@ const parsed = (text: string): DeployCommand => {
 };
 const refused = (text: string): string => {
   const result = parseCommand(text);
-  if (result.ok) throw new Error(`expected ${JSON.stringify(text)} to be refused, got ${JSON.stringify(result.command)}`);
+  if (result.ok)
+    throw new Error(`expected ${JSON.stringify(text)} to be refused, got ${JSON.stringify(result.command)}`);
   return result.error;
 };
 
@@ -18,8 +19,14 @@ const grammar: [string, DeployCommand][] = [
   ['start v4.0.0', { name: 'start', version: 'v4.0.0', environment: undefined, dryRun: false }],
   ['start v4.0.0 to staging', { name: 'start', version: 'v4.0.0', environment: 'staging', dryRun: false }],
   ['start v4.0.0 --dry-run', { name: 'start', version: 'v4.0.0', environment: undefined, dryRun: true }],
-  ['start v4.0.0 to staging --dry-run', { name: 'start', version: 'v4.0.0', environment: 'staging', dryRun: true }],
-  ['start v4.0.0 --dry-run to staging', { name: 'start', version: 'v4.0.0', environment: 'staging', dryRun: true }],
+  [
+    'start v4.0.0 to staging --dry-run',
+    { name: 'start', version: 'v4.0.0', environment: 'staging', dryRun: true },
+  ],
+  [
+    'start v4.0.0 --dry-run to staging',
+    { name: 'start', version: 'v4.0.0', environment: 'staging', dryRun: true },
+  ],
   ['status', { name: 'status', ref: undefined }],
   ['status 12', { name: 'status', ref: '12' }],
   ['status #12', { name: 'status', ref: '#12' }],
@@ -32,7 +39,10 @@ const grammar: [string, DeployCommand][] = [
   ['abort wrong version', { name: 'abort', reason: 'wrong version' }],
   ['rollback', { name: 'rollback', reason: undefined }],
   ['rollback error rate above 1%', { name: 'rollback', reason: 'error rate above 1%' }],
-  ['issue critical login fails for SSO users', { name: 'issue', severity: 'critical', description: 'login fails for SSO users' }],
+  [
+    'issue critical login fails for SSO users',
+    { name: 'issue', severity: 'critical', description: 'login fails for SSO users' },
+  ],
   ['issue major slow search', { name: 'issue', severity: 'major', description: 'slow search' }],
   ['issue minor typo on the banner', { name: 'issue', severity: 'minor', description: 'typo on the banner' }],
   ['window 2026-12-05T22:00-05:00', { name: 'window', start: '2026-12-05T22:00-05:00', duration: undefined }],
@@ -44,7 +54,10 @@ const grammar: [string, DeployCommand][] = [
   ['lock production', { name: 'lock', environment: 'production', reason: undefined }],
   ['lock production maintenance', { name: 'lock', environment: 'production', reason: 'maintenance' }],
   ['unlock production', { name: 'unlock', environment: 'production', reason: undefined }],
-  ['unlock production fixed the alert', { name: 'unlock', environment: 'production', reason: 'fixed the alert' }],
+  [
+    'unlock production fixed the alert',
+    { name: 'unlock', environment: 'production', reason: 'fixed the alert' },
+  ],
   ['history', { name: 'history' }],
   ['report', { name: 'report', ref: undefined }],
   ['report 7', { name: 'report', ref: '7' }],
@@ -58,7 +71,25 @@ describe('/deploy text', () => {
   it('covers every subcommand of the grammar', () => {
     const names = new Set(grammar.map(([, command]) => command.name));
     expect([...names].sort()).toEqual(
-      ['help', 'start', 'status', 'approve', 'hold', 'resume', 'abort', 'rollback', 'issue', 'window', 'schedule', 'roles', 'role', 'lock', 'unlock', 'history', 'report'].sort(),
+      [
+        'help',
+        'start',
+        'status',
+        'approve',
+        'hold',
+        'resume',
+        'abort',
+        'rollback',
+        'issue',
+        'window',
+        'schedule',
+        'roles',
+        'role',
+        'lock',
+        'unlock',
+        'history',
+        'report',
+      ].sort(),
     );
   });
 
@@ -68,23 +99,48 @@ describe('/deploy text', () => {
   });
 
   it('is forgiving about case and extra spaces in the subcommand', () => {
-    expect(parsed('  START   v4.0.0   to   staging  ')).toEqual({ name: 'start', version: 'v4.0.0', environment: 'staging', dryRun: false });
+    expect(parsed('  START   v4.0.0   to   staging  ')).toEqual({
+      name: 'start',
+      version: 'v4.0.0',
+      environment: 'staging',
+      dryRun: false,
+    });
     expect(parsed('Roles')).toEqual({ name: 'roles' });
     expect(parsed('HOLD  checking  logs')).toEqual({ name: 'hold', reason: 'checking  logs' });
   });
 
   it('keeps a dry run and its environment together: start v4.0.0 to staging --dry-run', () => {
-    expect(parsed('start v4.0.0 to staging --dry-run')).toEqual({ name: 'start', version: 'v4.0.0', environment: 'staging', dryRun: true });
+    expect(parsed('start v4.0.0 to staging --dry-run')).toEqual({
+      name: 'start',
+      version: 'v4.0.0',
+      environment: 'staging',
+      dryRun: true,
+    });
   });
 
   it('takes the user id from both forms Slack escapes mentions in', () => {
-    expect(parsed('role deployment_lead <@U123|alice>')).toEqual({ name: 'role', role: 'deployment_lead', userId: 'U123' });
-    expect(parsed('role deployment_lead <@U123>')).toEqual({ name: 'role', role: 'deployment_lead', userId: 'U123' });
-    expect(parsed('role qa_lead <@W0ENTERPRISE>')).toEqual({ name: 'role', role: 'qa_lead', userId: 'W0ENTERPRISE' });
+    expect(parsed('role deployment_lead <@U123|alice>')).toEqual({
+      name: 'role',
+      role: 'deployment_lead',
+      userId: 'U123',
+    });
+    expect(parsed('role deployment_lead <@U123>')).toEqual({
+      name: 'role',
+      role: 'deployment_lead',
+      userId: 'U123',
+    });
+    expect(parsed('role qa_lead <@W0ENTERPRISE>')).toEqual({
+      name: 'role',
+      role: 'qa_lead',
+      userId: 'W0ENTERPRISE',
+    });
   });
 
   it('keeps the whole reason of approve --skip-soak', () => {
-    expect(parsed('approve --skip-soak hotfix for login outage')).toEqual({ name: 'approve', skipSoakReason: 'hotfix for login outage' });
+    expect(parsed('approve --skip-soak hotfix for login outage')).toEqual({
+      name: 'approve',
+      skipSoakReason: 'hotfix for login outage',
+    });
   });
 
   describe('mistakes are answered with what went wrong and the usage', () => {
@@ -125,7 +181,25 @@ describe('/deploy text', () => {
   });
 
   it('lists every subcommand of the grammar in the usage', () => {
-    for (const name of ['help', 'start', 'status', 'approve', 'hold', 'resume', 'abort', 'rollback', 'issue', 'window', 'schedule', 'roles', 'role', 'lock', 'unlock', 'history', 'report']) {
+    for (const name of [
+      'help',
+      'start',
+      'status',
+      'approve',
+      'hold',
+      'resume',
+      'abort',
+      'rollback',
+      'issue',
+      'window',
+      'schedule',
+      'roles',
+      'role',
+      'lock',
+      'unlock',
+      'history',
+      'report',
+    ]) {
       expect(usage).toContain(`\`${name}`);
     }
     expect(usage).toContain('--dry-run');
@@ -162,12 +236,14 @@ describe('/deploy text', () => {
       'constructor',
       'toString',
       'hasOwnProperty x',
-      'issue critical ' + '💥'.repeat(10_000),
-      'approve --skip-soak ' + '\n'.repeat(1_000) + 'reason',
+      `issue critical ${'💥'.repeat(10_000)}`,
+      `approve --skip-soak ${'\n'.repeat(1_000)}reason`,
       '\n\n\nhelp\n\n',
       `lock production ${'`'.repeat(5_000)}`,
     ];
-    it.each(hostile.map((text) => [text.length > 60 ? `${text.slice(0, 60)}… (${text.length} chars)` : text, text]))('%j', (_label, text) => {
+    it.each(
+      hostile.map((text) => [text.length > 60 ? `${text.slice(0, 60)}… (${text.length} chars)` : text, text]),
+    )('%j', (_label, text) => {
       const result = parseCommand(text);
       expect(typeof result.ok).toBe('boolean');
       if (!result.ok) {
@@ -184,7 +260,12 @@ describe('/deploy text', () => {
     });
 
     it('a non-breaking space separates words like a space', () => {
-      expect(parsed('start v4.0.0\u00a0to\u2003staging')).toEqual({ name: 'start', version: 'v4.0.0', environment: 'staging', dryRun: false });
+      expect(parsed('start v4.0.0\u00a0to\u2003staging')).toEqual({
+        name: 'start',
+        version: 'v4.0.0',
+        environment: 'staging',
+        dryRun: false,
+      });
     });
   });
 });

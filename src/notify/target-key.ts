@@ -1,0 +1,20 @@
+import type { NotificationChannel, NotificationTarget } from './notification.js';
+
+/**
+ * The ordering key: notifications with the same key are delivered in creation order, so a
+ * later one never overtakes an earlier one still pending. A Slack thread is its own sequence,
+ * apart from the channel's top level; every other channel is one sequence.
+ */
+export function targetKey(channel: NotificationChannel, target: NotificationTarget): string {
+  if (channel === 'slack') {
+    const { channel: slackChannel, threadTs } = target as { channel?: unknown; threadTs?: unknown };
+    if (typeof slackChannel !== 'string' || slackChannel === '') throw new TypeError('a Slack notification needs target.channel');
+    return typeof threadTs === 'string' && threadTs !== '' ? `slack:${slackChannel}:${threadTs}` : `slack:${slackChannel}`;
+  }
+  if (channel === 'email') {
+    const { to } = target as { to?: unknown };
+    // Recipients are compared as a set: the same people in another order are the same inbox sequence.
+    return Array.isArray(to) && to.length > 0 ? `email:${[...to].map(String).sort().join(',')}` : 'email';
+  }
+  return channel;
+}

@@ -1,0 +1,71 @@
+import type pg from 'pg';
+import { bindWindowToDeployment, failInProgress, findCurrentWindow, findWindowOfDeployment, type ScheduleStatus, setTrackedStatus, skipUnfinished } from '../db/windows.js';
+import type { Deployment } from '../db/deployments.js';
+import type { DeploymentEvent, DeploymentState } from '../deploy/lifecycle.js';
+import type { Plan } from '../plan/schema.js';
+
+/**
+ * Keeps the schedule table live: every deployment transition moves the rows that track it.
+ * Runs inside the transition's transaction, so the table never disagrees with the deployment.
+ */
+export async function trackTransition(
+  client: pg.PoolClient,
+  plan: Plan,
+  before: Deployment,
+  after: Deployment,
+  event: DeploymentEvent,
+): Promise<void> {
+  let window = await findWindowOfDeployment(client, after.id);
+  if (!window && event === 'steps_done') return;
+  if (!window) {
+    const current = await findCurrentWindow(client, after.environment);
+    if (!current || current.deploymentId !== null) return;
+    await bindWindowToDeployment(client, current.id, after.id);
+    window = current;
+  }
+  const set = (tracks: string, status: ScheduleStatus) => setTrackedStatus(client, window.id, tracks, status);
+  const stage = (index: number | null) => plan.stages[index ?? 0]?.id;
+  await set('window', 'in_progress');
+  switch (event) {
+    case 'steps_done':
+      await set('window', 'done');
+      await set(`stage:${stage(0)}`, 'done');
+      await set(`verify:${stage(0)}`, 'in_progress');
+      break;
+    case 'promote':
+    case 'skip_soak':
+      await set(`stage:${stage((before.stageIndex ?? 0) + 1)}`, 'in_progress');
+      break;
+    case 'stage_live':
+    case 'reached_full':
+      await set('window', 'done');
+      await set(`stage:${stage(after.stageIndex)}`, 'done');
+      await set(`verify:${stage(after.stageIndex)}`, 'in_progress');
+      break;
+    case 'soak_ended':
+      await set(`verify:${stage(after.stageIndex)}`, 'done');
+      break;
+    case 'declare_complete':
+      await set(`verify:${stage(after.stageIndex)}`, 'done');
+      await set('complete', 'done');
+      break;
+    case 'step_failed':
+    case 'revert_failed':
+    case 'restore_failed':
+      await failInProgress(client, window.id);
+      break;
+    default:
+      break;
+  }
+  if (event === 'step_succeeded' || event === 'retry') await set('window', 'in_progress');
+  const ended: DeploymentState[] = ['aborted', 'rolled_back'];
+  if (ended.includes(after.state)) await skipUnfinished(client, window.id);
+}
+
+/** A deployment started: it takes the environment's scheduled window, whose "begin" row is now in progress. */
+export async function trackStart(client: pg.PoolClient, deployment: Deployment): Promise<void> {
+  const current = await findCurrentWindow(client, deployment.environment);
+  if (!current || current.deploymentId !== null) return;
+  await bindWindowToDeployment(client, current.id, deployment.id);
+  await setTrackedStatus(client, current.id, 'window', 'in_progress');
+}
