@@ -3,6 +3,7 @@ import { type Decision, decide } from '../src/deploy/decide.js';
 import type { DeployDeps } from '../src/deploy/deps.js';
 import { AppError } from '../src/errors.js';
 import { actionIds } from '../src/slack/action-ids.js';
+import { answer } from '../src/slack/answer.js';
 import { userMessage } from '../src/slack/user-message.js';
 
 /** Buttons whose click is a decision on the prompt they belong to (the button's value is the prompt id). */
@@ -34,8 +35,6 @@ export function decisionButton(deps: DeployDeps, decision: Decision) {
     } catch (error) {
       text = userMessage(error, log);
     }
-    await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((error) =>
-      log.warn({ err: error }, 'could not answer the click'),
-    );
+    await answer(respond, { response_type: 'ephemeral', replace_original: false, text }, log);
   };
 }

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import type { DeployDeps } from '../src/deploy/deps.js';
 import type { Answer, CommandContext } from '../src/slack/command-context.js';
 import { type DeployCommand, parseCommand } from '../src/slack/parse-command.js';
+import { answer as sendAnswer } from '../src/slack/answer.js';
 import { userMessage } from '../src/slack/user-message.js';
 import { help } from './help.js';
 import { role, roles } from './roles.js';
@@ -17,7 +18,7 @@ const handlers: Handlers = { help, start, status, roles, role, abort, approve, h
 /** The `/deploy` listener: parse, ack within Slack's 3 s, run the subcommand, answer. */
 export function deployCommand(deps: DeployDeps) {
   return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    const parsed = parseCommand(command.text);
+    const parsed = parseCommand(command.text ?? '');
     if (!parsed.ok) {
       await ack({ response_type: 'ephemeral', text: parsed.error });
       return;
@@ -39,8 +40,6 @@ export function deployCommand(deps: DeployDeps) {
     }
     const body = typeof answer === 'string' ? { text: answer } : { text: answer.text, blocks: answer.blocks };
     const inChannel = typeof answer !== 'string' && answer.inChannel;
-    await respond({ response_type: inChannel ? 'in_channel' : 'ephemeral', ...body } as never).catch((error) =>
-      log.warn({ err: error }, 'could not answer the command'),
-    );
+    await sendAnswer(respond, { response_type: inChannel ? 'in_channel' : 'ephemeral', ...body }, log);
   };
 }

@@ -22,6 +22,9 @@ const fixes: Record<string, string> = {
   INAPP_WEBHOOK_URL: 'use an http(s) URL',
   BACKUP_DIR: 'use a writable directory path for database backups',
   QUEUE_PREFIX: 'use letters, digits, - and _ only',
+  WORKSPACE_DIR: 'use the path of the application checkout where the plan commands run',
+  PLAN_FILE: 'use the path of a plan YAML file, e.g. templates/plans/medplum-v4.yaml',
+  DEPLOY_CHANNEL_ID: 'use a Slack channel id such as C0123456789',
   LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',
 };
 
@@ -117,7 +120,9 @@ function toConfig(env: z.output<typeof envSchema>) {
 
 /** Parses the environment; a bad value throws one line naming the variable and the fix. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const parsed = envSchema.safeParse(env);
+  // `NAME=` (as copied from .env.example) means "use the default", like an unset variable.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');

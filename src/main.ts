@@ -73,6 +73,11 @@ function onShutdown(log: ReturnType<typeof createLogger>, stop: () => Promise<vo
   process.on('SIGINT', handler);
 }
 
+// A malformed request can make a library reject outside any listener; log it, keep serving.
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`${JSON.stringify({ level: 50, msg: 'unhandled rejection', err: String(reason) })}\n`);
+});
+
 main().catch((error: unknown) => {
   // The one place that prints to the terminal: a single line that says what to fix.
   const message = isAppError(error) || error instanceof Error ? error.message : String(error);

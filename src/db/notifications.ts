@@ -1,4 +1,9 @@
-import type { Notification, NotificationChannel, NotificationMessage, NotificationTarget } from '../notify/notification.js';
+import type {
+  Notification,
+  NotificationChannel,
+  NotificationMessage,
+  NotificationTarget,
+} from '../notify/notification.js';
 import type { DbClient } from './pool.js';
 
 const columns = `id, deployment_id AS "deploymentId", dedupe_key AS "dedupeKey", channel, target,
@@ -7,7 +12,8 @@ const columns = `id, deployment_id AS "deploymentId", dedupe_key AS "dedupeKey",
   sent_at AS "sentAt", external_id AS "externalId", collapsed_into AS "collapsedInto", created_at AS "createdAt"`;
 
 // A row is stale when it waited longer than its own stale_after_ms past send_after.
-const isStale = (now: string) => `stale_after_ms IS NOT NULL AND send_after < ${now} - stale_after_ms * interval '1 millisecond'`;
+const isStale = (now: string) =>
+  `stale_after_ms IS NOT NULL AND send_after < ${now} - stale_after_ms * interval '1 millisecond'`;
 
 export interface NewNotification {
   deploymentId?: number | undefined;
@@ -22,7 +28,10 @@ export interface NewNotification {
 }
 
 /** Records a notification once per dedupe key: a repeat returns undefined and changes nothing. */
-export async function insertNotification(db: DbClient, row: NewNotification): Promise<Notification | undefined> {
+export async function insertNotification(
+  db: DbClient,
+  row: NewNotification,
+): Promise<Notification | undefined> {
   const result = await db.query<Notification>(
     `INSERT INTO notifications
        (deployment_id, dedupe_key, channel, target, target_key, message, send_after, collapse_group, stale_after_ms)
@@ -48,8 +57,13 @@ export async function getNotification(db: DbClient, id: number): Promise<Notific
   return result.rows[0];
 }
 
-export async function getNotificationByKey(db: DbClient, dedupeKey: string): Promise<Notification | undefined> {
-  const result = await db.query<Notification>(`SELECT ${columns} FROM notifications WHERE dedupe_key = $1`, [dedupeKey]);
+export async function getNotificationByKey(
+  db: DbClient,
+  dedupeKey: string,
+): Promise<Notification | undefined> {
+  const result = await db.query<Notification>(`SELECT ${columns} FROM notifications WHERE dedupe_key = $1`, [
+    dedupeKey,
+  ]);
   return result.rows[0];
 }
 
@@ -168,7 +182,10 @@ export async function releaseNotification(db: DbClient, id: number, reason: stri
 }
 
 /** Pending rows, oldest first; with `dueBy`, only those whose send_after has come by then. */
-export async function listPendingNotifications(db: DbClient, options: { dueBy?: Date } = {}): Promise<Notification[]> {
+export async function listPendingNotifications(
+  db: DbClient,
+  options: { dueBy?: Date } = {},
+): Promise<Notification[]> {
   const result = await db.query<Notification>(
     `SELECT ${columns} FROM notifications
      WHERE status = 'pending' AND ($1::timestamptz IS NULL OR send_after <= $1) ORDER BY send_after, id`,
@@ -187,7 +204,11 @@ export async function listStuckSending(db: DbClient, claimedBefore: Date): Promi
 }
 
 /** A stuck 'sending' row back to pending, unless it was claimed again after `claimedBefore`. */
-export async function requeueStuckNotification(db: DbClient, id: number, claimedBefore: Date): Promise<boolean> {
+export async function requeueStuckNotification(
+  db: DbClient,
+  id: number,
+  claimedBefore: Date,
+): Promise<boolean> {
   const result = await db.query(
     `UPDATE notifications SET status = 'pending', last_error = 'resent: the process sending it stopped'
      WHERE id = $1 AND status = 'sending' AND claimed_at < $2`,
@@ -196,7 +217,10 @@ export async function requeueStuckNotification(db: DbClient, id: number, claimed
   return (result.rowCount ?? 0) > 0;
 }
 
-export async function listNotifications(db: DbClient, filter: { deploymentId?: number } = {}): Promise<Notification[]> {
+export async function listNotifications(
+  db: DbClient,
+  filter: { deploymentId?: number } = {},
+): Promise<Notification[]> {
   const result = await db.query<Notification>(
     `SELECT ${columns} FROM notifications WHERE ($1::bigint IS NULL OR deployment_id = $1) ORDER BY id`,
     [filter.deploymentId ?? null],

@@ -17,11 +17,17 @@ const lineLength = 100;
 export function collapsedMessage(items: MissedItem[]): NotificationMessage {
   const ordered = [...items].sort((a, b) => a.sendAfter.getTime() - b.sendAfter.getTime());
   const count = ordered.length;
-  const lines = ordered.slice(0, listed).map((item) => `• ${utcMinute(item.sendAfter)}: ${firstLine(item.text)}`);
+  const lines = ordered
+    .slice(0, listed)
+    .map((item) => `• ${utcMinute(item.sendAfter)}: ${firstLine(item.text)}`);
   if (count > listed) lines.push(`…and ${count - listed} more`);
   const noun = count === 1 ? 'reminder was' : 'reminders were';
   const text = `While Stagecoach could not send, ${count} ${noun} missed:\n${lines.join('\n')}`;
-  return { text, blocks: [section(text)], subject: `Stagecoach: ${count} missed ${count === 1 ? 'reminder' : 'reminders'}` };
+  return {
+    text,
+    blocks: [section(text)],
+    subject: `Stagecoach: ${count} missed ${count === 1 ? 'reminder' : 'reminders'}`,
+  };
 }
 
 function utcMinute(date: Date): string {

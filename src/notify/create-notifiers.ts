@@ -6,7 +6,10 @@ import { slackNotifier } from './slack-notifier.js';
 import { statuspageNotifier } from './statuspage-notifier.js';
 import { webhookNotifier } from './webhook-notifier.js';
 
-export type NotifyConfig = Pick<Config, 'smtpUrl' | 'notifyEmails' | 'statuspage' | 'statusWebhookUrl' | 'inappWebhookUrl'>;
+export type NotifyConfig = Pick<
+  Config,
+  'smtpUrl' | 'notifyEmails' | 'statuspage' | 'statusWebhookUrl' | 'inappWebhookUrl'
+>;
 
 /**
  * One notifier per configured channel. Slack is always there; email needs SMTP_URL and
@@ -18,7 +21,8 @@ export function createNotifiers(config: NotifyConfig, messenger: Messenger): Not
     notifiers.email = emailNotifier({ smtpUrl: config.smtpUrl, to: config.notifyEmails });
   }
   if (config.statuspage) notifiers.status_page = statuspageNotifier(config.statuspage);
-  else if (config.statusWebhookUrl) notifiers.status_page = webhookNotifier(config.statusWebhookUrl, 'status_page');
+  else if (config.statusWebhookUrl)
+    notifiers.status_page = webhookNotifier(config.statusWebhookUrl, 'status_page');
   if (config.inappWebhookUrl) notifiers.in_app = webhookNotifier(config.inappWebhookUrl, 'in_app');
   return notifiers;
 }

@@ -1,7 +1,12 @@
 import type pg from 'pg';
 import { insertNotification } from '../db/notifications.js';
 import type { Logger } from '../log.js';
-import type { Notification, NotificationChannel, NotificationMessage, NotificationTarget } from './notification.js';
+import type {
+  Notification,
+  NotificationChannel,
+  NotificationMessage,
+  NotificationTarget,
+} from './notification.js';
 import type { Notifiers } from './notifier.js';
 import { targetKey } from './target-key.js';
 
@@ -38,7 +43,10 @@ export async function enqueueNotification(
     if (!seen.has(n.channel)) {
       seen.add(n.channel);
       warned.set(notifiers, seen);
-      deps?.log?.info({ channel: n.channel }, `${n.channel} notifications are skipped: the channel is not configured`);
+      deps?.log?.info(
+        { channel: n.channel },
+        `${n.channel} notifications are skipped: the channel is not configured`,
+      );
     }
     return undefined;
   }

@@ -1,4 +1,3 @@
-import type { DeployDeps } from '../deploy/deps.js';
 import {
   abandonNotification,
   listPendingNotifications,
@@ -6,6 +5,7 @@ import {
   markNotificationSent,
   requeueStuckNotification,
 } from '../db/notifications.js';
+import type { DeployDeps } from '../deploy/deps.js';
 import { jobIds } from '../queue/queues.js';
 import { notifiersOf } from './create-notifiers.js';
 import { dispatchNotifications } from './dispatch-notifications.js';
@@ -48,16 +48,22 @@ export async function recoverNotifications(
       if (await markNotificationSent(deps.db, row.id)) result.confirmed++;
     } else if (notifiers[row.channel]?.duplicateSafe) {
       if (await requeueStuckNotification(deps.db, row.id, claimedBefore)) result.resent++;
-    } else if (await abandonNotification(deps.db, row.id, 'interrupted while sending: not resent, check the receiver')) {
+    } else if (
+      await abandonNotification(deps.db, row.id, 'interrupted while sending: not resent, check the receiver')
+    ) {
       result.abandoned++;
-      deps.log.warn({ notificationId: row.id, channel: row.channel }, 'notification interrupted mid-send and not resent');
+      deps.log.warn(
+        { notificationId: row.id, channel: row.channel },
+        'notification interrupted mid-send and not resent',
+      );
     }
   }
   for (const row of await listPendingNotifications(deps.db)) {
     const state = await jobState(deps, row.id);
     if (state !== undefined && state !== 'completed' && state !== 'failed') continue;
     // A finished job keeps its id for a day; it must go before the same id can be added again.
-    if (state !== undefined) await deps.queues.notify.remove(jobIds.notification(row.id)).catch(() => undefined);
+    if (state !== undefined)
+      await deps.queues.notify.remove(jobIds.notification(row.id)).catch(() => undefined);
     await dispatchNotifications(deps, [row]);
     result.redispatched++;
   }

@@ -45,7 +45,8 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
 
 function header(headers: unknown, name: string): unknown {
   if (typeof headers !== 'object' || headers === null) return undefined;
-  if (typeof (headers as { get?: unknown }).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  if (typeof (headers as { get?: unknown }).get === 'function')
+    return (headers as Headers).get(name) ?? undefined;
   const record = headers as Record<string, unknown>;
   const key = Object.keys(record).find((k) => k.toLowerCase() === name);
   const value = key === undefined ? undefined : record[key];

@@ -40,7 +40,11 @@ export async function sendJson(url: string, options: SendJsonOptions): Promise<u
     headers = response.headers;
     text = await readBounded(response.body);
   } catch (error) {
-    const reason = deadline.aborted ? `no answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+    const reason = deadline.aborted
+      ? `no answer within ${timeoutMs} ms`
+      : error instanceof Error
+        ? error.message
+        : String(error);
     throw new NotifyError(`${shown} failed: ${reason}`, { cause: error });
   }
   if (statusCode === 429 || statusCode === 420) {
@@ -51,7 +55,9 @@ export async function sendJson(url: string, options: SendJsonOptions): Promise<u
     });
   }
   if (statusCode < 200 || statusCode >= 300) {
-    throw new NotifyError(`${shown} answered HTTP ${statusCode}: ${text.slice(0, 300)}`, { status: statusCode });
+    throw new NotifyError(`${shown} answered HTTP ${statusCode}: ${text.slice(0, 300)}`, {
+      status: statusCode,
+    });
   }
   try {
     return text === '' ? undefined : JSON.parse(text);
@@ -60,7 +66,9 @@ export async function sendJson(url: string, options: SendJsonOptions): Promise<u
   }
 }
 
-async function readBounded(body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void }): Promise<string> {
+async function readBounded(
+  body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void },
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

@@ -1,4 +1,3 @@
-import type { DeployDeps } from '../deploy/deps.js';
 import {
   abandonNotification,
   claimCollapseGroup,
@@ -12,6 +11,7 @@ import {
   releaseNotification,
 } from '../db/notifications.js';
 import { inTransaction } from '../db/pool.js';
+import type { DeployDeps } from '../deploy/deps.js';
 import { collapsedMessage } from './collapse-message.js';
 import { notifiersOf } from './create-notifiers.js';
 import { sendAttempts } from './dispatch-notifications.js';
@@ -40,11 +40,17 @@ export function isStale(row: Pick<Notification, 'sendAfter' | 'staleAfterMs'>, n
  * into one combined message. A failed send goes back to pending and the error is rethrown for
  * BullMQ's backoff; a rate limit returns `wait` for the Retry-After without using an attempt.
  */
-export async function sendNotification(deps: DeployDeps, id: number, signal?: AbortSignal): Promise<SendResult> {
+export async function sendNotification(
+  deps: DeployDeps,
+  id: number,
+  signal?: AbortSignal,
+): Promise<SendResult> {
   const row = await getNotification(deps.db, id);
-  if (!row || row.status !== 'pending') return { outcome: 'stale' };
+  if (row?.status !== 'pending') return { outcome: 'stale' };
   const now = deps.clock();
-  if (row.sendAfter.getTime() - now.getTime() > earlyToleranceMs) return { outcome: 'wait', until: row.sendAfter, reason: 'not_due' };
+  if (row.sendAfter.getTime() - now.getTime() > earlyToleranceMs) {
+    return { outcome: 'wait', until: row.sendAfter, reason: 'not_due' };
+  }
   const collapsing = row.collapseGroup !== null && isStale(row, now) ? row.collapseGroup : undefined;
   if (await hasEarlierOpen(deps.db, row, now, collapsing)) {
     return { outcome: 'wait', until: new Date(now.getTime() + turnPollMs), reason: 'earlier_pending' };
@@ -54,7 +60,11 @@ export async function sendNotification(deps: DeployDeps, id: number, signal?: Ab
     : await claimNotification(deps.db, id);
   if (!claimed) return { outcome: 'stale' };
 
-  const log = deps.log.child({ notificationId: id, channel: row.channel, deploymentId: row.deploymentId ?? undefined });
+  const log = deps.log.child({
+    notificationId: id,
+    channel: row.channel,
+    deploymentId: row.deploymentId ?? undefined,
+  });
   const notifier = notifiersOf(deps)[row.channel];
   if (!notifier) {
     // Configuration changed since it was recorded: not an error worth retrying.
@@ -68,7 +78,10 @@ export async function sendNotification(deps: DeployDeps, id: number, signal?: Ab
     const incidentId = await incidentIdFor(deps, claimed);
     const { externalId } = await notifier.send(outgoing, { signal, incidentId });
     await markNotificationSent(deps.db, id, externalId);
-    log.info({ count: members.length }, members.length > 1 ? 'stale notifications sent as one' : 'notification sent');
+    log.info(
+      { count: members.length },
+      members.length > 1 ? 'stale notifications sent as one' : 'notification sent',
+    );
     return { outcome: members.length > 1 ? 'collapsed' : 'sent', count: members.length };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -76,7 +89,11 @@ export async function sendNotification(deps: DeployDeps, id: number, signal?: Ab
     if (retryAfter !== undefined) {
       await releaseNotification(deps.db, id, reason);
       log.warn({ retryAfterSeconds: retryAfter }, 'notification rate limited: waiting as asked');
-      return { outcome: 'wait', until: new Date(deps.clock().getTime() + Math.max(retryAfter * 1000, 500)), reason: 'rate_limited' };
+      return {
+        outcome: 'wait',
+        until: new Date(deps.clock().getTime() + Math.max(retryAfter * 1000, 500)),
+        reason: 'rate_limited',
+      };
     }
     const status = await markNotificationFailed(deps.db, id, reason, sendAttempts);
     if (status === 'failed') {

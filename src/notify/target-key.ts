@@ -8,8 +8,11 @@ import type { NotificationChannel, NotificationTarget } from './notification.js'
 export function targetKey(channel: NotificationChannel, target: NotificationTarget): string {
   if (channel === 'slack') {
     const { channel: slackChannel, threadTs } = target as { channel?: unknown; threadTs?: unknown };
-    if (typeof slackChannel !== 'string' || slackChannel === '') throw new TypeError('a Slack notification needs target.channel');
-    return typeof threadTs === 'string' && threadTs !== '' ? `slack:${slackChannel}:${threadTs}` : `slack:${slackChannel}`;
+    if (typeof slackChannel !== 'string' || slackChannel === '')
+      throw new TypeError('a Slack notification needs target.channel');
+    return typeof threadTs === 'string' && threadTs !== ''
+      ? `slack:${slackChannel}:${threadTs}`
+      : `slack:${slackChannel}`;
   }
   if (channel === 'email') {
     const { to } = target as { to?: unknown };

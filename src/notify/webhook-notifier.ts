@@ -11,8 +11,15 @@ export function webhookNotifier(url: string, kind: 'in_app' | 'status_page'): No
   return {
     duplicateSafe: true,
     async send(notification, context) {
-      const body = kind === 'status_page' ? statusWebhookBody(notification, context.incidentId) : inAppBody(notification);
-      await sendJson(url, { body, headers: { 'idempotency-key': notification.dedupeKey }, signal: context.signal });
+      const body =
+        kind === 'status_page'
+          ? statusWebhookBody(notification, context.incidentId)
+          : inAppBody(notification);
+      await sendJson(url, {
+        body,
+        headers: { 'idempotency-key': notification.dedupeKey },
+        signal: context.signal,
+      });
       return {};
     },
   };

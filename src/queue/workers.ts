@@ -27,7 +27,11 @@ export function startWorkers(deps: DeployDeps, connection: Redis, prefix: string
   // Timers only touch Postgres and Slack: safe to re-deliver, since the row is claimed once.
   const timers = new Worker(queueNames.timers, fireTimerProcessor(deps), { connection, prefix, concurrency: 20 });
   // Notifications are claimed once in Postgres, so a re-delivered job does not send twice.
-  const notify = new Worker(queueNames.notify, sendNotificationProcessor(deps), { connection, prefix, concurrency: 5 });
+  const notify = new Worker(queueNames.notify, sendNotificationProcessor(deps), {
+    connection,
+    prefix,
+    concurrency: 5,
+  });
   const all = [steps, timers, notify];
   for (const worker of all) {
     worker.on('failed', (job, error) => deps.log.error({ err: error, jobId: job?.id, queue: worker.name }, 'job failed'));

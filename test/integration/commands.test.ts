@@ -248,6 +248,8 @@ describe('/deploy commands and buttons', () => {
     const restarted = await deploy('start v4.0.1');
     expect(restarted.text).toMatch(/Started deployment #2: v4\.0\.1 → production/);
     expect(await deploymentCount()).toBe(2);
+    // The verification script still fails: let the new run halt before the workspace is removed.
+    await h.waitForState(2, 'step_failed');
   });
 
   describe('malformed buttons', () => {
@@ -285,8 +287,11 @@ describe('/deploy commands and buttons', () => {
 
     const unlocked = await deploy('unlock production');
     expect(unlocked.text).toBe('production is unlocked.');
+    // Halt the accepted run at its first step, so it is not still writing when the workspace is removed.
+    await h.workspace.fail('phase5-test-runner');
     const started = await deploy('start v4.0.0');
     expect(started.text).toMatch(/Started deployment #1: v4\.0\.0 → production/);
+    await h.waitForState(1, 'step_failed');
   });
 
   it('/deploy start v4.0.0 --dry-run runs no workspace command yet goes through to the soak', async () => {

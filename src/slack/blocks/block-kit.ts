@@ -8,10 +8,13 @@ export type Block = Record<string, unknown>;
 export const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
 export const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
 
-export const header = (text: string): Block => ({ type: 'header', text: plain(text.slice(0, 150)) });
-export const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text.slice(0, 3000)) });
+/** Cuts by code point, so a limit never splits an emoji in half. */
+export const clip = (text: string, limit: number) => (text.length <= limit ? text : [...text].slice(0, limit - 1).join('') + '…');
+
+export const header = (text: string): Block => ({ type: 'header', text: plain(clip(text, 150)) });
+export const section = (text: string): Block => ({ type: 'section', text: mrkdwn(clip(text, 3000)) });
 export const fields = (items: string[]): Block => ({ type: 'section', fields: items.slice(0, 10).map(mrkdwn) });
-export const context = (text: string): Block => ({ type: 'context', elements: [mrkdwn(text.slice(0, 3000))] });
+export const context = (text: string): Block => ({ type: 'context', elements: [mrkdwn(clip(text, 3000))] });
 export const divider = (): Block => ({ type: 'divider' });
 
 export interface ConfirmDialog {

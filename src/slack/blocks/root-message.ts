@@ -18,7 +18,7 @@ export function rootMessage({ deployment, steps, application, timeZone, now }: R
   const state = stateLabels[deployment.state];
   const traffic = `${deployment.currentPercent}%`;
   const lines = steps.map((step) => {
-    const took = step.finishedAt ? ` (${formatElapsed(step.startedAt, step.finishedAt)})` : '';
+    const took = step.startedAt && step.finishedAt ? ` (${formatElapsed(step.startedAt, step.finishedAt)})` : '';
     const attempt = step.attempt > 1 ? ` attempt ${step.attempt}` : '';
     return `${stepStatusIcons[step.status]} ${phaseLabels[step.phase] ?? step.phase}: ${step.stepName}${attempt}${took}`;
   });

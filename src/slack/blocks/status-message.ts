@@ -16,7 +16,7 @@ export function statusMessage(input: {
   const lines = steps.map((step) => {
     const took = step.startedAt ? ` · ${formatElapsed(step.startedAt, step.finishedAt ?? now)}` : '';
     const attempt = step.attempt > 1 ? ` (attempt ${step.attempt})` : '';
-    const summary = step.summary && step.status !== 'succeeded' ? ` · ${step.summary}` : '';
+    const summary = step.summary && step.status !== 'succeeded' && step.summary !== step.status ? ` · ${step.summary}` : '';
     return `${stepStatusIcons[step.status]} ${phaseLabels[step.phase] ?? step.phase} · *${step.stepName}*${attempt}: ${step.status.replace('_', ' ')}${took}${summary}`;
   });
   const title = `#${deployment.id} ${input.application} ${deployment.version} → ${deployment.environment}`;

@@ -18,10 +18,16 @@ describe('how long a rate-limited receiver asked us to wait', () => {
   });
 
   it('finds the wait inside the error the Slack client wraps after its own retries', () => {
-    const inner = new Error('A rate limit was exceeded (url: http://127.0.0.1/api/chat.postMessage, retry-after: 1)');
-    const wrapped = Object.assign(new Error(`A request error occurred: ${inner.message}`), { original: inner });
+    const inner = new Error(
+      'A rate limit was exceeded (url: http://127.0.0.1/api/chat.postMessage, retry-after: 1)',
+    );
+    const wrapped = Object.assign(new Error(`A request error occurred: ${inner.message}`), {
+      original: inner,
+    });
     expect(retryAfterSeconds(wrapped)).toBe(1);
-    expect(retryAfterSeconds(new Error('outer', { cause: new NotifyError('limited', { retryAfterSeconds: 6 }) }))).toBe(6);
+    expect(
+      retryAfterSeconds(new Error('outer', { cause: new NotifyError('limited', { retryAfterSeconds: 6 }) })),
+    ).toBe(6);
   });
 
   it('is undefined for an ordinary failure', () => {

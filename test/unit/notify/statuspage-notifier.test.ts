@@ -23,7 +23,12 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      received.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      });
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
     });
@@ -66,7 +71,13 @@ const notification = (message: Notification['message']): Notification => ({
 
 const maintenance = notification({
   text: 'Maintenance tonight',
-  statusPage: { name: 'EHR v4.0.0', status: 'scheduled', body: 'Maintenance tonight', scheduledFor: '2030-01-01T22:00:00.000Z', scheduledUntil: '2030-01-02T00:00:00.000Z' },
+  statusPage: {
+    name: 'EHR v4.0.0',
+    status: 'scheduled',
+    body: 'Maintenance tonight',
+    scheduledFor: '2030-01-01T22:00:00.000Z',
+    scheduledUntil: '2030-01-02T00:00:00.000Z',
+  },
 });
 
 describe('the Atlassian Statuspage notifier', () => {
@@ -74,9 +85,19 @@ describe('the Atlassian Statuspage notifier', () => {
     const sp = statuspageNotifier({ apiUrl: `${base}/v1/`, pageId: 'pg1', apiKey: 'sp-key' });
     await expect(sp.send(maintenance, {})).resolves.toEqual({ externalId: 'inc123' });
     expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({ method: 'POST', url: '/v1/pages/pg1/incidents', headers: { authorization: 'OAuth sp-key' } });
+    expect(received[0]).toMatchObject({
+      method: 'POST',
+      url: '/v1/pages/pg1/incidents',
+      headers: { authorization: 'OAuth sp-key' },
+    });
     expect(received[0]?.body).toEqual({
-      incident: { name: 'EHR v4.0.0', status: 'scheduled', body: 'Maintenance tonight', scheduled_for: '2030-01-01T22:00:00.000Z', scheduled_until: '2030-01-02T00:00:00.000Z' },
+      incident: {
+        name: 'EHR v4.0.0',
+        status: 'scheduled',
+        body: 'Maintenance tonight',
+        scheduled_for: '2030-01-01T22:00:00.000Z',
+        scheduled_until: '2030-01-02T00:00:00.000Z',
+      },
     });
     // A second POST would open a second incident: never resent blindly after a crash.
     expect(sp.duplicateSafe).toBe(false);
@@ -85,7 +106,15 @@ describe('the Atlassian Statuspage notifier', () => {
   it('updates the incident an earlier notice opened', async () => {
     answer = { status: 200, body: { id: 'inc123' } };
     const sp = statuspageNotifier({ apiUrl: base, pageId: 'pg1', apiKey: 'sp-key' });
-    const started = notification({ text: 'Started', statusPage: { name: 'EHR v4.0.0', status: 'in_progress', body: 'Started', incidentKey: 'deployment-7:maintenance' } });
+    const started = notification({
+      text: 'Started',
+      statusPage: {
+        name: 'EHR v4.0.0',
+        status: 'in_progress',
+        body: 'Started',
+        incidentKey: 'deployment-7:maintenance',
+      },
+    });
     await sp.send(started, { incidentId: 'inc123' });
     expect(received[0]).toMatchObject({ method: 'PATCH', url: '/pages/pg1/incidents/inc123' });
   });

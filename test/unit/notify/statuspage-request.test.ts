@@ -30,7 +30,11 @@ describe('the Statuspage call for a maintenance notice', () => {
 
   it('moves the maintenance an earlier notice opened on, instead of opening another', () => {
     expect(
-      statuspageRequest('pg1', { name: 'EHR frontend v4.0.0', status: 'in_progress', body: 'Started.', incidentKey: 'k' }, 'inc/42'),
+      statuspageRequest(
+        'pg1',
+        { name: 'EHR frontend v4.0.0', status: 'in_progress', body: 'Started.', incidentKey: 'k' },
+        'inc/42',
+      ),
     ).toEqual({
       method: 'PATCH',
       path: '/pages/pg1/incidents/inc%2F42',
@@ -39,7 +43,11 @@ describe('the Statuspage call for a maintenance notice', () => {
   });
 
   it('opens a new incident for an update whose opener was never sent', () => {
-    const call = statuspageRequest('pg1', { name: 'EHR frontend v4.0.0', status: 'completed', body: 'Done.' });
+    const call = statuspageRequest('pg1', {
+      name: 'EHR frontend v4.0.0',
+      status: 'completed',
+      body: 'Done.',
+    });
     expect(call.method).toBe('POST');
     expect(call.body.incident).toEqual({ name: 'EHR frontend v4.0.0', status: 'completed', body: 'Done.' });
   });
