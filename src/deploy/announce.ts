@@ -1,6 +1,6 @@
 import { type Deployment, getDeployment, setRootTs } from '../db/deployments.js';
 import { inTransaction } from '../db/pool.js';
-import { insertPrompt, type Prompt, setPromptMessage } from '../db/prompts.js';
+import { getPrompt, insertPrompt, type Prompt, setPromptMessage } from '../db/prompts.js';
 import { listLatestStepRuns } from '../db/step-runs.js';
 import type { Message } from '../slack/blocks/block-kit.js';
 import { rootMessage } from '../slack/blocks/root-message.js';
@@ -73,6 +73,19 @@ export async function postPrompt(
   const ts = await deps.messenger.post(deployment.channelId, message, rootTs);
   await setPromptMessage(deps.db, prompt.id, ts, message);
   return prompt;
+}
+
+/**
+ * Posts a prompt recorded earlier in a transaction (so a deadline can already see it). If it was
+ * decided before it reached Slack, it is shown decided.
+ */
+export async function publishPrompt(deps: AnnounceDeps, prompt: Prompt, build: (promptId: number) => Message): Promise<void> {
+  const message = build(prompt.id);
+  const rootTs = await ensureRoot(deps, prompt.deploymentId);
+  const ts = await deps.messenger.post(prompt.channelId, message, rootTs);
+  await setPromptMessage(deps.db, prompt.id, ts, message);
+  const fresh = await getPrompt(deps.db, prompt.id);
+  if (fresh && fresh.status !== 'open') await showDecided(deps, [fresh]);
 }
 
 /** Rewrites decided prompts to say who decided what and when, without buttons. */

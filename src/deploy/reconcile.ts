@@ -10,6 +10,7 @@ import { haltedStepButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
 import { enqueueStep } from './enqueue.js';
 import { rearmPendingTimers } from './timers.js';
+import { recoverNotifications } from '../notify/recover-notifications.js';
 
 /**
  * Run at start-up (and safe to run any time): Postgres is the truth, Redis is rebuilt from it.
@@ -34,6 +35,7 @@ export async function reconcile(deps: DeployDeps, redis: Redis): Promise<{ inter
     requeued++;
   }
   const rearmed = await rearmPendingTimers(deps);
+  await recoverNotifications(deps);
   if (interrupted + requeued + rearmed > 0) deps.log.info({ interrupted, requeued, rearmed }, 'reconciled state from Postgres');
   return { interrupted, requeued, rearmed };
 }

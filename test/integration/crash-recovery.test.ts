@@ -125,7 +125,7 @@ describe('a process killed with SIGKILL during a soak', () => {
     await workspace.heal('migrate');
     await boot();
 
-    const prompt = await waitUntil(() => slack.messages('C_DEPLOY').find((m) => m.text.includes('was interrupted')), { timeoutMs: 30_000, label: 'interrupted prompt' });
+    const prompt = await waitUntil(() => slack.messages('C_DEPLOY').find((m) => Boolean(m.thread_ts) && m.text.includes('was interrupted')), { timeoutMs: 30_000, label: 'interrupted prompt' });
     const buttons = prompt.blocks.find((b: { type: string }) => b.type === 'actions').elements;
     expect(buttons.map((b: { action_id: string }) => b.action_id)).toEqual(['step_retry', 'step_mark_done', 'deploy_rollback']);
     expect((await db.query(`SELECT state FROM deployments WHERE id = 1`)).rows[0].state).toBe('step_interrupted');

@@ -137,7 +137,9 @@ export async function startHarness(options: { plan?: (plan: Plan) => Plan; env?:
     async close() {
       await shutdown(true);
       if (runtime) {
-        await runtime.queues.steps.obliterate({ force: true }).catch(() => undefined);
+        for (const queue of [runtime.queues.steps, runtime.queues.timers, runtime.queues.notify]) {
+          await queue.obliterate({ force: true }).catch(() => undefined);
+        }
       }
       await db.end();
       await slack.close();
