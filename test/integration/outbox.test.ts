@@ -1,7 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getNotificationByKey, listNotifications } from '../../src/db/notifications.js';
 import { dispatchNotifications } from '../../src/notify/dispatch-notifications.js';
@@ -10,81 +7,8 @@ import { enqueueNotification, type NotificationInput } from '../../src/notify/en
 import { recoverNotifications } from '../../src/notify/recover-notifications.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { waitUntil } from '../support/wait.js';
+import { startMailbox, startWebhooks } from '../support/outbound-receivers.js';
 
-interface Mail {
-  to: string[];
-  subject: string;
-  messageId: string;
-  body: string;
-}
-
-interface Hook {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: Record<string, unknown>;
-}
-
-/** A local SMTP server without TLS or authentication that keeps what it receives. */
-async function startMailbox() {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    secure: false,
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const [head = '', ...rest] = raw.split('\r\n\r\n');
-        const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'im').exec(head)?.[1]?.trim() ?? '';
-        mails.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          subject: header('Subject'),
-          messageId: header('Message-ID'),
-          body: rest.join('\r\n\r\n'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    mails,
-    url: `smtp://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** The status page and in-app webhooks: records every POST and answers 204. */
-async function startWebhooks() {
-  const hooks: Hook[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      hooks.push({
-        path: req.url ?? '',
-        headers: req.headers,
-        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-      });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    hooks,
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
-  };
-}
 
 describe('the outbox', () => {
   let h: Harness;
