@@ -20,6 +20,9 @@ export const decisionButtons: Record<string, Decision> = {
   [actionIds.skipRestore]: 'skip_restore',
   [actionIds.declareComplete]: 'declare_complete',
   [actionIds.checkInOk]: 'acknowledge',
+  [actionIds.acknowledgeAlert]: 'acknowledge_alert',
+  [actionIds.holdAutoRollback]: 'hold_auto_rollback',
+  [actionIds.resolveIssue]: 'resolve_issue',
 };
 
 export function decisionButton(deps: DeployDeps, decision: Decision) {

@@ -6,6 +6,7 @@ import { answer as sendAnswer } from '../src/slack/answer.js';
 import { userMessage } from '../src/slack/user-message.js';
 import { help } from './help.js';
 import { role, roles } from './roles.js';
+import { issue } from './issue.js';
 import { schedule, window } from './schedule.js';
 import { start } from './start.js';
 import { status } from './status.js';
@@ -13,7 +14,7 @@ import { abort, approve, hold, lock, resume, rollback, unlock } from './steer.js
 
 type Handlers = { [N in DeployCommand['name']]?: (command: Extract<DeployCommand, { name: N }>, context: CommandContext) => Promise<Answer> };
 
-const handlers: Handlers = { help, start, status, roles, role, abort, approve, hold, resume, rollback, lock, unlock, window, schedule };
+const handlers: Handlers = { help, start, status, roles, role, abort, approve, hold, resume, rollback, lock, unlock, window, schedule, issue };
 
 /** The `/deploy` listener: parse, ack within Slack's 3 s, run the subcommand, answer. */
 export function deployCommand(deps: DeployDeps) {

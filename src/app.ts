@@ -2,6 +2,7 @@ import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type CustomRout
 import { decisionButton, decisionButtons } from '../commands/decision-buttons.js';
 import { deployCommand } from '../commands/deploy.js';
 import { reportIssueButton } from '../commands/report-issue-button.js';
+import { documentationButton } from '../commands/documentation-button.js';
 import { actionIds } from './slack/action-ids.js';
 import type { DeployDeps } from './deploy/deps.js';
 import type { Logger } from './log.js';
@@ -49,6 +50,7 @@ export function createSlackApp(options: SlackAppOptions) {
     app.action<never>(actionId, decisionButton(deps, decision) as never);
   }
   app.action<never>(actionIds.reportIssue, reportIssueButton(deps) as never);
+  app.action<never>(actionIds.documentationDone, documentationButton(deps) as never);
   app.error(async (error) => {
     deps.log.error({ err: error }, 'unhandled error in a Slack listener');
   });

@@ -62,6 +62,16 @@ export async function cancelWindowTimers(db: DbClient, windowId: number) {
   return result.rows;
 }
 
+/** The auto-rollback armed by one alert, cancelled by its [Hold]. */
+export async function cancelAutoRollback(db: DbClient, deploymentId: number, promptId: number) {
+  const result = await db.query<Timer>(
+    `UPDATE timers SET status = 'cancelled' WHERE deployment_id = $1 AND kind = 'auto_rollback' AND status = 'pending'
+       AND payload->>'promptId' = $2 RETURNING ${columns}`,
+    [deploymentId, String(promptId)],
+  );
+  return result.rows;
+}
+
 export async function listPendingTimers(db: DbClient) {
   const result = await db.query<Timer>(`SELECT ${columns} FROM timers WHERE status = 'pending' ORDER BY fire_at`);
   return result.rows;

@@ -2,17 +2,18 @@ import type pg from 'pg';
 import type { Deployment } from '../db/deployments.js';
 import type { StepRun } from '../db/step-runs.js';
 import { listLatestStepRuns } from '../db/step-runs.js';
-import { declarePrompt, stageLiveMessage } from '../slack/blocks/rollout-messages.js';
+import { stageLiveMessage } from '../slack/blocks/rollout-messages.js';
 import { stepFailedMessage } from '../slack/blocks/step-messages.js';
 import type { AfterCommit } from './after-commit.js';
 import { postInThread, postPrompt } from './announce.js';
 import { applyTransition } from './apply-transition.js';
-import { roleName } from './authorize.js';
-import { declareButtons, haltedStepButtons } from './buttons.js';
+import { haltedStepButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
 import { resolveStep, stageOfShift } from './resolve-step.js';
+import { startSuccessWindow } from './success-criteria.js';
 import { shiftsTraffic } from './step-executor.js';
 import { scheduleMonitoring } from './monitoring-schedule.js';
+import { startMonitoring } from './monitor-scheduler.js';
 import { onStageLive } from './milestones.js';
 import { scaled, scheduleTimer } from './timers.js';
 
@@ -39,6 +40,7 @@ export async function advance(
   const step = resolveStep(deps.plan, finished.stepId);
   if (step && shiftsTraffic(step) && deployment.currentPercent === 0 && step.phase !== 'rollout') {
     await scheduleMonitoring(client, deps, deployment.id, later);
+    later.then.push(() => startMonitoring(deps, deployment.id));
   }
   const next = await nextPendingRun(client, deployment.id, finished.position);
   if (next) {
@@ -68,12 +70,7 @@ export async function enterStage(
   if (stage.percent === 100) {
     const { after } = await applyTransition(client, deps.plan, deploymentId, 'reached_full', 'stagecoach', { detail: { ...detail, stage: stage.id }, fields });
     await onStageLive(client, deps, later, after, stageIndex);
-    const approvers = deps.plan.authorization.declareComplete.map((role) => roleName(deps.plan, role)).join(' or ');
-    later.then.push(() =>
-      postPrompt(deps, deploymentId, 'declare_complete', (promptId) =>
-        declarePrompt({ promptId, approvers, buttons: declareButtons(promptId) }),
-      ),
-    );
+    await startSuccessWindow(client, deps, deploymentId, later);
     return;
   }
   const { after } = await applyTransition(client, deps.plan, deploymentId, event, 'stagecoach', { detail: { ...detail, stage: stage.id }, fields });

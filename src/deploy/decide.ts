@@ -10,6 +10,7 @@ import { refreshRoot, showDecided } from './announce.js';
 import { authorize, type GuardedAction } from './authorize.js';
 import { decisionEffects } from './decision-effects.js';
 import type { DeployDeps } from './deps.js';
+import { isTerminal } from './lifecycle.js';
 
 export const decisions = [
   'retry',
@@ -26,6 +27,9 @@ export const decisions = [
   'skip_restore',
   'declare_complete',
   'acknowledge',
+  'acknowledge_alert',
+  'hold_auto_rollback',
+  'resolve_issue',
 ] as const;
 export type Decision = (typeof decisions)[number];
 
@@ -52,6 +56,9 @@ export const decisionRules: Record<Decision, DecisionRule> = {
   skip_restore: { guard: 'restoreDatabase', label: 'Database kept', answers: ['restore_database'] },
   declare_complete: { guard: 'declareComplete', label: 'Declared complete', answers: ['declare_complete'] },
   acknowledge: { guard: 'team', label: 'All good', answers: ['check_in'] },
+  acknowledge_alert: { guard: 'team', label: 'Acknowledged', answers: ['alert'] },
+  hold_auto_rollback: { guard: 'rollback', label: 'Auto-rollback held', answers: ['alert'] },
+  resolve_issue: { guard: 'team', label: 'Resolved', answers: [] },
 };
 
 export interface DecisionInput {
@@ -95,7 +102,12 @@ export async function decide(deps: DeployDeps, input: DecisionInput): Promise<st
       if (!won) return { lost: true as const, promptId: answered.id };
     }
     const message = await decisionEffects[input.decision]({ deps, input, deployment, prompt: answered, later }, client);
-    const closed = await closeOpenPrompts(client, deploymentId, `Closed: ${rule.label.toLowerCase()}`, input.userId);
+    // A decision that moved the deployment makes every other open prompt stale; an answer that did not (a check-in, an alert) leaves them.
+    const after = await getDeployment(client, deploymentId);
+    const moved = after?.state !== deployment.state;
+    // Check-ins, alerts and issues outlive a step of the rollout; an ended deployment closes them all.
+    const keep = after && isTerminal(after.state) ? ['documentation'] : ['check_in', 'alert', 'issue', 'documentation'];
+    const closed = moved ? await closeOpenPrompts(client, deploymentId, `Closed: ${rule.label.toLowerCase()}`, input.userId, keep) : [];
     const decided = answered ? await getPrompt(client, answered.id) : undefined;
     later.then.unshift(() => showDecided(deps, decided ? [decided, ...closed] : closed));
     return { lost: false as const, message };

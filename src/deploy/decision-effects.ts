@@ -15,6 +15,9 @@ import type { Decision, DecisionContext } from './decide.js';
 import { onDeploymentEnded } from './milestones.js';
 import { promptPromotion } from './promotion.js';
 import { shiftStepId } from './resolve-step.js';
+import { recheckSuccessSoon } from './success-criteria.js';
+import { startDocumentationChecklist } from './documentation.js';
+import { cancelAutoRollback } from '../db/timers.js';
 import { finishRollback, insertRollbackRun, startRollback } from './rollback.js';
 import { cancelDeploymentTimers, scaled, scheduleTimer } from './timers.js';
 
@@ -218,6 +221,7 @@ const declareComplete: Effect = async (context, client) => {
   context.later.disarm.push(...(await cancelDeploymentTimers(client, deployment.id, ['soak_end', 'go_no_go', 'check_in'])));
   context.later.then.push(() => postInThread(deps, deployment.id, note(`:white_check_mark: <@${input.userId}> declared ${deployment.version} complete on ${deployment.environment}.`)));
   await onDeploymentEnded(client, deps, context.later, deployment, 'completed');
+  await startDocumentationChecklist(client, deps, deployment.id, deployment.channelId, context.later);
   return `Declared ${describe(context)} complete.`;
 };
 
@@ -228,8 +232,41 @@ const acknowledge: Effect = async (context, client) => {
   return `Check-in ${String(prompt.payload.n)} answered: all good.`;
 };
 
+const acknowledgeAlert: Effect = async (context, client) => {
+  const { deployment, input, prompt } = context;
+  if (prompt?.kind !== 'alert') throw new AppError('conflict', 'There is no open alert to acknowledge.');
+  await writeAudit(client, { deploymentId: deployment.id, actor: input.userId, action: 'alert_acknowledged', detail: { metricId: prompt.payload.metricId } });
+  return 'Alert acknowledged. The monitor keeps running; it says so when the metric recovers.';
+};
+
+const holdAutoRollback: Effect = async (context, client) => {
+  const { deployment, input, prompt } = context;
+  if (prompt?.kind !== 'alert') throw new AppError('conflict', 'There is no open alert.');
+  const held = await cancelAutoRollback(client, deployment.id, prompt.id);
+  context.later.disarm.push(...held);
+  await writeAudit(client, { deploymentId: deployment.id, actor: input.userId, action: 'auto_rollback_held', detail: { metricId: prompt.payload.metricId } });
+  return held.length > 0 ? 'Auto-rollback cancelled for this alert. Roll back by hand if needed.' : 'No auto-rollback was pending for this alert.';
+};
+
+const resolveIssueEffect: Effect = async (context, client) => {
+  const { deployment, input, prompt } = context;
+  const issueId = Number(prompt?.payload.issueId);
+  if (!prompt || !Number.isSafeInteger(issueId)) throw new AppError('conflict', 'That is not an issue prompt.');
+  const resolved = await client.query(
+    `UPDATE issues SET status = 'resolved', resolved_by = $2, resolved_at = now() WHERE id = $1 AND status = 'open' RETURNING id`,
+    [issueId, input.userId],
+  );
+  if ((resolved.rowCount ?? 0) === 0) throw new AppError('conflict', 'That issue is already resolved.');
+  await writeAudit(client, { deploymentId: deployment.id, actor: input.userId, action: 'issue_resolved', detail: { issueId } });
+  await recheckSuccessSoon(client, context.deps, deployment, context.later);
+  return `Issue #${issueId} resolved.`;
+};
+
 export const decisionEffects: Record<Decision, Effect> = {
   acknowledge,
+  acknowledge_alert: acknowledgeAlert,
+  hold_auto_rollback: holdAutoRollback,
+  resolve_issue: resolveIssueEffect,
   retry,
   mark_done: markDone,
   abort,

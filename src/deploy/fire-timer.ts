@@ -11,7 +11,9 @@ import { actOnWindowTimer } from '../schedule/window-timer.js';
 import { checkRollbackResources } from '../schedule/rollback-resources.js';
 import { takeSnapshot, type Snapshot } from '../monitor/snapshot.js';
 import { checkIn, review } from './monitoring-schedule.js';
-import { isTerminal } from './lifecycle.js';
+import { allowedEvents, isTerminal } from './lifecycle.js';
+import { actOnSuccessCheck, evaluateSuccess, type SuccessEvaluation } from './success-criteria.js';
+import { startRollback } from './rollback.js';
 
 /**
  * A timer's job fired. The row is claimed once, so a second delivery does nothing; a timer of a
@@ -36,6 +38,7 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
     timer.kind === 'window_item' && timer.payload.tracks === 'rollback_resources'
       ? await checkRollbackResources(deps, deps.plan.defaultEnvironment)
       : undefined;
+  const evaluation = timer.kind === 'success_check' && timer.deploymentId !== null ? await evaluateSuccess(deps, timer.deploymentId) : undefined;
   const later = afterCommit();
   const acted = await inTransaction(deps.db, async (client) => {
     const claimed = await claimTimer(client, timer.id);
@@ -45,7 +48,7 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
       return true;
     }
     await getDeployment(client, claimed.deploymentId, { forUpdate: true });
-    await act(client, deps, claimed, claimed.deploymentId, later, snapshot);
+    await act(client, deps, claimed, claimed.deploymentId, later, snapshot, evaluation);
     return true;
   });
   if (!acted) return 'stale';
@@ -61,6 +64,7 @@ async function act(
   deploymentId: number,
   later: ReturnType<typeof afterCommit>,
   snapshot: Snapshot | undefined,
+  evaluation: SuccessEvaluation | undefined,
 ) {
   const deployment = await getDeployment(client, deploymentId);
   if (!deployment) return;
@@ -76,6 +80,15 @@ async function act(
       return;
     case 'review':
       if (snapshot) await review(client, deps, deployment, timer, snapshot, later);
+      return;
+    case 'success_check':
+      if (evaluation) await actOnSuccessCheck(client, deps, deployment, evaluation, later);
+      return;
+    case 'auto_rollback':
+      // [Hold] and a recovery cancel this timer; reaching here means the breach was left to run.
+      if (allowedEvents(deployment.state).includes('rollback')) {
+        await startRollback(client, deps, deployment.id, 'stagecoach', `auto-rollback: ${String(timer.payload.metricId)} stayed beyond its threshold through the grace delay`, later);
+      }
       return;
     case 'go_no_go':
       await applyGoNoGoPolicy(client, deps, deployment, later);

@@ -10,6 +10,8 @@ import { haltedStepButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
 import { enqueueStep } from './enqueue.js';
 import { rearmPendingTimers } from './timers.js';
+import { startMonitoring } from './monitor-scheduler.js';
+import { listActiveDeployments } from '../db/deployments.js';
 import { recoverNotifications } from '../notify/recover-notifications.js';
 
 /**
@@ -35,6 +37,10 @@ export async function reconcile(deps: DeployDeps, redis: Redis): Promise<{ inter
     requeued++;
   }
   const rearmed = await rearmPendingTimers(deps);
+  // Monitoring schedulers live in Redis only: recreate them for every deployment with live traffic.
+  for (const deployment of await listActiveDeployments(deps.db)) {
+    if (deployment.currentPercent > 0) await startMonitoring(deps, deployment.id);
+  }
   await recoverNotifications(deps);
   if (interrupted + requeued + rearmed > 0) deps.log.info({ interrupted, requeued, rearmed }, 'reconciled state from Postgres');
   return { interrupted, requeued, rearmed };

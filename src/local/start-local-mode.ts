@@ -12,6 +12,7 @@ import { createConsoleRoutes } from './console-routes.js';
 import { demoUsers, seedDemoRoles } from './demo-users.js';
 import { HttpError, sendJson } from './http-utils.js';
 import { createMessageStore } from './message-store.js';
+import { type SampleApp, useSampleApp, wantsSampleApp } from './sample-app.js';
 import { createSlackStandIn, type SlackStandIn } from './slack-stand-in.js';
 
 const BOT_TOKEN = 'xoxb-local';
@@ -32,6 +33,8 @@ export async function startLocalMode(input: {
   port?: number;
   /** BullMQ key prefix (tests use a unique one). */
   queuePrefix?: string;
+  /** The environment plan commands run with (see stepEnvironment); none by default. */
+  stepEnv?: Record<string, string>;
 }): Promise<{ stop(options?: { force?: boolean }): Promise<void>; url: string }> {
   const log = input.log.child({ component: 'local' });
   // A fresh secret per run: the console signs its requests with it exactly as Slack would.
@@ -64,19 +67,26 @@ export async function startLocalMode(input: {
   const loopback = `http://127.0.0.1:${port}`;
   const url = `http://localhost:${port}`;
   let runtime: Runtime | undefined;
+  let sampleApp: SampleApp | undefined;
   try {
+    let baseConfig = input.config;
+    if (wantsSampleApp(baseConfig)) {
+      const sample = await useSampleApp(baseConfig, log);
+      sampleApp = sample.app;
+      baseConfig = sample.config;
+    }
     // Local mode owns the Slack side: its own token and secret, over HTTP (never Socket Mode).
     const config: Config = {
-      ...input.config,
+      ...baseConfig,
       slack: {
-        ...input.config.slack,
+        ...baseConfig.slack,
         botToken: BOT_TOKEN,
         signingSecret,
         appToken: undefined,
         apiUrl: `${loopback}/api/`,
       },
       // Someone must be able to try `/deploy role ...`: with no admins configured, the lead is one.
-      adminUserIds: input.config.adminUserIds.length > 0 ? input.config.adminUserIds : ['ULEAD'],
+      adminUserIds: baseConfig.adminUserIds.length > 0 ? baseConfig.adminUserIds : ['ULEAD'],
     };
     const settings = settingsFrom(config, input.plan);
     const store = createMessageStore([
@@ -109,6 +119,7 @@ export async function startLocalMode(input: {
       apiUrl: `${loopback}/api/`,
       processBeforeResponse: false,
       ...(input.queuePrefix ? { queuePrefix: input.queuePrefix } : {}),
+      ...(input.stepEnv ? { stepEnv: input.stepEnv } : {}),
     });
     const receiver = runtime.slack.receiver;
     if (!receiver) throw new Error('local mode needs the HTTP receiver');
@@ -156,11 +167,13 @@ export async function startLocalMode(input: {
         consoleRoutes.close();
         await closeServer(server);
         await started.stop(options);
+        await sampleApp?.stop();
       },
     };
   } catch (error) {
     await closeServer(server);
     await runtime?.stop({ force: true });
+    await sampleApp?.stop();
     throw error;
   }
 }

@@ -1,8 +1,8 @@
 import type { Plan } from '../plan/schema.js';
 import { httpCheck } from '../run/http-check.js';
-import { queryPrometheus } from './prometheus.js';
+import { type MetricStatus, readMetric } from './read-metric.js';
 
-export type MetricStatus = 'ok' | 'breach' | 'unknown';
+export type { MetricStatus };
 
 export interface MetricReading {
   id: string;
@@ -21,12 +21,6 @@ export interface Snapshot {
   health: { status: 'ok' | 'failing' | 'unknown'; summary: string };
 }
 
-type Metric = Plan['monitoring']['metrics'][number];
-
-export function judge(metric: Pick<Metric, 'comparison' | 'threshold'>, value: number): MetricStatus {
-  return metric.comparison === 'above' ? (value > metric.threshold ? 'breach' : 'ok') : value < metric.threshold ? 'breach' : 'ok';
-}
-
 /** Reads every metric of the plan once, plus the health check: what a check-in or review shows. */
 export async function takeSnapshot(input: {
   plan: Plan;
@@ -36,14 +30,8 @@ export async function takeSnapshot(input: {
 }): Promise<Snapshot> {
   const metrics = await Promise.all(
     input.plan.monitoring.metrics.map(async (metric): Promise<MetricReading> => {
-      const base = { id: metric.id, name: metric.name, unit: metric.unit, threshold: metric.threshold, comparison: metric.comparison };
-      if (metric.source !== 'prometheus' || !metric.query) {
-        return { ...base, status: 'unknown', detail: 'not a Prometheus metric' };
-      }
-      if (!input.prometheusUrl) return { ...base, status: 'unknown', detail: 'PROMETHEUS_URL is not set' };
-      const result = await queryPrometheus(input.prometheusUrl, metric.query);
-      if (!result.ok) return { ...base, status: 'unknown', detail: result.detail };
-      return { ...base, value: result.value, status: judge(metric, result.value) };
+      const reading = await readMetric(metric, input);
+      return { id: metric.id, name: metric.name, unit: metric.unit, threshold: metric.threshold, comparison: metric.comparison, value: reading.value, status: reading.status, detail: reading.detail };
     }),
   );
   let health: Snapshot['health'] = { status: 'unknown', summary: 'HEALTHCHECK_URL is not set' };

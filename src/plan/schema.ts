@@ -177,6 +177,8 @@ const metricSchema = z
     source: z.enum(['prometheus', 'http']),
     query: z.string().min(1).optional(),
     url: urlTemplate.optional(),
+    /** For http: the JSON field holding the number; without it, 1 when the probe answers 2xx, else 0. */
+    field: z.string().min(1).optional(),
     comparison: z.enum(['above', 'below']),
     threshold: z.number(),
     unit: z.string(),
@@ -332,11 +334,17 @@ const planObject = z.strictObject({
     }),
     dailyReviews: z.strictObject({ for: span }),
     weeklyReviews: z.strictObject({ for: span }),
+    /** How often every metric is read, from the first traffic shift to the end of the success window. */
+    pollEvery: span.prefault('1m'),
+    /** Roll back by itself after a sustained breach, unless someone presses [Hold] within the grace delay. */
+    autoRollback: z.strictObject({ enabled: z.boolean().default(false), grace: span.prefault('10m') }).prefault({}),
     metrics: z.array(metricSchema),
     issueResponse: z.strictObject({ critical: text, major: text, minor: text }),
   }),
   successCriteria: z.strictObject({
     window: span,
+    /** When the criteria do not hold yet, how soon to look again. */
+    recheckEvery: span.prefault('1h'),
     criteria: texts,
     integrationChecks: z.array(z.strictObject({ id: snakeId, name: text, ...commandSpec.shape })),
   }),

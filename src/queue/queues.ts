@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-export const queueNames = { steps: 'steps', timers: 'timers', notify: 'notify' } as const;
+export const queueNames = { steps: 'steps', timers: 'timers', notify: 'notify', monitor: 'monitor' } as const;
 
 export interface StepJobData {
   deploymentId: number;
@@ -12,6 +12,10 @@ export interface TimerJobData {
   timerId: number;
 }
 
+export interface MonitorJobData {
+  deploymentId: number;
+}
+
 export interface NotificationJobData {
   notificationId: number;
 }
@@ -20,6 +24,7 @@ export interface Queues {
   steps: Queue<StepJobData>;
   timers: Queue<TimerJobData>;
   notify: Queue<NotificationJobData>;
+  monitor: Queue<MonitorJobData>;
   prefix: string;
   close(): Promise<void>;
 }
@@ -38,13 +43,20 @@ export function createQueues(connection: Redis, prefix = 'stagecoach'): Queues {
     prefix,
     defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 1_000 } },
   });
+  // Monitor polls are periodic (a job scheduler per deployment) and keep little history.
+  const monitor = new Queue<MonitorJobData>(queueNames.monitor, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+  });
   return {
     steps,
     timers,
     notify,
+    monitor,
     prefix,
     async close() {
-      await Promise.all([steps.close(), timers.close(), notify.close()]);
+      await Promise.all([steps.close(), timers.close(), notify.close(), monitor.close()]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { fireTimerProcessor } from '../../jobs/fire-timer.js';
+import { pollMonitorsProcessor } from '../../jobs/poll-monitors.js';
 import { runStepProcessor } from '../../jobs/run-step.js';
 import { sendNotificationProcessor } from '../../jobs/send-notification.js';
 import type { DeployDeps } from '../deploy/deps.js';
@@ -32,7 +33,9 @@ export function startWorkers(deps: DeployDeps, connection: Redis, prefix: string
     prefix,
     concurrency: 5,
   });
-  const all = [steps, timers, notify];
+  // One poll per deployment at a time is plenty; polls only read metrics and write Postgres.
+  const monitor = new Worker(queueNames.monitor, pollMonitorsProcessor(deps), { connection, prefix, concurrency: 10 });
+  const all = [steps, timers, notify, monitor];
   for (const worker of all) {
     worker.on('failed', (job, error) => deps.log.error({ err: error, jobId: job?.id, queue: worker.name }, 'job failed'));
     worker.on('error', (error) => deps.log.error({ err: error, queue: worker.name }, 'worker error'));

@@ -13,6 +13,10 @@ export const actionIds = {
   skipRestore: 'restore_skip',
   declareComplete: 'deploy_declare_complete',
   checkInOk: 'checkin_ok',
+  acknowledgeAlert: 'alert_ack',
+  holdAutoRollback: 'alert_hold',
+  resolveIssue: 'issue_resolved',
+  documentationDone: 'doc_done',
   reportIssue: 'checkin_report_issue',
 } as const;
 export type ActionId = (typeof actionIds)[keyof typeof actionIds];

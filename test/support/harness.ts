@@ -16,6 +16,7 @@ import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 import { createSlackClient } from './slack-requests.js';
 import { waitUntil } from './wait.js';
 import { startHealthServer } from './health-server.js';
+import { startFakePrometheus } from './fake-prometheus.js';
 import { makeWorkspace, type Workspace } from './workspace.js';
 
 export const signingSecret = 'test-signing-secret';
@@ -27,6 +28,7 @@ export interface Harness {
   client: ReturnType<typeof createSlackClient>;
   workspace: Workspace;
   health: Awaited<ReturnType<typeof startHealthServer>>;
+  prometheus: Awaited<ReturnType<typeof startFakePrometheus>>;
   db: pg.Pool;
   plan: Plan;
   baseUrl: string;
@@ -44,6 +46,7 @@ export async function startHarness(options: { plan?: (plan: Plan) => Plan; env?:
   const slack = await startFakeSlack();
   const workspace = await makeWorkspace();
   const health = await startHealthServer();
+  const prometheus = await startFakePrometheus();
   // An application log with an error from before the deployment: the scan must ignore it.
   await writeFile(`${workspace.dir}/application.log`, '2020-01-01T00:00:00.000Z ERROR an old failure\n');
   const db = new pg.Pool({ connectionString: testDatabaseUrl, max: 10 });
@@ -64,6 +67,7 @@ export async function startHarness(options: { plan?: (plan: Plan) => Plan; env?:
     APP_DATABASE_URL: appDatabaseUrl,
     APP_LOG_FILE: `${workspace.dir}/application.log`,
     HEALTHCHECK_URL: health.url,
+    PROMETHEUS_URL: prometheus.url,
     ADMIN_USER_IDS: users.admin,
     DEPLOY_CHANNEL_ID: 'C_DEPLOY',
     MANAGEMENT_CHANNEL_ID: 'C_MGMT',
@@ -74,6 +78,10 @@ export async function startHarness(options: { plan?: (plan: Plan) => Plan; env?:
   });
   const basePlan = loadPlan('templates/plans/medplum-v4.yaml');
   const plan = options.plan ? options.plan(basePlan) : basePlan;
+  // Every metric of the plan answers a healthy value unless a test says otherwise.
+  for (const metric of plan.monitoring.metrics) {
+    if (metric.query) prometheus.set(metric.query, healthyValue(metric));
+  }
   const log = createLogger(config.logLevel);
   const prefix = `test-${randomUUID()}`;
 
@@ -120,6 +128,7 @@ export async function startHarness(options: { plan?: (plan: Plan) => Plan; env?:
     client,
     workspace,
     health,
+    prometheus,
     db,
     plan,
     baseUrl,
@@ -137,14 +146,20 @@ export async function startHarness(options: { plan?: (plan: Plan) => Plan; env?:
     async close() {
       await shutdown(true);
       if (runtime) {
-        for (const queue of [runtime.queues.steps, runtime.queues.timers, runtime.queues.notify]) {
+        for (const queue of [runtime.queues.steps, runtime.queues.timers, runtime.queues.notify, runtime.queues.monitor]) {
           await queue.obliterate({ force: true }).catch(() => undefined);
         }
       }
       await db.end();
       await slack.close();
       await health.close();
+      await prometheus.close();
       await workspace.cleanup();
     },
   };
+}
+
+/** A value comfortably inside a metric's threshold. */
+export function healthyValue(metric: { comparison: 'above' | 'below'; threshold: number }): number {
+  return metric.comparison === 'above' ? metric.threshold * 0.4 : Math.min(1, metric.threshold + (1 - metric.threshold) * 0.6);
 }

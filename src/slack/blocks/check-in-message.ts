@@ -6,6 +6,7 @@ import { actions, type ButtonSpec, context, fields, type Message, section } from
 const statusIcon = { ok: ':large_green_circle:', breach: ':red_circle:', unknown: ':grey_question:' } as const;
 
 export function formatValue(unit: string, value: number): string {
+  if (unit === 'up') return value >= 1 ? 'up' : 'down';
   if (unit === 'ratio') return `${(value * 100).toFixed(value < 0.01 ? 2 : 1)}%`;
   if (unit === 's') return value < 1 ? `${Math.round(value * 1000)} ms` : `${value.toFixed(2)} s`;
   return `${Number(value.toPrecision(4))} ${unit}`;

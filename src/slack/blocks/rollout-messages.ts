@@ -28,7 +28,7 @@ export function goNoGoPrompt(input: { deadline: Date; timeZone: string; policy: 
 }
 
 export function declarePrompt(input: { promptId: number; approvers: string; buttons: ButtonSpec[] }): Message {
-  const text = ':checkered_flag: All traffic (100%) is on the new version. The success window has started. When the success criteria hold, declare the deployment complete.';
+  const text = ':checkered_flag: The success criteria hold over the whole success window, with all traffic (100%) on the new version. Declare the deployment complete?';
   return withButtons(text, `prompt-${input.promptId}`, input.buttons, `Declared by: ${input.approvers}`);
 }
 

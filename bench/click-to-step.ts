@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { buttonsOf } from '../test/faults/support/prompts.js';
+import { waitUntil } from '../test/support/wait.js';
+import { benchConfig } from './config.js';
+import { compose, startStack, users, withEnvironments, withoutGoNoGo } from './support/stack.js';
+import { type Summary, summarize } from './support/stats.js';
+import { pendingTimers, timerLateness } from './support/timer-lateness.js';
+
+export interface ClickResults {
+  clickToStep: Summary;
+  clickAck: Summary;
+  bullAddToProcess: Summary;
+  timers: Awaited<ReturnType<typeof timerLateness>>;
+}
+
+/**
+ * Approve click → the `shift_to_expanded` step run claimed (its started_at), over sequential
+ * rehearsals at a high TIME_SCALE; then a bare BullMQ add → process on the same Redis; then the
+ * lateness of the timers those rehearsals fired.
+ */
+export async function benchClickToStep(env: { databaseUrl: string; appDatabaseUrl: string; redisUrl: string }): Promise<ClickResults> {
+  const stack = await startStack({
+    ...env,
+    plan: compose(withEnvironments(benchConfig.rehearsals), withoutGoNoGo),
+    env: { TIME_SCALE: benchConfig.timeScale },
+  });
+  const latencies: number[] = [];
+  const acks: number[] = [];
+  try {
+    for (let i = 1; i <= benchConfig.rehearsals; i++) {
+      const environment = `env-${i}`;
+      await stack.client.command(`start v4.0.0 to ${environment}`, { user: users.lead });
+      const deployment = await waitUntil(
+        async () => (await stack.db.query<{ id: number; rootTs: string | null }>(`SELECT id, root_ts AS "rootTs" FROM deployments WHERE environment = $1`, [environment])).rows[0],
+        { timeoutMs: 10_000, label: `deployment to ${environment}` },
+      );
+      const prompt = await waitUntil(
+        () =>
+          stack.slack
+            .messages('C_DEPLOY')
+            .find((m) => m.thread_ts !== undefined && m.thread_ts === deployment.rootTs && buttonsOf(m).some((b) => b.actionId === 'stage_promote')),
+        { timeoutMs: 180_000, intervalMs: 10, label: `the promotion prompt of ${environment}` },
+      );
+      const button = buttonsOf(prompt).find((b) => b.actionId === 'stage_promote');
+      if (!button) throw new Error('promotion prompt without a promote button');
+      const clickedAt = Date.now();
+      const sent = performance.now();
+      const reply = await stack.client.action('stage_promote', button.value, { user: users.lead, messageTs: prompt.ts });
+      acks.push(performance.now() - sent);
+      if (reply.status !== 200) throw new Error(`promote click answered HTTP ${reply.status}`);
+      const startedAt = await waitUntil(
+        async () =>
+          (
+            await stack.db.query<{ startedAt: Date | null }>(
+              `SELECT started_at AS "startedAt" FROM step_runs WHERE deployment_id = $1 AND step_id = 'shift_to_expanded' AND started_at IS NOT NULL`,
+              [deployment.id],
+            )
+          ).rows[0]?.startedAt,
+        { timeoutMs: 30_000, intervalMs: 5, label: `shift_to_expanded of ${environment} to start` },
+      );
+      latencies.push(startedAt.getTime() - clickedAt);
+    }
+    // Let the rehearsals' remaining check-ins and soaks fire before reading their lateness.
+    await waitUntil(async () => (await pendingTimers(stack.db)) === 0, { timeoutMs: 60_000, intervalMs: 250, label: 'timers to fire' }).catch(
+      () => undefined,
+    );
+    const timers = await timerLateness(stack.db);
+    const bull = await bareBull(env.redisUrl, benchConfig.bullSamples);
+    return { clickToStep: summarize(latencies), clickAck: summarize(acks), bullAddToProcess: summarize(bull), timers };
+  } finally {
+    await stack.close();
+  }
+}
+
+/** The floor: Queue.add → the processor called, sequentially, with the worker idle between jobs. */
+async function bareBull(redisUrl: string, samples: number): Promise<number[]> {
+  const prefix = `bench-bare-${randomUUID()}`;
+  const producer = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const consumer = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue('bare', { connection: producer, prefix });
+  const addedAt = new Map<number, number>();
+  const latencies: number[] = [];
+  let processed = 0;
+  const worker = new Worker(
+    'bare',
+    async (job) => {
+      const at = addedAt.get(job.data.i as number);
+      if (at !== undefined) latencies.push(performance.now() - at);
+      processed++;
+    },
+    { connection: consumer, prefix, concurrency: 20 },
+  );
+  await worker.waitUntilReady();
+  try {
+    for (let i = 0; i < samples; i++) {
+      addedAt.set(i, performance.now());
+      await queue.add('bare', { i }, { removeOnComplete: true });
+      await waitUntil(() => processed > i, { timeoutMs: 5_000, intervalMs: 1, label: 'the bare job' });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return latencies;
+  } finally {
+    await worker.close();
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    producer.disconnect();
+    consumer.disconnect();
+  }
+}

@@ -1,0 +1,195 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createAppProcess } from '../test/faults/support/app-process.js';
+import { farGoNoGo, manyEnvironments, writePlanCopy } from '../test/faults/support/plan-file.js';
+import { startPrivateRedis } from '../test/faults/support/private-redis.js';
+import { createClicker } from '../test/faults/support/prompts.js';
+import { type FakeSlack, startFakeSlack } from '../test/support/fake-slack.js';
+import { startHealthServer } from '../test/support/health-server.js';
+import { createSlackClient } from '../test/support/slack-requests.js';
+import { makeWorkspace } from '../test/support/workspace.js';
+import { benchConfig } from './config.js';
+import { resetTables } from './support/databases.js';
+import { procCpuSeconds, procMemory } from './support/proc.js';
+import { signingSecret, users } from './support/stack.js';
+import { round, runLoad, summarize, type Summary } from './support/stats.js';
+import { timerLateness } from './support/timer-lateness.js';
+
+export interface ChannelRate {
+  calls: number;
+  spanSeconds: number;
+  meanPerSecond: number;
+  peakPerSecond: number;
+}
+
+export interface ConcurrentResults {
+  deployments: number;
+  completed: number;
+  states: Record<string, number>;
+  wallSeconds: number;
+  peakRssMb: number;
+  peakRssKernelMb: number;
+  cpuSeconds: number | undefined;
+  redisUsedMemoryPeakMb: number;
+  slackCallsPerChannel: Record<string, ChannelRate>;
+  slackCallsByMethod: Record<string, number>;
+  startAck: Summary;
+  timers: Awaited<ReturnType<typeof timerLateness>>;
+  clicks: number;
+}
+
+/**
+ * N deployments at once (env-1..env-N) on one product process (`src/main.ts`, as `npm start` runs
+ * it), each driven to completion by clicking its prompts; the process's RSS is sampled from inside
+ * by a preloaded probe, Redis is a private server so its peak memory is this run's alone.
+ */
+export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl: string }): Promise<ConcurrentResults> {
+  const count = benchConfig.concurrent;
+  const dir = await mkdtemp(join(tmpdir(), 'stagecoach-bench-'));
+  const redis = await startPrivateRedis();
+  const slack = await startFakeSlack();
+  const health = await startHealthServer();
+  const workspace = await makeWorkspace();
+  const db = new pg.Pool({ connectionString: env.databaseUrl, max: 4 });
+  await db.query(resetTables);
+  await db.query(
+    `INSERT INTO role_assignments (role, user_id, assigned_by) VALUES
+     ('deployment_lead', $1, 'bench'), ('database_admin', $2, 'bench'), ('project_lead', $3, 'bench')`,
+    [users.lead, users.dba, users.project],
+  );
+  await writePlanCopy(`${workspace.dir}/plan.yaml`, (plan) => {
+    manyEnvironments(count)(plan);
+    farGoNoGo(plan);
+  });
+  const app = await createAppProcess({
+    env: {
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: slack.url,
+      DATABASE_URL: env.databaseUrl,
+      REDIS_URL: redis.url,
+      WORKSPACE_DIR: workspace.dir,
+      APP_DATABASE_URL: env.appDatabaseUrl,
+      APP_LOG_FILE: `${workspace.dir}/application.log`,
+      HEALTHCHECK_URL: health.url,
+      DEPLOY_CHANNEL_ID: 'C_DEPLOY',
+      MANAGEMENT_CHANNEL_ID: 'C_MGMT',
+      SUPPORT_CHANNEL_ID: 'C_SUPPORT',
+      TIME_SCALE: benchConfig.timeScale,
+      QUEUE_PREFIX: 'bench',
+      PLAN_FILE: `${workspace.dir}/plan.yaml`,
+      LOG_LEVEL: 'info',
+    },
+    logFile: join(dir, 'product.log'),
+    imports: ['./bench/support/rss-probe.ts'],
+    ipc: true,
+  });
+  let probePeak = 0;
+  app.onMessage((message) => {
+    const m = message as { probe?: string; peak?: number };
+    if (m.probe === 'rss' && typeof m.peak === 'number') probePeak = Math.max(probePeak, m.peak);
+  });
+  let kernelPeak = 0;
+  try {
+    await app.boot();
+    const pid = app.child?.pid as number;
+    const client = createSlackClient({ baseUrl: app.baseUrl, signingSecret, responseUrl: (id) => slack.responseUrl(id) });
+    const began = Date.now();
+    const starts = await runLoad({
+      total: count,
+      senders: benchConfig.senders,
+      send: (i) => client.command(`start v4.0.0 to env-${i + 1}`, { user: users.lead }),
+    });
+    const clicker = createClicker({
+      slack,
+      client,
+      concurrency: benchConfig.senders,
+      choose: ({ buttons }) => {
+        if (buttons.some((b) => b.actionId === 'stage_promote')) return { actionId: 'stage_promote', user: users.lead };
+        if (buttons.some((b) => b.actionId === 'deploy_declare_complete')) return { actionId: 'deploy_declare_complete', user: users.project };
+        return undefined;
+      },
+    });
+    const deadline = Date.now() + 25 * 60_000;
+    let states: Record<string, number> = {};
+    let lastCheck = 0;
+    while (Date.now() < deadline) {
+      await clicker.tick();
+      const memory = await procMemory(pid);
+      if (memory) kernelPeak = Math.max(kernelPeak, memory.hwm);
+      if (Date.now() - lastCheck > 1_000) {
+        lastCheck = Date.now();
+        states = await countStates(db);
+        if ((states.completed ?? 0) >= count) break;
+        if ((states.step_failed ?? 0) + (states.step_interrupted ?? 0) + (states.rollback_failed ?? 0) > 0) {
+          throw new Error(`a rehearsal halted: ${JSON.stringify(states)}; see ${join(dir, 'product.log')}`);
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const wallSeconds = (Date.now() - began) / 1000;
+    // Reviews (daily, weekly) go on after completion; let in-flight work settle before reading memory.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const memory = await procMemory(pid);
+    if (memory) kernelPeak = Math.max(kernelPeak, memory.hwm);
+    const cpuSeconds = await procCpuSeconds(pid);
+    const redisMemory = await redis.memory();
+    return {
+      deployments: count,
+      completed: states.completed ?? 0,
+      states,
+      wallSeconds: round(wallSeconds, 1),
+      peakRssMb: round(probePeak / 2 ** 20, 1),
+      peakRssKernelMb: round(kernelPeak / 2 ** 20, 1),
+      cpuSeconds,
+      redisUsedMemoryPeakMb: round(Number(redisMemory.used_memory_peak ?? 0) / 2 ** 20, 2),
+      slackCallsPerChannel: channelRates(slack),
+      slackCallsByMethod: Object.fromEntries(
+        [...new Set(slack.calls.map((c) => c.method))].map((method) => [method, slack.callsOf(method).length]),
+      ),
+      startAck: summarize(starts.latencies),
+      timers: await timerLateness(db),
+      clicks: clicker.log.length,
+    };
+  } finally {
+    await app.stop().catch(() => undefined);
+    await db.end();
+    await slack.close();
+    await health.close();
+    await redis.close();
+    await workspace.cleanup();
+    if (process.env.BENCH_KEEP_LOGS !== '1') await rm(dir, { recursive: true, force: true });
+    else process.stderr.write(`product log kept in ${dir}\n`);
+  }
+}
+
+async function countStates(db: pg.Pool): Promise<Record<string, number>> {
+  const result = await db.query<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM deployments GROUP BY state`);
+  return Object.fromEntries(result.rows.map((row) => [row.state, row.n]));
+}
+
+/** Web API calls per channel: the mean over the channel's busy span, and the busiest one-second window. */
+function channelRates(slack: FakeSlack): Record<string, ChannelRate> {
+  const byChannel = new Map<string, number[]>();
+  for (const call of slack.calls) {
+    if (typeof call.args.channel !== 'string') continue;
+    const times = byChannel.get(call.args.channel) ?? [];
+    times.push(call.at);
+    byChannel.set(call.args.channel, times);
+  }
+  const out: Record<string, ChannelRate> = {};
+  for (const [channel, times] of byChannel) {
+    times.sort((a, b) => a - b);
+    let peak = 0;
+    let left = 0;
+    for (let right = 0; right < times.length; right++) {
+      while ((times[right] as number) - (times[left] as number) >= 1_000) left++;
+      peak = Math.max(peak, right - left + 1);
+    }
+    const span = Math.max(1, ((times.at(-1) as number) - (times[0] as number)) / 1000);
+    out[channel] = { calls: times.length, spanSeconds: round(span, 1), meanPerSecond: round(times.length / span, 1), peakPerSecond: peak };
+  }
+  return out;
+}

@@ -1,0 +1,173 @@
+import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { startPrivateRedis } from '../test/faults/support/private-redis.js';
+import { type AckResults, benchAck } from './ack-latency.js';
+import { benchClickToStep, type ClickResults } from './click-to-step.js';
+import { benchConcurrent, type ConcurrentResults } from './concurrent-rehearsals.js';
+import { benchConfig, targets } from './config.js';
+import { createBenchDatabases } from './support/databases.js';
+import { round } from './support/stats.js';
+
+/**
+ * `npm run bench [-- ack click concurrent]`: Stagecoach against its floors (bare Bolt, bare BullMQ)
+ * in the same run, on loopback only. Prints a table and writes bench/results.json. Targets are
+ * reported, never asserted.
+ */
+async function main() {
+  const parts = new Set(process.argv.slice(2).filter((arg) => !arg.startsWith('-')));
+  const run = (part: string) => parts.size === 0 || parts.has(part);
+  const started = new Date();
+  const machine = { cpus: cpus().length, node: process.version, loadAverageAtStart: loadavg().map((x) => round(x)) };
+  const dbs = await createBenchDatabases();
+  const redis = await startPrivateRedis();
+  const results: { ack?: AckResults; click?: ClickResults; concurrent?: ConcurrentResults } = {};
+  const log = (text: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+  try {
+    if (run('ack')) {
+      log(`ack latency: ${benchConfig.statusRounds}×${benchConfig.statusPerRound} status and ${benchConfig.starts} starts, ${benchConfig.senders} senders`);
+      results.ack = await benchAck({ ...dbs, redisUrl: redis.url });
+    }
+    if (run('click')) {
+      log(`click → step start: ${benchConfig.rehearsals} sequential rehearsals`);
+      results.click = await benchClickToStep({ ...dbs, redisUrl: redis.url });
+    }
+    if (run('concurrent')) {
+      log(`${benchConfig.concurrent} concurrent rehearsals on one product process`);
+      results.concurrent = await benchConcurrent(dbs);
+    }
+  } finally {
+    await redis.close();
+    await dbs.drop();
+  }
+  const rows = table(results);
+  const out = {
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: { ...machine, loadAverageAtEnd: loadavg().map((x) => round(x)) },
+    config: benchConfig,
+    targets,
+    rows,
+    results,
+  };
+  await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
+  print(rows);
+  process.stdout.write(`\nload average ${machine.loadAverageAtStart.join(' ')} → ${out.machine.loadAverageAtEnd.join(' ')} on ${machine.cpus} CPUs; details in bench/results.json\n`);
+}
+
+interface Row {
+  metric: string;
+  stagecoach: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  result: 'pass' | 'miss' | 'info';
+}
+
+const ms = (x: number) => `${round(x, 1)} ms`;
+const verdict = (ok: boolean): Row['result'] => (ok ? 'pass' : 'miss');
+
+function table(r: { ack?: AckResults; click?: ClickResults; concurrent?: ConcurrentResults }): Row[] {
+  const rows: Row[] = [];
+  if (r.ack) {
+    for (const [name, a] of [
+      ['/deploy status', r.ack.status],
+      ['/deploy start', r.ack.start],
+    ] as const) {
+      const ratio = a.stagecoach.p99 / a.bare.p99;
+      rows.push({
+        metric: `ack ${name} p50 / p99 (n=${a.stagecoach.n}, 20 senders)`,
+        stagecoach: `${ms(a.stagecoach.p50)} / ${ms(a.stagecoach.p99)}`,
+        baseline: `bare Bolt ${ms(a.bare.p50)} / ${ms(a.bare.p99)}`,
+        ratio: `${round(ratio, 1)}x (p99)`,
+        target: `p99 < ${targets.ackP99Ms} ms, ≤ ${targets.ackRatio}x`,
+        result: verdict(a.stagecoach.p99 < targets.ackP99Ms && ratio <= targets.ackRatio && a.errors === 0),
+      });
+    }
+  }
+  if (r.click) {
+    const c = r.click;
+    rows.push({
+      metric: `approve click → shift_to_expanded started p50 / p95 (n=${c.clickToStep.n})`,
+      stagecoach: `${ms(c.clickToStep.p50)} / ${ms(c.clickToStep.p95)}`,
+      baseline: `BullMQ add→process ${ms(c.bullAddToProcess.p50)} / ${ms(c.bullAddToProcess.p95)}`,
+      ratio: `${round(c.clickToStep.p95 / c.bullAddToProcess.p95, 1)}x (p95)`,
+      target: `p95 < ${targets.clickToStepP95Ms} ms`,
+      result: verdict(c.clickToStep.p95 < targets.clickToStepP95Ms),
+    });
+    for (const [kind, t] of Object.entries(c.timers)) {
+      rows.push({
+        metric: `timer lateness ${kind} p50 / p99 (n=${t.n}, sequential rehearsals)`,
+        stagecoach: `${ms(t.p50)} / ${ms(t.p99)}`,
+        baseline: '',
+        ratio: '',
+        target: `p99 < ${targets.timerLatenessP99Ms} ms`,
+        result: t.n === 0 ? 'info' : verdict(t.p99 < targets.timerLatenessP99Ms),
+      });
+    }
+  }
+  if (r.concurrent) {
+    const c = r.concurrent;
+    rows.push({
+      metric: `${c.deployments} concurrent rehearsals completed`,
+      stagecoach: `${c.completed}/${c.deployments} in ${c.wallSeconds} s`,
+      baseline: '',
+      ratio: '',
+      target: 'all complete',
+      result: verdict(c.completed === c.deployments),
+    });
+    rows.push({
+      metric: 'peak RSS of the product process (probe / kernel VmHWM)',
+      stagecoach: `${c.peakRssMb} MB / ${c.peakRssKernelMb} MB`,
+      baseline: '',
+      ratio: '',
+      target: `< ${targets.peakRssMb} MB`,
+      result: verdict(Math.max(c.peakRssMb, c.peakRssKernelMb) < targets.peakRssMb),
+    });
+    rows.push({
+      metric: 'Redis used_memory_peak (private server)',
+      stagecoach: `${c.redisUsedMemoryPeakMb} MB`,
+      baseline: '',
+      ratio: '',
+      target: '',
+      result: 'info',
+    });
+    for (const [channel, rate] of Object.entries(c.slackCallsPerChannel)) {
+      rows.push({
+        metric: `Slack Web API calls in ${channel} (mean / busiest second)`,
+        stagecoach: `${rate.meanPerSecond}/s / ${rate.peakPerSecond}/s (${rate.calls} calls)`,
+        baseline: 'Slack: ~1 post/s per channel',
+        ratio: '',
+        target: '',
+        result: 'info',
+      });
+    }
+    for (const [kind, t] of Object.entries(c.timers)) {
+      rows.push({
+        metric: `timer lateness ${kind} p50 / p99 (n=${t.n}, ${c.deployments} concurrent)`,
+        stagecoach: `${ms(t.p50)} / ${ms(t.p99)}`,
+        baseline: '',
+        ratio: '',
+        target: `p99 < ${targets.timerLatenessP99Ms} ms`,
+        result: t.n === 0 ? 'info' : verdict(t.p99 < targets.timerLatenessP99Ms),
+      });
+    }
+  }
+  return rows;
+}
+
+function print(rows: Row[]) {
+  const headers = ['metric', 'stagecoach', 'baseline', 'ratio', 'target', 'result'] as const;
+  const widths = headers.map((h) => Math.max(h.length, ...rows.map((row) => row[h].length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] as number)).join(' | ')} |`;
+  process.stdout.write(`${line([...headers])}\n`);
+  process.stdout.write(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |\n`);
+  for (const row of rows) process.stdout.write(`${line(headers.map((h) => row[h]))}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

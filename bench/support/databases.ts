@@ -1,0 +1,40 @@
+import pg from 'pg';
+import { migrate } from '../../src/db/migrate.js';
+
+const admin = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const urlOf = (name: string) => {
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+};
+
+/** Databases of this bench run only (Stagecoach's, migrated, and an application database to back up), dropped by `drop`. */
+export async function createBenchDatabases() {
+  const suffix = `bench_${process.pid}`;
+  const names = [`stagecoach_${suffix}`, `stagecoach_app_${suffix}`] as const;
+  const client = new pg.Client({ connectionString: admin });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`Postgres is not reachable at ${admin}: start it (pg_ctlcluster 15 main start) or set TEST_DATABASE_ADMIN_URL. ${String(error)}`);
+  }
+  for (const name of names) {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name}"`);
+  }
+  const pool = new pg.Pool({ connectionString: urlOf(names[0]) });
+  await migrate(pool);
+  await pool.end();
+  return {
+    databaseUrl: urlOf(names[0]),
+    appDatabaseUrl: urlOf(names[1]),
+    async drop() {
+      for (const name of names) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+      await client.end();
+    },
+  };
+}
+
+export const resetTables = `TRUNCATE deployments, step_runs, audit_log, processed_slack_requests, role_assignments,
+  environment_locks, timers, prompts, notifications RESTART IDENTITY CASCADE`;

