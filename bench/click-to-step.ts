@@ -60,7 +60,7 @@ export async function benchClickToStep(env: { databaseUrl: string; appDatabaseUr
           ).rows[0]?.startedAt,
         { timeoutMs: 30_000, intervalMs: 5, label: `shift_to_expanded of ${environment} to start` },
       );
-      latencies.push(startedAt.getTime() - clickedAt);
+      latencies.push((startedAt as Date).getTime() - clickedAt);
     }
     // Let the rehearsals' remaining check-ins and soaks fire before reading their lateness.
     await waitUntil(async () => (await pendingTimers(stack.db)) === 0, { timeoutMs: 60_000, intervalMs: 250, label: 'timers to fire' }).catch(

@@ -45,7 +45,10 @@ export function createTranscript(input: {
   const plain = (text: string) =>
     text
       .replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, (_m, id: string) => `@${input.userName(id)}`)
-      .replace(/<#([A-Z0-9_]+)(?:\|([^>]*))?>/g, (_m, id: string, name?: string) => `#${name || input.channelName(id)}`)
+      .replace(
+        /<#([A-Z0-9_]+)(?:\|([^>]*))?>/g,
+        (_m, id: string, name?: string) => `#${name || input.channelName(id)}`,
+      )
       .replace(/<!(here|channel|everyone)>/g, '@$1')
       .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
       .replace(/<(https?:[^>]+)>/g, '$1')
@@ -70,7 +73,10 @@ export function createTranscript(input: {
   const isReply = (message: LocalMessage) => Boolean(message.thread_ts && message.thread_ts !== message.ts);
   const describe = (message: LocalMessage) => {
     const buttons = buttonsOf(message).map((b) => `[${b.text}]`);
-    const visibility = message.ephemeral && message.author === 'UBOT' && message.user ? `  (only @${input.userName(message.user)} sees this)` : '';
+    const visibility =
+      message.ephemeral && message.author === 'UBOT' && message.user
+        ? `  (only @${input.userName(message.user)} sees this)`
+        : '';
     return `${message.text}${buttons.length > 0 ? `\n${buttons.join(' ')}` : ''}${visibility}`;
   };
 
@@ -81,7 +87,9 @@ export function createTranscript(input: {
     },
     /** Prints what is new since the last call: new messages, and thread messages whose text changed (a decided prompt). */
     show(messages: readonly LocalMessage[]) {
-      const fresh = messages.filter((m) => !seen.has(`${m.channel}/${m.ts}`)).sort((a, b) => Number(a.ts) - Number(b.ts));
+      const fresh = messages
+        .filter((m) => !seen.has(`${m.channel}/${m.ts}`))
+        .sort((a, b) => Number(a.ts) - Number(b.ts));
       for (const message of messages) {
         const known = seen.get(`${message.channel}/${message.ts}`);
         if (!known || known.updates === message.updates) continue;
@@ -89,7 +97,9 @@ export function createTranscript(input: {
         // The root message is edited at every step; its edits would drown the conversation.
         if (!isReply(message) || known.text === message.text) continue;
         // A decided prompt keeps its text and gains who decided: show what was added.
-        const added = message.text.startsWith(known.text) ? `… ${message.text.slice(known.text.length).trim()}` : message.text;
+        const added = message.text.startsWith(known.text)
+          ? `… ${message.text.slice(known.text.length).trim()}`
+          : message.text;
         known.text = message.text;
         line(message.channel, true, `${who(message)} (edited)`, describe({ ...message, text: added }));
       }

@@ -24,7 +24,12 @@ import { migrate } from '../src/db/migrate.js';
 import type { DeploymentState } from '../src/deploy/lifecycle.js';
 import { demoUsers } from '../src/local/demo-users.js';
 import type { LocalMessage } from '../src/local/message-store.js';
-import { copySampleWorkspace, type SampleApp, seedSampleDatabase, startSampleApp } from '../src/local/sample-app.js';
+import {
+  copySampleWorkspace,
+  type SampleApp,
+  seedSampleDatabase,
+  startSampleApp,
+} from '../src/local/sample-app.js';
 import { startLocalMode } from '../src/local/start-local-mode.js';
 import { loadPlan } from '../src/plan/load-plan.js';
 import type { Plan } from '../src/plan/schema.js';
@@ -60,23 +65,33 @@ function rehearsalPlan(plan: Plan): Plan {
   return {
     ...plan,
     goNoGo: { ...plan.goNoGo, after: 30_000 * TIME_SCALE },
-    monitoring: { ...plan.monitoring, checkIns: { ...plan.monitoring.checkIns, every: 6 * hour, for: 18 * hour } },
+    monitoring: {
+      ...plan.monitoring,
+      checkIns: { ...plan.monitoring.checkIns, every: 6 * hour, for: 18 * hour },
+    },
   };
 }
 
 type Cleanup = { what: string; run: () => Promise<unknown> };
 
 async function main() {
-  const { values } = parseArgs({ options: { fault: { type: 'boolean', default: false } }, allowPositionals: false });
+  const { values } = parseArgs({
+    options: { fault: { type: 'boolean', default: false } },
+    allowPositionals: false,
+  });
   const fault = values.fault ?? false;
   const cleanups: Cleanup[] = [];
   let exitCode = 0;
   const watchdog = new Promise<never>((_, reject) => {
-    const timer = setTimeout(() => reject(new DemoError(`the demo did not finish within ${WATCHDOG_MS / 1000} s`)), WATCHDOG_MS);
+    const timer = setTimeout(
+      () => reject(new DemoError(`the demo did not finish within ${WATCHDOG_MS / 1000} s`)),
+      WATCHDOG_MS,
+    );
     timer.unref();
   });
   const interrupted = new Promise<never>((_, reject) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => reject(new DemoError(`interrupted (${signal})`)));
+    for (const signal of ['SIGINT', 'SIGTERM'] as const)
+      process.once(signal, () => reject(new DemoError(`interrupted (${signal})`)));
   });
   try {
     await Promise.race([rehearse({ fault, cleanups }), watchdog, interrupted]);
@@ -84,11 +99,14 @@ async function main() {
     exitCode = 1;
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`\ndemo failed: ${message}\n`);
-    if (!(error instanceof DemoError) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (!(error instanceof DemoError) && error instanceof Error && error.stack)
+      process.stderr.write(`${error.stack}\n`);
   }
   for (const cleanup of cleanups.reverse()) {
     await cleanup.run().catch((error: unknown) => {
-      process.stderr.write(`demo: could not ${cleanup.what}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `demo: could not ${cleanup.what}: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
     });
   }
   process.exit(exitCode);
@@ -98,7 +116,10 @@ async function rehearse({ fault, cleanups }: { fault: boolean; cleanups: Cleanup
   const say = (text = '') => process.stdout.write(`${text}\n`);
   const setupStarted = Date.now();
   const id = `${process.pid}`;
-  const log = pino({ level: process.env.LOG_LEVEL ?? 'error', base: { service: 'stagecoach-demo' } }, pino.destination(2));
+  const log = pino(
+    { level: process.env.LOG_LEVEL ?? 'error', base: { service: 'stagecoach-demo' } },
+    pino.destination(2),
+  );
 
   // Postgres: two fresh databases on the server of DATABASE_URL (or the local default), dropped at the end.
   const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -119,7 +140,10 @@ async function rehearse({ fault, cleanups }: { fault: boolean; cleanups: Cleanup
     for (const name of [stagecoachDb, appDb]) {
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.query(`CREATE DATABASE "${name}"`);
-      cleanups.push({ what: `drop database ${name}`, run: () => dropDatabase(databaseUrl('postgres'), name) });
+      cleanups.push({
+        what: `drop database ${name}`,
+        run: () => dropDatabase(databaseUrl('postgres'), name),
+      });
     }
   } finally {
     await admin.end();
@@ -129,15 +153,24 @@ async function rehearse({ fault, cleanups }: { fault: boolean; cleanups: Cleanup
     throw new DemoError(error.message);
   });
   const queuePrefix = `stagecoach-demo-${id}-${randomUUID().slice(0, 8)}`;
-  cleanups.push({ what: `delete the queue keys ${queuePrefix}:*`, run: () => deleteKeys(redisUrl, queuePrefix) });
+  cleanups.push({
+    what: `delete the queue keys ${queuePrefix}:*`,
+    run: () => deleteKeys(redisUrl, queuePrefix),
+  });
 
   // The application: a temp copy of its checkout, its database, and the app itself.
   const workspaceDir = await mkdtemp(join(tmpdir(), 'stagecoach-demo-'));
-  cleanups.push({ what: `remove ${workspaceDir}`, run: () => rm(workspaceDir, { recursive: true, force: true }) });
+  cleanups.push({
+    what: `remove ${workspaceDir}`,
+    run: () => rm(workspaceDir, { recursive: true, force: true }),
+  });
   await copySampleWorkspace(workspaceDir);
   await seedSampleDatabase(databaseUrl(appDb));
   await writeFile(join(workspaceDir, '.state', 'database-url'), `${databaseUrl(appDb)}\n`, { mode: 0o600 });
-  const app = await startSampleApp({ stateDir: join(workspaceDir, '.state'), logFile: join(workspaceDir, 'application.log') });
+  const app = await startSampleApp({
+    stateDir: join(workspaceDir, '.state'),
+    logFile: join(workspaceDir, 'application.log'),
+  });
   cleanups.push({ what: 'stop the sample app', run: () => app.stop() });
 
   const db = new pg.Pool({ connectionString: databaseUrl(stagecoachDb), max: 10 });
@@ -158,12 +191,18 @@ async function rehearse({ fault, cleanups }: { fault: boolean; cleanups: Cleanup
   });
 
   say(`Stagecoach demo: ${plan.application} ${VERSION} → production, rehearsed from ${plan.name}`);
-  say(`  plan        templates/plans/local-demo.yaml: 10% (24 h soak) → 50% (48 h soak) → 100%, then the success window`);
-  say(`  time        TIME_SCALE=${TIME_SCALE}: a day of the plan passes in ${(86_400_000 / TIME_SCALE / 1000).toFixed(0)} s`);
+  say(
+    `  plan        templates/plans/local-demo.yaml: 10% (24 h soak) → 50% (48 h soak) → 100%, then the success window`,
+  );
+  say(
+    `  time        TIME_SCALE=${TIME_SCALE}: a day of the plan passes in ${(86_400_000 / TIME_SCALE / 1000).toFixed(0)} s`,
+  );
   say('  rehearsal   go/no-go deadline 30 s after the start; three canary check-ins, 6 h apart');
   say(`  application ${app.url} (examples/sample-app), deployed from ${workspaceDir}`);
   say(`  databases   ${stagecoachDb} (Stagecoach), ${appDb} (the application); queue prefix ${queuePrefix}`);
-  say(`  story       ${fault ? 'a fault during the canary: alert, roll back, restore the database' : 'a clean rollout to 100%, declared complete'}`);
+  say(
+    `  story       ${fault ? 'a fault during the canary: alert, roll back, restore the database' : 'a clean rollout to 100%, declared complete'}`,
+  );
 
   const local = await startLocalMode({
     config,
@@ -176,17 +215,22 @@ async function rehearse({ fault, cleanups }: { fault: boolean; cleanups: Cleanup
     stepEnv: stepEnvironment(process.env),
   });
   cleanups.push({ what: 'stop Stagecoach', run: () => local.stop({ force: true }) });
-  say(`  (ready in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s; the console above shows the same conversation live)`);
+  say(
+    `  (ready in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s; the console above shows the same conversation live)`,
+  );
   say();
 
   const team = createTeam({ consoleUrl: local.url.replace('localhost', '127.0.0.1'), db, plan });
   const started = Date.now();
   if (fault) await faultStory(team, app);
   else await cleanStory(team, app);
-  const waits = plan.stages.reduce((sum, stage) => sum + stage.minSoak, 0) + (fault ? 0 : plan.successCriteria.window);
+  const waits =
+    plan.stages.reduce((sum, stage) => sum + stage.minSoak, 0) + (fault ? 0 : plan.successCriteria.window);
   say(
     `\nRehearsed in ${((Date.now() - started) / 1000).toFixed(1)} s` +
-      (fault ? '.' : `, of which the plan's ${waits / hour} h of soaks and success window took ${(waits / TIME_SCALE / 1000).toFixed(0)} s.`),
+      (fault
+        ? '.'
+        : `, of which the plan's ${waits / hour} h of soaks and success window took ${(waits / TIME_SCALE / 1000).toFixed(0)} s.`),
   );
 }
 
@@ -196,11 +240,16 @@ async function cleanStory(team: Team, app: SampleApp) {
   await team.waitForCheckIn();
   await team.command(lead, 'issue minor Print preview of the visit summary cuts off the footer', 'issue');
   for (const percent of [50, 100]) {
-    const prompt = await team.waitForPrompt(`the prompt to promote to ${percent}%`, 'stage_promote', (b) => b.text.includes(`${percent}%`));
+    const prompt = await team.waitForPrompt(`the prompt to promote to ${percent}%`, 'stage_promote', (b) =>
+      b.text.includes(`${percent}%`),
+    );
     await team.click(prompt, 'stage_promote', lead);
     await team.waitForDeployment(`${percent}% of traffic`, (d) => d.currentPercent === percent);
   }
-  const declare = await team.waitForPrompt('the prompt to declare the deployment complete', 'deploy_declare_complete');
+  const declare = await team.waitForPrompt(
+    'the prompt to declare the deployment complete',
+    'deploy_declare_complete',
+  );
   await team.click(declare, 'deploy_declare_complete', projectLead);
   const done = await team.waitForDeployment('the deployment to complete', (d) => d.state === 'completed');
   await team.command(lead, 'report', 'report');
@@ -216,13 +265,20 @@ async function cleanStory(team: Team, app: SampleApp) {
 /** Start, go, canary, fault, alert (or none yet), roll back, restore the database, report. */
 async function faultStory(team: Team, app: SampleApp) {
   await team.start();
-  await team.waitForDeployment('the canary at 10%', (d) => d.currentPercent === 10 && ['soaking', 'awaiting_promotion'].includes(d.state));
+  await team.waitForDeployment(
+    'the canary at 10%',
+    (d) => d.currentPercent === 10 && ['soaking', 'awaiting_promotion'].includes(d.state),
+  );
   team.answerCheckIns(false);
   await app.setFault(true);
   const faultAt = Date.now() / 1000;
-  team.note('Fault switched on in Sample EHR: about 8% of requests fail, p95 latency about 2.5 s, /healthcheck answers 503');
+  team.note(
+    'Fault switched on in Sample EHR: about 8% of requests fail, p95 latency about 2.5 s, /healthcheck answers 503',
+  );
   const isAlert = (m: LocalMessage) =>
-    Number(m.ts) > faultAt && m.text.includes(':rotating_light:') && buttonsOf(m).some((b) => b.actionId === 'deploy_rollback');
+    Number(m.ts) > faultAt &&
+    m.text.includes(':rotating_light:') &&
+    buttonsOf(m).some((b) => b.actionId === 'deploy_rollback');
   const rollingBack: DeploymentState[] = ['rolling_back', 'awaiting_restore', 'restoring', 'rolled_back'];
   const seen = await team.poll(ALERT_WAIT_MS, async () => {
     const alert = team.messages().findLast(isAlert);
@@ -240,14 +296,22 @@ async function faultStory(team: Team, app: SampleApp) {
     );
     await team.command(lead, 'rollback fault injected');
   }
-  const reverted = await team.waitForDeployment('the revert', (d) => d.state === 'awaiting_restore' || d.state === 'rolled_back', 60_000);
+  const reverted = await team.waitForDeployment(
+    'the revert',
+    (d) => d.state === 'awaiting_restore' || d.state === 'rolled_back',
+    60_000,
+  );
   let restored = false;
   if (reverted.state === 'awaiting_restore') {
     const prompt = await team.waitForPrompt('the database restore prompt', 'restore_confirm');
     await team.click(prompt, 'restore_confirm', dba);
     restored = true;
   }
-  const done = await team.waitForDeployment('the rollback to finish', (d) => d.state === 'rolled_back', 60_000);
+  const done = await team.waitForDeployment(
+    'the rollback to finish',
+    (d) => d.state === 'rolled_back',
+    60_000,
+  );
   await team.command(lead, 'report', 'report');
   await team.settle();
   const health = await appHealth(app);
@@ -276,7 +340,8 @@ function createTeam(input: { consoleUrl: string; db: pg.Pool; plan: Plan }) {
     [plan.channels.management]: 'management',
     [plan.channels.support]: 'support',
   };
-  const handle = (userId: string) => demoUsers.find((user) => user.id === userId)?.handle ?? userId.toLowerCase();
+  const handle = (userId: string) =>
+    demoUsers.find((user) => user.id === userId)?.handle ?? userId.toLowerCase();
   const transcript = createTranscript({
     channelName: (channelId) => channelNames[channelId] ?? channelId.toLowerCase(),
     userName: handle,
@@ -293,13 +358,24 @@ function createTeam(input: { consoleUrl: string; db: pg.Pool; plan: Plan }) {
       body: JSON.stringify(body),
     });
     const reply = (await response.json()) as { ok?: boolean; error?: string };
-    if (!response.ok || !reply.ok) throw new DemoError(`${path} failed: ${reply.error ?? `HTTP ${response.status}`}`);
+    if (!response.ok || !reply.ok)
+      throw new DemoError(`${path} failed: ${reply.error ?? `HTTP ${response.status}`}`);
   };
 
   const click = async (message: LocalMessage, actionId: string, userId: string) => {
     const button = buttonsOf(message).find((b) => b.actionId === actionId) as Button;
-    transcript.click(message.channel, Boolean(message.thread_ts && message.thread_ts !== message.ts), button, userId);
-    await post('/console/action', { user: userId, channel: message.channel, messageTs: message.ts, actionId });
+    transcript.click(
+      message.channel,
+      Boolean(message.thread_ts && message.thread_ts !== message.ts),
+      button,
+      userId,
+    );
+    await post('/console/action', {
+      user: userId,
+      channel: message.channel,
+      messageTs: message.ts,
+      actionId,
+    });
   };
 
   /** Reads the conversation, prints what is new and, like the lead on watch, answers check-ins. */
@@ -315,10 +391,14 @@ function createTeam(input: { consoleUrl: string; db: pg.Pool; plan: Plan }) {
     }
   };
 
-  const deployment = () => findLatestDeployment(db, plan.defaultEnvironment) as Promise<Deployment | undefined>;
+  const deployment = () =>
+    findLatestDeployment(db, plan.defaultEnvironment) as Promise<Deployment | undefined>;
 
   /** Polls until `check` answers; undefined after `timeoutMs`. */
-  const poll = async <T>(timeoutMs: number, check: () => T | undefined | Promise<T | undefined>): Promise<T | undefined> => {
+  const poll = async <T>(
+    timeoutMs: number,
+    check: () => T | undefined | Promise<T | undefined>,
+  ): Promise<T | undefined> => {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       await refresh();
@@ -331,11 +411,17 @@ function createTeam(input: { consoleUrl: string; db: pg.Pool; plan: Plan }) {
   };
 
   /** Like poll, but a deployment stuck in a state the story does not expect fails the demo at once. */
-  const waitFor = async <T>(label: string, timeoutMs: number, check: () => T | undefined | Promise<T | undefined>) => {
+  const waitFor = async <T>(
+    label: string,
+    timeoutMs: number,
+    check: () => T | undefined | Promise<T | undefined>,
+  ) => {
     const found = await poll(timeoutMs, async () => {
       const current = await deployment();
       if (current && stuck.includes(current.state)) {
-        throw new DemoError(`deployment #${current.id} is ${current.state.replaceAll('_', ' ')} while waiting for ${label}: see the transcript above`);
+        throw new DemoError(
+          `deployment #${current.id} is ${current.state.replaceAll('_', ' ')} while waiting for ${label}: see the transcript above`,
+        );
       }
       return check();
     });
@@ -363,7 +449,10 @@ function createTeam(input: { consoleUrl: string; db: pg.Pool; plan: Plan }) {
 
   const openPrompt = (actionId: string, filter: (button: Button) => boolean = () => true) =>
     latest.findLast(
-      (m) => m.channel === plan.channels.deployment && !m.ephemeral && buttonsOf(m).some((b) => b.actionId === actionId && filter(b)),
+      (m) =>
+        m.channel === plan.channels.deployment &&
+        !m.ephemeral &&
+        buttonsOf(m).some((b) => b.actionId === actionId && filter(b)),
     );
 
   return {
@@ -385,7 +474,8 @@ function createTeam(input: { consoleUrl: string; db: pg.Pool; plan: Plan }) {
       await click(goNoGo, 'gonogo_proceed', lead);
     },
 
-    waitForCheckIn: () => waitFor('a check-in to answer', 30_000, () => (answered.size > 0 ? true : undefined)),
+    waitForCheckIn: () =>
+      waitFor('a check-in to answer', 30_000, () => (answered.size > 0 ? true : undefined)),
 
     waitForPrompt: (label: string, actionId: string, filter?: (button: Button) => boolean) =>
       waitFor(label, 40_000, () => openPrompt(actionId, filter)),

@@ -23,7 +23,7 @@ const profiles = {
 const rules = [
   [/frontend_page_load_seconds/, 'pageLoadP95'],
   [/http_request_duration_seconds/, 'p95Latency'],
-  [/http_requests_total[^]*(5\.\.|"5|5xx)/, 'errorRatio'],
+  [/http_requests_total[\s\S]*(5\.\.|"5|5xx)/, 'errorRatio'],
   [/http_requests_total/, 'requestRate'],
   [/node_cpu_seconds_total/, 'cpu'],
   [/node_memory/, 'memory'],
@@ -41,7 +41,11 @@ export function createMetrics() {
     const centre = state.fault ? faulty : healthy;
     const value = centre + (Math.random() * 2 - 1) * jitter * (state.fault ? 2 : 1);
     // Ratios stay ratios.
-    return round(name === 'requestRate' || name.endsWith('P95') || name === 'p95Latency' ? Math.max(0, value) : Math.min(1, Math.max(0, value)));
+    return round(
+      name === 'requestRate' || name.endsWith('P95') || name === 'p95Latency'
+        ? Math.max(0, value)
+        : Math.min(1, Math.max(0, value)),
+    );
   };
 
   // Counters for /metrics, advanced once a second by simulateSecond.
@@ -66,7 +70,8 @@ export function createMetrics() {
     histogram.count += 1;
   };
   // Most samples below the p95, one in twenty above it.
-  const sampleAround = (p95) => (Math.random() < 0.95 ? p95 * (0.1 + Math.random() * 0.9) : p95 * (1 + Math.random() * 0.8));
+  const sampleAround = (p95) =>
+    Math.random() < 0.95 ? p95 * (0.1 + Math.random() * 0.9) : p95 * (1 + Math.random() * 0.8);
 
   return {
     instantQuery(query, state) {
@@ -102,7 +107,8 @@ export function createMetrics() {
       const views = 6;
       counters.pageViews += views;
       counters.clientErrors += Math.random() < figure('clientErrors', state) * views ? 1 : 0;
-      for (let i = 0; i < views; i += 1) observe(counters.pageLoad, pageLoadBuckets, sampleAround(figure('pageLoadP95', state)));
+      for (let i = 0; i < views; i += 1)
+        observe(counters.pageLoad, pageLoadBuckets, sampleAround(figure('pageLoadP95', state)));
     },
 
     /** Prometheus text exposition format 0.0.4. */
@@ -119,13 +125,15 @@ export function createMetrics() {
         for (const [suffix, value] of samples) lines.push(`${name}${suffix} ${value}`);
         lines.push(`${name}_sum ${round(data.sum)}`, `${name}_count ${data.count}`);
       };
-      metric(
-        'sample_app_info',
-        'gauge',
-        'The versions the sample app serves.',
-        [[`{version="${state.version}",stable_version="${state.stableVersion}",release_version="${state.releaseVersion ?? ''}"}`, 1]],
-      );
-      metric('sample_app_traffic_percent', 'gauge', 'Share of traffic on the newest version.', [['', state.percent]]);
+      metric('sample_app_info', 'gauge', 'The versions the sample app serves.', [
+        [
+          `{version="${state.version}",stable_version="${state.stableVersion}",release_version="${state.releaseVersion ?? ''}"}`,
+          1,
+        ],
+      ]);
+      metric('sample_app_traffic_percent', 'gauge', 'Share of traffic on the newest version.', [
+        ['', state.percent],
+      ]);
       metric('sample_app_fault', 'gauge', '1 while the fault switch is on.', [['', state.fault ? 1 : 0]]);
       metric(
         'http_requests_total',
@@ -145,7 +153,9 @@ export function createMetrics() {
       metric('node_memory_MemAvailable_bytes', 'gauge', 'Available memory in bytes.', [
         ['', Math.round(total * (1 - figure('memory', state)))],
       ]);
-      metric('pg_stat_activity_count', 'gauge', 'Open database connections.', [['', Math.round(figure('dbPool', state) * 100)]]);
+      metric('pg_stat_activity_count', 'gauge', 'Open database connections.', [
+        ['', Math.round(figure('dbPool', state) * 100)],
+      ]);
       metric('pg_settings_max_connections', 'gauge', 'Database connection limit.', [['', 100]]);
       metric(
         'login_attempts_total',
@@ -153,11 +163,24 @@ export function createMetrics() {
         'Sign-in attempts, by result.',
         Object.entries(counters.logins).map(([result, value]) => [`{result="${result}"}`, value]),
       );
-      metric('workflow_started_total', 'counter', 'Key clinical workflows started.', [['', counters.workflows.started]]);
-      metric('workflow_completed_total', 'counter', 'Key clinical workflows completed.', [['', counters.workflows.completed]]);
-      metric('frontend_page_views_total', 'counter', 'Page views reported by the browser.', [['', counters.pageViews]]);
-      metric('frontend_errors_total', 'counter', 'Errors reported by the browser.', [['', counters.clientErrors]]);
-      histogram('frontend_page_load_seconds', 'Page load time reported by the browser.', counters.pageLoad, pageLoadBuckets);
+      metric('workflow_started_total', 'counter', 'Key clinical workflows started.', [
+        ['', counters.workflows.started],
+      ]);
+      metric('workflow_completed_total', 'counter', 'Key clinical workflows completed.', [
+        ['', counters.workflows.completed],
+      ]);
+      metric('frontend_page_views_total', 'counter', 'Page views reported by the browser.', [
+        ['', counters.pageViews],
+      ]);
+      metric('frontend_errors_total', 'counter', 'Errors reported by the browser.', [
+        ['', counters.clientErrors],
+      ]);
+      histogram(
+        'frontend_page_load_seconds',
+        'Page load time reported by the browser.',
+        counters.pageLoad,
+        pageLoadBuckets,
+      );
       return `${lines.join('\n')}\n`;
     },
   };

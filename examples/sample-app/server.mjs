@@ -85,7 +85,9 @@ const readBody = async (req) => {
 };
 
 const server = createServer((req, res) => {
-  route(req, res).catch((error) => send(res, 500, { status: 'error', error: String(error?.message ?? error) }));
+  route(req, res).catch((error) =>
+    send(res, 500, { status: 'error', error: String(error?.message ?? error) }),
+  );
 });
 
 async function route(req, res) {
@@ -110,7 +112,11 @@ async function route(req, res) {
     const form = req.method === 'POST' ? new URLSearchParams(await readBody(req)) : url.searchParams;
     const query = form.get('query') ?? url.searchParams.get('query');
     if (!query) {
-      return send(res, 400, { status: 'error', errorType: 'bad_data', error: 'parameter "query" is missing' });
+      return send(res, 400, {
+        status: 'error',
+        errorType: 'bad_data',
+        error: 'parameter "query" is missing',
+      });
     }
     return send(res, 200, metrics.instantQuery(query, state));
   }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type pg from 'pg';
 import type { Deployment } from '../db/deployments.js';
 import { getDeployment } from '../db/deployments.js';
+import { writeAudit } from '../db/audit.js';
 import { countAlertsSince, metricsWithoutDataSince } from '../db/monitoring.js';
 import { listOpenPrompts } from '../db/prompts.js';
 import { formatDuration } from '../plan/duration.js';
@@ -92,7 +93,14 @@ export async function actOnSuccessCheck(client: pg.PoolClient, deps: DeployDeps,
   if (!evaluation.met) {
     const again = deps.plan.successCriteria.recheckEvery;
     await scheduleSuccessCheck(client, deps, deployment.id, again, later);
-    const text = `:hourglass: Success criteria not met yet (checked again in ${formatDuration(again)}):\n${evaluation.lines.join('\n')}`;
+    // Said once per set of reasons: an hourly re-check that finds the same thing stays quiet.
+    const previous = await client.query<{ detail: { lines?: string[] } }>(
+      `SELECT detail FROM audit_log WHERE deployment_id = $1 AND action = 'success_not_met' ORDER BY id DESC LIMIT 1`,
+      [deployment.id],
+    );
+    if (JSON.stringify(previous.rows[0]?.detail.lines) === JSON.stringify(evaluation.lines)) return;
+    await writeAudit(client, { deploymentId: deployment.id, actor: 'stagecoach', action: 'success_not_met', detail: { lines: evaluation.lines } });
+    const text = `:hourglass: Success criteria not met yet (checked again every ${formatDuration(again)}):\n${evaluation.lines.join('\n')}`;
     later.then.push(() => postInThread(deps, deployment.id, note(text)));
     return;
   }

@@ -28,7 +28,11 @@ export interface SampleApp {
  * Starts examples/sample-app as a child process sharing `stateDir` with the workspace scripts, and
  * resolves once it listens.
  */
-export async function startSampleApp(input: { stateDir: string; logFile: string; port?: number }): Promise<SampleApp> {
+export async function startSampleApp(input: {
+  stateDir: string;
+  logFile: string;
+  port?: number;
+}): Promise<SampleApp> {
   const child = spawn(process.execPath, [serverFile], {
     env: {
       STATE_DIR: input.stateDir,
@@ -45,7 +49,9 @@ export async function startSampleApp(input: { stateDir: string; logFile: string;
       else reject(new Error(`the sample app said "${line}" instead of where it listens`));
     });
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the sample app exited with code ${code} before listening`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the sample app exited with code ${code} before listening`)),
+    );
   });
   return {
     url,
@@ -108,7 +114,10 @@ export function wantsSampleApp(config: Config): boolean {
  * metrics source or application database the operator configured is kept; the log scanned is the
  * sample app's, since the default path belongs to the Medplum runbook.
  */
-export async function useSampleApp(config: Config, log: Logger): Promise<{ config: Config; app: SampleApp; workspaceDir: string }> {
+export async function useSampleApp(
+  config: Config,
+  log: Logger,
+): Promise<{ config: Config; app: SampleApp; workspaceDir: string }> {
   const workspaceDir = join(tmpdir(), 'stagecoach-sample-workspace');
   await copySampleWorkspace(workspaceDir);
   const stateDir = join(workspaceDir, '.state');
@@ -123,7 +132,10 @@ export async function useSampleApp(config: Config, log: Logger): Promise<{ confi
       appDatabaseUrl = url.toString();
       await writeFile(join(stateDir, 'database-url'), `${appDatabaseUrl}\n`, { mode: 0o600 });
     } catch (error) {
-      log.warn({ err: error }, 'no database for the sample app: the backup step will ask for APP_DATABASE_URL');
+      log.warn(
+        { err: error },
+        'no database for the sample app: the backup step will ask for APP_DATABASE_URL',
+      );
     }
   }
   const app = await startSampleApp({ stateDir, logFile });

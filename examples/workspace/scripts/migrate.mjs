@@ -33,10 +33,13 @@ if (existsSync(databaseFile)) {
   // Like the real application, the migration finds its database in its own configuration.
   const url = readFileSync(databaseFile, 'utf8').trim();
   for (const [name, sql] of Object.entries(migrations)) {
-    execFileSync('psql', [url, '--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '-c', sql], { stdio: 'inherit' });
+    execFileSync('psql', [url, '--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
+      stdio: 'inherit',
+    });
     console.log(`applied ${name}`);
   }
 } else {
-  for (const name of Object.keys(migrations)) console.log(`applied ${name} (no .state/database-url: dry run)`);
+  for (const name of Object.keys(migrations))
+    console.log(`applied ${name} (no .state/database-url: dry run)`);
 }
 console.log('schema changed: yes');

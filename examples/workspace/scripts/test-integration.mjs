@@ -7,8 +7,13 @@ const args = beginStep('test-integration', { error: 'FHIR subscription webhook n
 const response = await fetch(new URL('/healthcheck', appUrl()), { signal: AbortSignal.timeout(5_000) });
 const health = await response.json();
 if (response.status !== 200) {
-  console.error(`integration: the app is unhealthy (HTTP ${response.status}: ${health.error ?? health.status})`);
+  console.error(
+    `integration: the app is unhealthy (HTTP ${response.status}: ${health.error ?? health.status})`,
+  );
   process.exit(1);
 }
-for (const partner of ['lab results feed', 'pharmacy e-prescribing', 'FHIR subscriptions']) console.log(`PASS  ${partner}`);
-console.log(`integration: 3 passed, 0 failed (${option(args, 'env') ?? 'staging'}, ${health.version} at ${health.trafficPercent}%)`);
+for (const partner of ['lab results feed', 'pharmacy e-prescribing', 'FHIR subscriptions'])
+  console.log(`PASS  ${partner}`);
+console.log(
+  `integration: 3 passed, 0 failed (${option(args, 'env') ?? 'staging'}, ${health.version} at ${health.trafficPercent}%)`,
+);

@@ -5,8 +5,16 @@ import { appUrl, beginStep, option } from './step.mjs';
 const args = beginStep('test-smoke', { error: 'GET /healthcheck returned 503 Service Unavailable' });
 const base = appUrl();
 const checks = [
-  ['GET /healthcheck answers ok', '/healthcheck', (status, body) => status === 200 && JSON.parse(body).status === 'ok'],
-  ['GET /metrics exposes request counters', '/metrics', (status, body) => status === 200 && body.includes('http_requests_total')],
+  [
+    'GET /healthcheck answers ok',
+    '/healthcheck',
+    (status, body) => status === 200 && JSON.parse(body).status === 'ok',
+  ],
+  [
+    'GET /metrics exposes request counters',
+    '/metrics',
+    (status, body) => status === 200 && body.includes('http_requests_total'),
+  ],
   [
     'GET /api/v1/query answers an instant query',
     `/api/v1/query?query=${encodeURIComponent('sum(rate(http_requests_total[5m]))')}`,
@@ -28,5 +36,7 @@ for (const [name, path, passes] of checks) {
   if (!ok) failed += 1;
   console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}${detail}`);
 }
-console.log(`smoke: ${checks.length - failed} passed, ${failed} failed (${option(args, 'env') ?? 'staging'}, ${base})`);
+console.log(
+  `smoke: ${checks.length - failed} passed, ${failed} failed (${option(args, 'env') ?? 'staging'}, ${base})`,
+);
 process.exit(failed === 0 ? 0 : 1);

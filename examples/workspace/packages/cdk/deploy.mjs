@@ -3,7 +3,8 @@
 import { beginStep, option } from '../../scripts/step.mjs';
 
 const args = beginStep('cdk-deploy', {
-  error: 'SampleEhrStack failed: UPDATE_ROLLBACK_COMPLETE: Resource handler returned message: "Access Denied"',
+  error:
+    'SampleEhrStack failed: UPDATE_ROLLBACK_COMPLETE: Resource handler returned message: "Access Denied"',
 });
 const stack = `SampleEhrStack-${option(args, 'stage') ?? 'dev'}`;
 console.log(`${stack}: deploying...`);
