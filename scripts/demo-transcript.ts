@@ -39,7 +39,7 @@ export function createTranscript(input: {
   let startedAt = Date.now();
 
   // Real seconds: plan time would mislead, since steps run at real speed and only waits are scaled.
-  const stamp = () => `+${((Date.now() - startedAt) / 1000).toFixed(1)}s`.padStart(7);
+  const stamp = (at = Date.now()) => `+${(Math.max(0, at - startedAt) / 1000).toFixed(1)}s`.padStart(7);
 
   /** Slack's mrkdwn, made plain: mentions by handle, links by label, entities decoded. */
   const plain = (text: string) =>
@@ -56,13 +56,13 @@ export function createTranscript(input: {
       .replace(/&gt;/g, '>')
       .replace(/&amp;/g, '&');
 
-  const line = (channel: string, threaded: boolean, who: string, text: string) => {
+  const line = (channel: string, threaded: boolean, who: string, text: string, at?: number) => {
     const lines = plain(text)
       .split('\n')
       .filter((l) => l.trim() !== '' && l.trim() !== '```');
     const shown = lines.slice(0, MAX_LINES);
     if (lines.length > MAX_LINES) shown.push(`… (${lines.length - MAX_LINES} more lines)`);
-    const head = `${stamp()} ${`#${input.channelName(channel)}`.padEnd(13)} ${threaded ? '  ↳ ' : ''}${who}${shown.length > 0 ? ': ' : ''}`;
+    const head = `${stamp(at)} ${`#${input.channelName(channel)}`.padEnd(13)} ${threaded ? '  ↳ ' : ''}${who}${shown.length > 0 ? ': ' : ''}`;
     const indent = ' '.repeat(head.length);
     write(`${head}${shown[0] ?? ''}`);
     for (const rest of shown.slice(1)) write(`${indent}${rest}`);
@@ -106,7 +106,8 @@ export function createTranscript(input: {
       for (const message of fresh) {
         seen.set(`${message.channel}/${message.ts}`, { updates: message.updates, text: message.text });
         // A typed command is echoed to its author only; the transcript shows it like any message.
-        line(message.channel, isReply(message), who(message), describe(message));
+        // Slack's ts is the posting time in seconds.
+        line(message.channel, isReply(message), who(message), describe(message), Number(message.ts) * 1000);
       }
     },
     click(channel: string, threaded: boolean, button: Button, userId: string) {

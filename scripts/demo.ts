@@ -222,7 +222,7 @@ async function rehearse({ fault, cleanups }: { fault: boolean; cleanups: Cleanup
 
   const team = createTeam({ consoleUrl: local.url.replace('localhost', '127.0.0.1'), db, plan });
   const started = Date.now();
-  if (fault) await faultStory(team, app);
+  if (fault) await faultStory(team, app, databaseUrl(appDb));
   else await cleanStory(team, app);
   const waits =
     plan.stages.reduce((sum, stage) => sum + stage.minSoak, 0) + (fault ? 0 : plan.successCriteria.window);
@@ -263,7 +263,7 @@ async function cleanStory(team: Team, app: SampleApp) {
 }
 
 /** Start, go, canary, fault, alert (or none yet), roll back, restore the database, report. */
-async function faultStory(team: Team, app: SampleApp) {
+async function faultStory(team: Team, app: SampleApp, appDatabaseUrl: string) {
   await team.start();
   await team.waitForDeployment(
     'the canary at 10%',
@@ -315,11 +315,13 @@ async function faultStory(team: Team, app: SampleApp) {
   await team.command(lead, 'report', 'report');
   await team.settle();
   const health = await appHealth(app);
+  const migrated = await tableExists(appDatabaseUrl, 'appointments');
   team.outcome([
     `Rolled back: deployment #${done.id} ${done.version} → ${done.environment} is ${done.state.replace('_', ' ')}; ${done.previousVersion ?? 'the previous version'} serves all traffic again.`,
     restored
       ? 'The database was restored from the pre-deployment backup (confirmed by @dana, the Database Admin).'
       : 'No database restore was needed.',
+    `The appointments table that v4.0.0's migration created is ${migrated ? 'still there' : 'gone'}.`,
     `Sample EHR reports ${health}.`,
   ]);
 }
@@ -493,6 +495,19 @@ function createTeam(input: { consoleUrl: string; db: pg.Pool; plan: Plan }) {
       process.stdout.write(`\nOutcome\n${lines.map((line) => `  ${line}`).join('\n')}\n`);
     },
   };
+}
+
+async function tableExists(databaseUrl: string, table: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [
+      table,
+    ]);
+    return result.rows[0]?.found != null;
+  } finally {
+    await client.end();
+  }
 }
 
 async function dropDatabase(adminUrl: string, name: string) {

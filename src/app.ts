@@ -1,5 +1,6 @@
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type CustomRoute } from '@slack/bolt';
 import { decisionButton, decisionButtons } from '../commands/decision-buttons.js';
+import { appHomeOpened } from '../commands/app-home.js';
 import { deployCommand } from '../commands/deploy.js';
 import { reportIssueButton } from '../commands/report-issue-button.js';
 import { documentationButton } from '../commands/documentation-button.js';
@@ -7,6 +8,7 @@ import { actionIds } from './slack/action-ids.js';
 import type { DeployDeps } from './deploy/deps.js';
 import type { Logger } from './log.js';
 import { dedupeRequests } from './slack/dedupe.js';
+import { measureAck } from './slack/measure-ack.js';
 
 export interface SlackAppOptions {
   deps: DeployDeps;
@@ -44,8 +46,10 @@ export function createSlackApp(options: SlackAppOptions) {
     deferInitialization: true,
   });
   const { deps } = options;
+  app.use(measureAck(deps.metrics));
   app.use(dedupeRequests(deps.db));
   app.command('/deploy', deployCommand(deps));
+  app.event('app_home_opened', appHomeOpened(deps));
   for (const [actionId, decision] of Object.entries(decisionButtons)) {
     app.action<never>(actionId, decisionButton(deps, decision) as never);
   }

@@ -22,6 +22,7 @@ const fixes: Record<string, string> = {
   INAPP_WEBHOOK_URL: 'use an http(s) URL',
   BACKUP_DIR: 'use a writable directory path for database backups',
   QUEUE_PREFIX: 'use letters, digits, - and _ only',
+  SHUTDOWN_GRACE_MS: 'use the number of milliseconds running steps get to finish on SIGTERM, e.g. 25000',
   WORKSPACE_DIR: 'use the path of the application checkout where the plan commands run',
   PLAN_FILE: 'use the path of a plan YAML file, e.g. templates/plans/medplum-v4.yaml',
   DEPLOY_CHANNEL_ID: 'use a Slack channel id such as C0123456789',
@@ -73,6 +74,7 @@ const envSchema = z.object({
   STATUS_WEBHOOK_URL: optionalUrl(httpUrl),
   INAPP_WEBHOOK_URL: optionalUrl(httpUrl),
   BACKUP_DIR: z.string().min(1).optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('stagecoach'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -115,6 +117,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     backupDir: env.BACKUP_DIR,
     logLevel: env.LOG_LEVEL,
     queuePrefix: env.QUEUE_PREFIX,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
   };
 }
 

@@ -8,7 +8,9 @@ import { startLocalMode } from './local/start-local-mode.js';
 import { createLogger } from './log.js';
 import { loadPlan } from './plan/load-plan.js';
 import { checkRedis } from './queue/check-redis.js';
-import { createRuntime, type ProcessRole } from './runtime.js';
+import { createRuntime, type ProcessRole, type Runtime } from './runtime.js';
+import { createMetrics } from './web/metrics.js';
+import { serveRoutes } from './web/serve-routes.js';
 import { stepEnvironment } from './run/step-environment.js';
 import { healthRoutes } from './web/health-routes.js';
 
@@ -31,7 +33,9 @@ async function main() {
     onShutdown(log, () => local.stop());
     return;
   }
-  const runtime = await createRuntime({
+  const metrics = createMetrics(db);
+  const routes = () => healthRoutes({ db, redis: () => runtime.producer, metrics });
+  const runtime: Runtime = await createRuntime({
     config,
     plan,
     db,
@@ -40,18 +44,23 @@ async function main() {
     botToken: config.slack.botToken as string,
     signingSecret: config.slack.signingSecret ?? '',
     apiUrl: config.slack.apiUrl,
-    customRoutes: healthRoutes({ db, redis: () => runtime.producer }),
+    customRoutes: routes(),
+    metrics,
     stepEnv: stepEnvironment(process.env),
     queuePrefix: config.queuePrefix,
   });
-  await runtime.slack.app.start(config.port);
+  // A worker takes no Slack requests; it serves only /healthz, /readyz and /metrics.
+  const probes = role === 'worker' ? await serveRoutes(routes(), config.port) : undefined;
+  if (role !== 'worker') await runtime.slack.app.start(config.port);
   log.info(
     { port: config.port, role, mode: config.slack.appToken ? 'socket' : 'http', plan: plan.name },
-    config.slack.appToken ? 'Stagecoach is connected over Socket Mode' : `Stagecoach is listening on :${config.port}/slack/events`,
+    role === 'worker' ? `Stagecoach worker is running; probes on :${config.port}` : config.slack.appToken ? 'Stagecoach is connected over Socket Mode' : `Stagecoach is listening on :${config.port}/slack/events`,
   );
   onShutdown(log, async () => {
-    await runtime.slack.app.stop();
-    await runtime.stop();
+    // Stop taking requests first, then let running steps finish within the grace period.
+    if (role !== 'worker') await runtime.slack.app.stop();
+    probes?.close();
+    await runtime.stop({ graceMs: config.shutdownGraceMs });
     await db.end();
   });
 }

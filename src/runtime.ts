@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { createSlackApp } from './app.js';
 import type { Config } from './config.js';
 import type { DeployDeps, DeploySettings } from './deploy/deps.js';
-import { reconcile, startReconciler } from './deploy/reconcile.js';
+import { reconcileAlone, startReconciler } from './deploy/reconcile.js';
 import type { Logger } from './log.js';
 import { createNotifiers } from './notify/create-notifiers.js';
 import type { Plan } from './plan/schema.js';
@@ -13,6 +13,7 @@ import { createRedis } from './queue/connections.js';
 import { createQueues, type Queues } from './queue/queues.js';
 import { startWorkers, type Workers } from './queue/workers.js';
 import { createMessenger } from './slack/messenger.js';
+import type { Metrics } from './web/metrics.js';
 
 export type ProcessRole = 'web' | 'worker' | 'all';
 
@@ -23,7 +24,7 @@ export interface Runtime {
   workers?: Workers | undefined;
   producer: Redis;
   workerConnection?: Redis | undefined;
-  stop(options?: { force?: boolean }): Promise<void>;
+  stop(options?: { force?: boolean; graceMs?: number }): Promise<void>;
 }
 
 export function settingsFrom(config: Config, plan: Plan, stepEnv: Record<string, string> = {}): DeploySettings {
@@ -70,6 +71,7 @@ export async function createRuntime(input: {
   clock?: () => Date;
   reconcileIntervalMs?: number;
   stepEnv?: Record<string, string>;
+  metrics?: Metrics;
 }): Promise<Runtime> {
   const { config, plan, db, log } = input;
   const producer = createRedis(config.redisUrl, 'producer');
@@ -81,6 +83,7 @@ export async function createRuntime(input: {
     plan,
     queues,
     messenger: undefined as never,
+    metrics: input.metrics,
     clock: input.clock ?? (() => new Date()),
     log,
     settings: settingsFrom(config, plan, input.stepEnv),
@@ -95,7 +98,7 @@ export async function createRuntime(input: {
     customRoutes: input.customRoutes ?? [],
     retries: input.slackRetries ?? 3,
   });
-  deps.messenger = createMessenger(slack.app.client);
+  deps.messenger = createMessenger(slack.app.client, deps.metrics);
   deps.notifiers = createNotifiers(config, deps.messenger);
   await slack.app.init();
 
@@ -106,7 +109,7 @@ export async function createRuntime(input: {
     workerConnection = createRedis(config.redisUrl, 'worker');
     workerConnection.on('error', (error) => log.warn({ err: error }, 'redis (worker) error'));
     workers = startWorkers(deps, workerConnection, queues.prefix);
-    await reconcile(deps, workerConnection);
+    await reconcileAlone(deps, workerConnection);
     reconciler = startReconciler(deps, workerConnection, input.reconcileIntervalMs);
   }
   return {
@@ -118,7 +121,15 @@ export async function createRuntime(input: {
     workerConnection,
     async stop(options = {}) {
       await reconciler?.stop();
-      await workers?.close(options.force ?? false);
+      if (workers && !options.force && options.graceMs !== undefined) {
+        // Running steps get the grace period; after it they are left `running`, and the next
+        // reconciler marks them interrupted (never lost, never silently re-run).
+        const closed = workers.close(false).then(() => true);
+        const finished = await Promise.race([closed, new Promise<false>((resolve) => setTimeout(() => resolve(false), options.graceMs).unref())]);
+        if (!finished) await workers.close(true);
+      } else {
+        await workers?.close(options.force ?? false);
+      }
       await queues.close();
       await Promise.all([producer.quit().catch(() => undefined), workerConnection?.quit().catch(() => undefined)]);
     },

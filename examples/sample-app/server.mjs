@@ -7,7 +7,8 @@
 //   STATE_DIR=examples/workspace/.state PORT=8080 node examples/sample-app/server.mjs
 //
 // Environment: PORT (default 8080; 0 picks a free port), HOST (default 127.0.0.1),
-// STATE_DIR (default ./.state), LOG_FILE (default <STATE_DIR>/../application.log).
+// STATE_DIR (default ./.state), LOG_FILE (default <STATE_DIR>/../application.log),
+// STOP_WITH_PARENT=1 (exit when stdin closes).
 // The first line on stdout is `Sample EHR listening on <url>`; the URL is also written to
 // <STATE_DIR>/app-url so the workspace's smoke tests can find the app.
 //
@@ -155,7 +156,10 @@ server.listen(port, host, () => {
   process.stdout.write(`Sample EHR listening on ${base}\n`);
 });
 
+let stopping = false;
 const stop = () => {
+  if (stopping) return;
+  stopping = true;
   clearInterval(tick);
   // A stale URL would send the smoke tests to whatever takes the port next.
   rmSync(join(stateDir, 'app-url'), { force: true });
@@ -164,3 +168,9 @@ const stop = () => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// Started by Stagecoach (local mode, npm run demo): stdin is a pipe from the parent, and its end means
+// the parent is gone, even if it was killed too hard to stop its children.
+if (process.env.STOP_WITH_PARENT === '1') {
+  process.stdin.on('end', stop);
+  process.stdin.resume();
+}

@@ -4,6 +4,7 @@ import type { Notifiers } from '../notify/notifier.js';
 import type { Plan } from '../plan/schema.js';
 import type { Queues } from '../queue/queues.js';
 import type { Messenger } from '../slack/messenger.js';
+import type { Metrics } from '../web/metrics.js';
 
 /** What the deployment logic needs from the outside world; tests pass real or fake collaborators. */
 export interface DeployDeps {
@@ -16,6 +17,8 @@ export interface DeployDeps {
   settings: DeploySettings;
   /** Outbound channels of the outbox (src/notify); without it, notifications reach Slack only. */
   notifiers?: Notifiers;
+  /** Prometheus counters; absent in tests that do not look at them. */
+  metrics?: Metrics | undefined;
 }
 
 export interface DeploySettings {

@@ -30,6 +30,7 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
     return 'rearmed';
   }
   deps.log.info({ deploymentId: timer.deploymentId, kind: timer.kind, latenessMs: -early }, 'timer fired');
+  deps.metrics?.timerLateness.observe({ kind: timer.kind }, Math.max(0, -early) / 1000);
   // Figures are read before the transaction: slow HTTP must not hold the deployment's row lock.
   const snapshot = ['check_in', 'review'].includes(timer.kind)
     ? await takeSnapshot({ plan: deps.plan, prometheusUrl: deps.settings.prometheusUrl, healthcheckUrl: deps.settings.healthcheckUrl, now: deps.clock })

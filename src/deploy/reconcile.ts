@@ -90,6 +90,24 @@ async function markInterrupted(deps: DeployDeps, run: StepRun): Promise<boolean>
   return true;
 }
 
+const reconcilerLockKey = 7_400_213;
+
+/** Exactly one reconciler acts at a time across every worker process: the others skip the tick. */
+export async function reconcileAlone(deps: DeployDeps, redis: Redis) {
+  const client = await deps.db.connect();
+  try {
+    const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [reconcilerLockKey]);
+    if (!locked.rows[0]?.ok) return undefined;
+    try {
+      return await reconcile(deps, redis);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [reconcilerLockKey]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
 /**
  * Reconciles at start-up and then every few seconds: a worker that died mid-step leaves a lock
  * that expires after BullMQ's lockDuration, and only then can its run be called interrupted.
@@ -97,7 +115,7 @@ async function markInterrupted(deps: DeployDeps, run: StepRun): Promise<boolean>
 export function startReconciler(deps: DeployDeps, redis: Redis, intervalMs = 5_000) {
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = reconcile(deps, redis).catch((error) => deps.log.warn({ err: error }, 'reconcile failed'));
+    running = reconcileAlone(deps, redis).catch((error) => deps.log.warn({ err: error }, 'reconcile failed'));
   };
   const timer = setInterval(tick, intervalMs);
   timer.unref();

@@ -38,8 +38,9 @@ export async function startSampleApp(input: {
       STATE_DIR: input.stateDir,
       LOG_FILE: input.logFile,
       PORT: String(input.port ?? 0),
+      STOP_WITH_PARENT: '1',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolveUrl, reject) => {
     const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });

@@ -37,7 +37,11 @@ export function startWorkers(deps: DeployDeps, connection: Redis, prefix: string
   const monitor = new Worker(queueNames.monitor, pollMonitorsProcessor(deps), { connection, prefix, concurrency: 10 });
   const all = [steps, timers, notify, monitor];
   for (const worker of all) {
-    worker.on('failed', (job, error) => deps.log.error({ err: error, jobId: job?.id, queue: worker.name }, 'job failed'));
+    worker.on('failed', (job, error) => {
+      deps.metrics?.jobs.inc({ queue: worker.name, outcome: 'failed' });
+      deps.log.error({ err: error, jobId: job?.id, queue: worker.name }, 'job failed');
+    });
+    worker.on('completed', () => deps.metrics?.jobs.inc({ queue: worker.name, outcome: 'completed' }));
     worker.on('error', (error) => deps.log.error({ err: error, queue: worker.name }, 'worker error'));
     worker.on('stalled', (jobId) => deps.log.warn({ jobId, queue: worker.name }, 'job stalled'));
   }

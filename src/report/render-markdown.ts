@@ -83,7 +83,7 @@ export function renderMarkdown(report: Report, options: { chartFile?: string | u
             stamp(step.startedAt),
             formatSpan(step.durationMs),
             formatSpan(step.timeoutMs),
-            step.durationMs !== null && step.timeoutMs ? `${Math.round((step.durationMs / step.timeoutMs) * 100)}%` : '—',
+            share(step.durationMs, step.timeoutMs),
           ]),
         )),
   );
@@ -128,7 +128,10 @@ export function renderMarkdown(report: Report, options: { chartFile?: string | u
       ),
     );
   }
-  if (options.chartFile) lines.push('', `The chart of ${chartSubject(report)} across the stages is attached as \`${options.chartFile}\`.`);
+  if (options.chartFile) {
+    const names = report.chart.series.map((series) => series.name).join(' and ');
+    lines.push('', `A chart of ${names} across the stages, with the stage changes marked, is attached as \`${options.chartFile}\`.`);
+  }
 
   lines.push('', '## Documentation updates', '');
   lines.push(
@@ -187,8 +190,10 @@ function verdict(stage: ReportStage): string {
   return soakMet(stage) ? 'met' : 'short';
 }
 
-function chartSubject(report: Report): string {
-  return report.chart.series.map((series) => series.name.replace(/\s*\(.*\)$/, '').toLowerCase()).join(' and ');
+function share(durationMs: number | null, timeoutMs: number | null): string {
+  if (durationMs === null || !timeoutMs) return '—';
+  const percent = Math.round((durationMs / timeoutMs) * 100);
+  return percent === 0 && durationMs > 0 ? '<1%' : `${percent}%`;
 }
 
 const inline = (text: string) => text.replace(/\s+/g, ' ').trim();

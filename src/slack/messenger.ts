@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { Metrics } from '../web/metrics.js';
 import type { Message } from './blocks/block-kit.js';
 
 export interface UploadFile {
@@ -19,23 +20,35 @@ export interface Messenger {
   upload(channel: string, file: UploadFile): Promise<void>;
 }
 
-export function createMessenger(client: WebClient): Messenger {
+/** Counts Slack API failures by method and kind, then rethrows. */
+async function counted<T>(metrics: Metrics | undefined, method: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    const kind = code.includes('rate_limited') || /retry-after|429/i.test(String(error)) ? 'rate_limited' : code.includes('platform') ? 'platform' : 'http';
+    metrics?.slackErrors.inc({ method, kind });
+    throw error;
+  }
+}
+
+export function createMessenger(client: WebClient, metrics?: Metrics): Messenger {
   return {
     async post(channel, message, threadTs) {
-      const result = await client.chat.postMessage({
+      const result = await counted(metrics, 'chat.postMessage', () => client.chat.postMessage({
         channel,
         text: message.text,
         blocks: message.blocks as never,
         ...(threadTs ? { thread_ts: threadTs } : {}),
         unfurl_links: false,
-      });
+      }));
       return String(result.ts);
     },
     async update(channel, ts, message) {
-      await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks as never });
+      await counted(metrics, 'chat.update', () => client.chat.update({ channel, ts, text: message.text, blocks: message.blocks as never }));
     },
     async ephemeral(channel, user, message) {
-      await client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks as never });
+      await counted(metrics, 'chat.postEphemeral', () => client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks as never }));
     },
     async upload(channel, file) {
       // files.uploadV2 treats a string `file` as a path to read, so text goes in `content`.

@@ -1,10 +1,25 @@
 import type { CustomRoute } from '@slack/bolt';
 import type { Redis } from 'ioredis';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pg from 'pg';
+import type { Metrics } from './metrics.js';
 
 /** /healthz: the process is up. /readyz: Postgres and Redis answer. */
-export function healthRoutes(input: { db: pg.Pool; redis: () => Redis }): CustomRoute[] {
+export function healthRoutes(input: { db: pg.Pool; redis: () => Redis; metrics?: Metrics }): CustomRoute[] {
+  const { metrics } = input;
   return [
+    ...(metrics
+      ? [
+          {
+            path: '/metrics',
+            method: ['GET'],
+            handler: async (_req: IncomingMessage, res: ServerResponse) => {
+              res.writeHead(200, { 'content-type': metrics.registry.contentType });
+              res.end(await metrics.registry.metrics());
+            },
+          },
+        ]
+      : []),
     {
       path: '/healthz',
       method: ['GET'],

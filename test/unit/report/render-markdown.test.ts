@@ -38,6 +38,8 @@ describe('renderMarkdown', () => {
     const steps = section('Steps');
     expect(steps).toContain('| 1 | Build production artifacts | pre deployment | 1 | failed: exit 1 | 2026-12-05 22:00:36 EST | 2m 24s | 20m | 12% |');
     expect(steps).toContain('| 2 | Build production artifacts | pre deployment | 2 | succeeded |');
+    const quick = report().steps.map((step) => ({ ...step, durationMs: 400 }));
+    expect(renderMarkdown(report({ steps: quick }))).toContain('| 400ms | 20m | <1% |');
   });
 
   it('lists the issues with reporter, owner and resolution, escaping table pipes', () => {
@@ -52,7 +54,7 @@ describe('renderMarkdown', () => {
     expect(metrics).toContain('| Error rate (5xx share of requests) | ≤ 1.0% | 1440 | 0.10% | 0.20% | 1.4% | 2 | 1 |');
     expect(metrics).toContain('| API response time (p95) | ≤ 500 ms | 1440 | 210 ms | 280 ms | 410 ms | 0 | 0 |');
     expect(metrics).toContain('### Stage 2: Expanded (50%)');
-    expect(metrics).toContain('attached as `review-chart.png`');
+    expect(metrics).toContain('A chart of Error rate (5xx share of requests) and API response time (p95) across the stages, with the stage changes marked, is attached as `review-chart.png`.');
   });
 
   it('ends with the documentation checklist', () => {
