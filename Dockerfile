@@ -1,0 +1,26 @@
+# Stagecoach image: provided for people who use containers; CI does not build it (no Docker engine there).
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+# pg_dump/pg_restore/psql for the backup and restore steps; tini reaps step processes.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends postgresql-client tini ca-certificates \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production PORT=3000
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY src ./src
+COPY commands ./commands
+COPY jobs ./jobs
+COPY templates ./templates
+RUN mkdir -p /workspace /backups && chown -R node:node /workspace /backups
+USER node
+ENV WORKSPACE_DIR=/workspace BACKUP_DIR=/backups
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--import", "tsx", "src/main.ts"]
+CMD ["--role=all"]
