@@ -12,6 +12,7 @@ export function runStepProcessor(deps: DeployDeps) {
     const parsed = stepJobSchema.safeParse(job.data);
     // A retry cannot fix malformed data.
     if (!parsed.success) throw new UnrecoverableError(`bad step job data: ${parsed.error.message}`);
-    return runStepRun(deps, parsed.data.stepRunId, signal);
+    const signals = [signal, deps.shutdown].filter((s): s is AbortSignal => s !== undefined);
+    return runStepRun(deps, parsed.data.stepRunId, signals.length > 0 ? AbortSignal.any(signals) : undefined);
   };
 }

@@ -90,6 +90,8 @@ export function createTranscript(input: {
       const fresh = messages
         .filter((m) => !seen.has(`${m.channel}/${m.ts}`))
         .sort((a, b) => Number(a.ts) - Number(b.ts));
+      // Edits first noted, then printed after the new messages: they happen now, after those were posted.
+      const edits = new Map<string, { message: LocalMessage; added: string; count: number }>();
       for (const message of messages) {
         const known = seen.get(`${message.channel}/${message.ts}`);
         if (!known || known.updates === message.updates) continue;
@@ -101,13 +103,25 @@ export function createTranscript(input: {
           ? `… ${message.text.slice(known.text.length).trim()}`
           : message.text;
         known.text = message.text;
-        line(message.channel, true, `${who(message)} (edited)`, describe({ ...message, text: added }));
+        const key = `${message.channel}\n${added}\n${buttonsOf(message).length}`;
+        const same = edits.get(key);
+        if (same) same.count += 1;
+        else edits.set(key, { message, added, count: 1 });
       }
       for (const message of fresh) {
         seen.set(`${message.channel}/${message.ts}`, { updates: message.updates, text: message.text });
         // A typed command is echoed to its author only; the transcript shows it like any message.
         // Slack's ts is the posting time in seconds.
         line(message.channel, isReply(message), who(message), describe(message), Number(message.ts) * 1000);
+      }
+      for (const { message, added, count } of edits.values()) {
+        const where = count > 1 ? ` (${count} messages)` : '';
+        line(
+          message.channel,
+          true,
+          `${who(message)} (edited)${where}`,
+          describe({ ...message, text: added }),
+        );
       }
     },
     click(channel: string, threaded: boolean, button: Button, userId: string) {

@@ -60,17 +60,24 @@ async function main() {
     // Stop taking requests first, then let running steps finish within the grace period.
     if (role !== 'worker') await runtime.slack.app.stop();
     probes?.close();
+    log.info('stopped taking requests; waiting for running steps');
     await runtime.stop({ graceMs: config.shutdownGraceMs });
+    log.info('workers stopped');
     await db.end();
-  });
+  }, config.shutdownGraceMs);
 }
 
-function onShutdown(log: ReturnType<typeof createLogger>, stop: () => Promise<void>) {
+function onShutdown(log: ReturnType<typeof createLogger>, stop: () => Promise<void>, graceMs = 25_000) {
   let stopping = false;
   const handler = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    // A last resort: whatever still holds the process after the grace period, Postgres keeps the truth.
+    setTimeout(() => {
+      log.warn('shutdown took too long; exiting');
+      process.exit(0);
+    }, graceMs + 10_000).unref();
     stop()
       .then(() => process.exit(0))
       .catch((error) => {

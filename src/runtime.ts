@@ -74,6 +74,7 @@ export async function createRuntime(input: {
   metrics?: Metrics;
 }): Promise<Runtime> {
   const { config, plan, db, log } = input;
+  const shutdown = new AbortController();
   const producer = createRedis(config.redisUrl, 'producer');
   producer.on('error', (error) => log.warn({ err: error }, 'redis (producer) error'));
   const queues = createQueues(producer, input.queuePrefix);
@@ -84,6 +85,7 @@ export async function createRuntime(input: {
     queues,
     messenger: undefined as never,
     metrics: input.metrics,
+    shutdown: shutdown.signal,
     clock: input.clock ?? (() => new Date()),
     log,
     settings: settingsFrom(config, plan, input.stepEnv),
@@ -122,11 +124,14 @@ export async function createRuntime(input: {
     async stop(options = {}) {
       await reconciler?.stop();
       if (workers && !options.force && options.graceMs !== undefined) {
-        // Running steps get the grace period; after it they are left `running`, and the next
-        // reconciler marks them interrupted (never lost, never silently re-run).
+        // Running steps get the grace period; after it their commands are stopped and the runs
+        // left `running`, for the next reconciler to mark interrupted (never lost, never re-run).
         const closed = workers.close(false).then(() => true);
         const finished = await Promise.race([closed, new Promise<false>((resolve) => setTimeout(() => resolve(false), options.graceMs).unref())]);
-        if (!finished) await workers.close(true);
+        if (!finished) {
+          shutdown.abort();
+          await closed;
+        }
       } else {
         await workers?.close(options.force ?? false);
       }

@@ -19,6 +19,8 @@ export interface DeployDeps {
   notifiers?: Notifiers;
   /** Prometheus counters; absent in tests that do not look at them. */
   metrics?: Metrics | undefined;
+  /** Aborted when a graceful shutdown runs out of time: running commands are stopped, not recorded. */
+  shutdown?: AbortSignal | undefined;
 }
 
 export interface DeploySettings {

@@ -74,7 +74,7 @@ async function markInterrupted(deps: DeployDeps, run: StepRun): Promise<boolean>
     return true;
   });
   if (!marked) return false;
-  deps.log.warn({ deploymentId: run.deploymentId, step: run.stepId }, 'step interrupted by a crash');
+  deps.log.warn({ deploymentId: run.deploymentId, step: run.stepId }, 'step interrupted: its worker stopped');
   const deployment = await getDeployment(deps.db, run.deploymentId);
   if (deployment?.state === 'step_interrupted') {
     await postPrompt(deps, run.deploymentId, 'step_interrupted', (promptId) =>

@@ -46,6 +46,11 @@ export async function runStepRun(deps: DeployDeps, stepRunId: number, signal?: A
   await refreshRoot(deps, deployment.id);
   log.info('step started');
   const outcome = await execute(deps, step, deployment, signal);
+  if (deps.shutdown?.aborted) {
+    // Shut down mid-step: the run stays `running`, and the next reconciler marks it interrupted.
+    log.warn('step cut off by shutdown; left for the reconciler');
+    return 'interrupted by shutdown';
+  }
   log.info({ status: outcome.status, durationMs: outcome.durationMs }, 'step finished');
 
   const later = afterCommit();

@@ -7,7 +7,15 @@ import { AppError } from '../errors.js';
 import type { Plan } from '../plan/schema.js';
 import { buildTimeline } from './build-timeline.js';
 import { deriveStages } from './derive-stages.js';
-import type { ChartMarker, ChartSeries, MetricSummary, Report, ReportStage, ReportStep, StageMetrics } from './report.js';
+import type {
+  ChartMarker,
+  ChartSeries,
+  MetricSummary,
+  Report,
+  ReportStage,
+  ReportStep,
+  StageMetrics,
+} from './report.js';
 import {
   listDocumentationUpdates,
   listIssues,
@@ -96,10 +104,19 @@ function reportStep(plan: Plan, run: StepRun): ReportStep {
   };
 }
 
-function metricMeta(plan: Plan, metricId: string): Omit<MetricSummary, 'samples' | 'min' | 'avg' | 'max' | 'breaches' | 'unknowns'> {
+function metricMeta(
+  plan: Plan,
+  metricId: string,
+): Omit<MetricSummary, 'samples' | 'min' | 'avg' | 'max' | 'breaches' | 'unknowns'> {
   const metric = plan.monitoring.metrics.find((m) => m.id === metricId);
   return metric
-    ? { metricId, name: metric.name, unit: metric.unit, threshold: metric.threshold, comparison: metric.comparison }
+    ? {
+        metricId,
+        name: metric.name,
+        unit: metric.unit,
+        threshold: metric.threshold,
+        comparison: metric.comparison,
+      }
     : { metricId, name: metricId, unit: '', threshold: null, comparison: null };
 }
 
@@ -125,7 +142,8 @@ function stageMetrics(plan: Plan, stages: ReportStage[], summaries: SampleSummar
       const stage = stageIndex === null ? undefined : stages[stageIndex];
       return {
         stageIndex,
-        stageName: stage?.name ?? (stageIndex === null ? 'Before the first stage' : `Stage ${stageIndex + 1}`),
+        stageName:
+          stage?.name ?? (stageIndex === null ? 'Before the first stage' : `Stage ${stageIndex + 1}`),
         percent: stage?.percent ?? Math.max(...rows.map((row) => row.percent)),
         metrics: rows
           .sort((a, b) => rank(a.metricId) - rank(b.metricId) || a.metricId.localeCompare(b.metricId))

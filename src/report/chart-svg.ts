@@ -24,10 +24,19 @@ export function chartSvg(data: ChartData, size: ChartSize = { width: 1200, heigh
   ];
   const series = data.series.filter((s) => s.points.some((p) => p.value !== null));
   if (series.length === 0) {
-    out.push(text(width / 2, height / 2, 'No metric readings were recorded.', { size: 16, anchor: 'middle', fill: '#666' }));
+    out.push(
+      text(width / 2, height / 2, 'No metric readings were recorded.', {
+        size: 16,
+        anchor: 'middle',
+        fill: '#666',
+      }),
+    );
     return `${out.join('')}</svg>`;
   }
-  const times = [...series.flatMap((s) => s.points.map((p) => p.at.getTime())), ...data.markers.map((m) => m.at.getTime())];
+  const times = [
+    ...series.flatMap((s) => s.points.map((p) => p.at.getTime())),
+    ...data.markers.map((m) => m.at.getTime()),
+  ];
   let t0 = Math.min(...times);
   let t1 = Math.max(...times);
   if (t1 - t0 < 1000) {
@@ -46,7 +55,12 @@ export function chartSvg(data: ChartData, size: ChartSize = { width: 1200, heigh
 
   const panels = series.map((s, i) => {
     const top = plotTop + i * (panelHeight + panelGap);
-    return panel(s, { left: plotLeft, right: plotRight, top, bottom: top + panelHeight }, x, colors[i % colors.length] as string);
+    return panel(
+      s,
+      { left: plotLeft, right: plotRight, top, bottom: top + panelHeight },
+      x,
+      colors[i % colors.length] as string,
+    );
   });
   out.push(...panels.map((p) => p.frame));
 
@@ -56,7 +70,13 @@ export function chartSvg(data: ChartData, size: ChartSize = { width: 1200, heigh
     out.push(line(tx, plotBottom, tx, plotBottom + 5, '#444'));
     out.push(text(tx, plotBottom + 20, ticks.label(tick), { size: 12, anchor: 'middle', fill: '#333' }));
   }
-  out.push(text((plotLeft + plotRight) / 2, height - 12, `Time (${ticks.zone})`, { size: 12, anchor: 'middle', fill: '#333' }));
+  out.push(
+    text((plotLeft + plotRight) / 2, height - 12, `Time (${ticks.zone})`, {
+      size: 12,
+      anchor: 'middle',
+      fill: '#333',
+    }),
+  );
 
   let lastLabelX = Number.NEGATIVE_INFINITY;
   let row = 0;
@@ -67,7 +87,14 @@ export function chartSvg(data: ChartData, size: ChartSize = { width: 1200, heigh
     // Labels sit in the strip above the panels; one too close to the last moves up a row.
     row = mx - lastLabelX < 64 ? (row + 1) % 2 : 0;
     lastLabelX = mx;
-    out.push(text(mx, plotTop - 8 - row * 15, marker.label, { size: 12, weight: 'bold', fill: color, anchor: 'middle' }));
+    out.push(
+      text(mx, plotTop - 8 - row * 15, marker.label, {
+        size: 12,
+        weight: 'bold',
+        fill: color,
+        anchor: 'middle',
+      }),
+    );
   }
   // Data and labels over the stage lines.
   out.push(...panels.map((p) => p.content));
@@ -95,16 +122,33 @@ function panel(
   hi = ticks.at(-1) as number;
   const y = (v: number) => box.bottom - ((v - lo) / (hi - lo)) * (box.bottom - box.top);
 
-  const frame: string[] = [`<rect x="${box.left}" y="${box.top}" width="${box.right - box.left}" height="${box.bottom - box.top}" fill="#fafafa" stroke="#999"/>`];
+  const frame: string[] = [
+    `<rect x="${box.left}" y="${box.top}" width="${box.right - box.left}" height="${box.bottom - box.top}" fill="#fafafa" stroke="#999"/>`,
+  ];
   const step = (ticks[1] as number) - (ticks[0] as number);
   for (const tick of ticks) {
     frame.push(line(box.left, y(tick), box.right, y(tick), '#e3e3e3'));
-    frame.push(text(box.left - 8, y(tick) + 4, tickLabel(s.unit, tick, step, hi), { size: 11, anchor: 'end', fill: '#333' }));
+    frame.push(
+      text(box.left - 8, y(tick) + 4, tickLabel(s.unit, tick, step, hi), {
+        size: 11,
+        anchor: 'end',
+        fill: '#333',
+      }),
+    );
   }
   const out: string[] = [];
   if (s.threshold !== null) {
-    out.push(line(box.left, y(s.threshold), box.right, y(s.threshold), '#c0392b', { dash: '3 3', width: 1.2 }));
-    out.push(text(box.right - 6, y(s.threshold) - 5, `limit ${formatLimit(s)}`, { size: 11, anchor: 'end', fill: '#c0392b', halo: '#fafafa' }));
+    out.push(
+      line(box.left, y(s.threshold), box.right, y(s.threshold), '#c0392b', { dash: '3 3', width: 1.2 }),
+    );
+    out.push(
+      text(box.right - 6, y(s.threshold) - 5, `limit ${formatLimit(s)}`, {
+        size: 11,
+        anchor: 'end',
+        fill: '#c0392b',
+        halo: '#fafafa',
+      }),
+    );
   }
   // A reading without data breaks the line rather than drawing through the gap.
   let d = '';
@@ -121,11 +165,17 @@ function panel(
   if (s.points.length <= 240) {
     for (const point of s.points) {
       if (point.value === null) continue;
-      const over = s.threshold !== null && (s.comparison === 'below' ? point.value < s.threshold : point.value > s.threshold);
-      out.push(`<circle cx="${round(x(point.at.getTime()))}" cy="${round(y(point.value))}" r="3" fill="${over ? '#c0392b' : color}"/>`);
+      const over =
+        s.threshold !== null &&
+        (s.comparison === 'below' ? point.value < s.threshold : point.value > s.threshold);
+      out.push(
+        `<circle cx="${round(x(point.at.getTime()))}" cy="${round(y(point.value))}" r="3" fill="${over ? '#c0392b' : color}"/>`,
+      );
     }
   }
-  out.push(text(box.left + 8, box.top + 18, s.name, { size: 13, weight: 'bold', fill: color, halo: '#fafafa' }));
+  out.push(
+    text(box.left + 8, box.top + 18, s.name, { size: 13, weight: 'bold', fill: color, halo: '#fafafa' }),
+  );
   return { frame: frame.join(''), content: out.join('') };
 }
 
@@ -133,7 +183,8 @@ function panel(
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const raw = (hi - lo) / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude) as number;
+  const step = ([1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ??
+    10 * magnitude) as number;
   const start = Math.floor(lo / step + 1e-9) * step;
   const ticks: number[] = [];
   for (let v = start; v < hi + step - 1e-9 * step; v += step) ticks.push(Number(v.toPrecision(12)));
@@ -152,7 +203,8 @@ const second = 1000;
 const minute = 60 * second;
 const hour = 60 * minute;
 const day = 24 * hour;
-const timeSteps = [1, 2, 5, 10, 15, 30].map((n) => n * second)
+const timeSteps = [1, 2, 5, 10, 15, 30]
+  .map((n) => n * second)
   .concat([1, 2, 5, 10, 15, 30].map((n) => n * minute))
   .concat([1, 2, 3, 6, 12].map((n) => n * hour))
   .concat([1, 2, 7, 14].map((n) => n * day));
@@ -163,7 +215,8 @@ function timeTicks(t0: number, t1: number, timeZone: string) {
   const offset = zoneOffsetMs(new Date(t0), timeZone);
   const values: number[] = [];
   for (let t = Math.ceil((t0 + offset) / step) * step - offset; t <= t1; t += step) values.push(t);
-  const withDate = t1 - t0 >= day || new Date(t0 + offset).getUTCDate() !== new Date(t1 + offset).getUTCDate();
+  const withDate =
+    t1 - t0 >= day || new Date(t0 + offset).getUTCDate() !== new Date(t1 + offset).getUTCDate();
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
@@ -200,7 +253,14 @@ function zoneOffsetMs(date: Date, timeZone: string): number {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
-function line(x1: number, y1: number, x2: number, y2: number, stroke: string, options: { dash?: string; width?: number } = {}) {
+function line(
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+  stroke: string,
+  options: { dash?: string; width?: number } = {},
+) {
   const dash = options.dash ? ` stroke-dasharray="${options.dash}"` : '';
   return `<line x1="${round(x1)}" y1="${round(y1)}" x2="${round(x2)}" y2="${round(y2)}" stroke="${stroke}" stroke-width="${options.width ?? 1}"${dash}/>`;
 }
@@ -209,7 +269,13 @@ function text(
   tx: number,
   ty: number,
   content: string,
-  options: { size?: number; anchor?: 'start' | 'middle' | 'end'; weight?: 'bold'; fill?: string; halo?: string } = {},
+  options: {
+    size?: number;
+    anchor?: 'start' | 'middle' | 'end';
+    weight?: 'bold';
+    fill?: string;
+    halo?: string;
+  } = {},
 ) {
   const weight = options.weight ? ` font-weight="${options.weight}"` : '';
   // A halo in the background colour keeps a label readable where it crosses a line.
@@ -218,4 +284,7 @@ function text(
 }
 
 const escapeXml = (value: string) =>
-  value.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string);
+  value.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string,
+  );

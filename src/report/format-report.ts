@@ -25,12 +25,18 @@ export function formatStamp(date: Date, timeZone: string): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${parts.timeZoneName}`;
 }
 
-export const formatSpan = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '—' : formatDuration(ms));
+export const formatSpan = (ms: number | null | undefined): string =>
+  ms === null || ms === undefined ? '—' : formatDuration(ms);
 
-export const formatMetric = (unit: string, value: number | null): string => (value === null ? '—' : formatValue(unit, value));
+export const formatMetric = (unit: string, value: number | null): string =>
+  value === null ? '—' : formatValue(unit, value);
 
 /** `≤ 1.0%` for a metric that breaches above its threshold, `≥ 98.0%` for one that breaches below. */
-export function formatLimit(metric: { unit: string; threshold: number | null; comparison: 'above' | 'below' | null }): string {
+export function formatLimit(metric: {
+  unit: string;
+  threshold: number | null;
+  comparison: 'above' | 'below' | null;
+}): string {
   if (metric.threshold === null || metric.comparison === null) return '—';
   return `${metric.comparison === 'above' ? '≤' : '≥'} ${formatValue(metric.unit, metric.threshold)}`;
 }

@@ -1,6 +1,6 @@
+import type { DbClient } from '../db/pool.js';
 import type { DeployDeps } from '../deploy/deps.js';
 import type { DeploymentState } from '../deploy/lifecycle.js';
-import type { DbClient } from '../db/pool.js';
 import type { Message } from '../slack/blocks/block-kit.js';
 import { historyMessage } from '../slack/blocks/history-message.js';
 
@@ -21,7 +21,11 @@ export interface EnvironmentHistory {
 }
 
 /** The latest `limit` deployments of each environment, newest first; the plan's environments first. */
-export async function listHistory(db: DbClient, environments: string[], limit = 10): Promise<EnvironmentHistory[]> {
+export async function listHistory(
+  db: DbClient,
+  environments: string[],
+  limit = 10,
+): Promise<EnvironmentHistory[]> {
   const result = await db.query<HistoryEntry>(
     `SELECT id, environment, version, state, started_by AS "startedBy", dry_run AS "dryRun",
        created_at AS "createdAt", ended_at AS "endedAt"

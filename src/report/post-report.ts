@@ -1,8 +1,8 @@
 import { ensureRoot } from '../deploy/announce.js';
 import type { DeployDeps } from '../deploy/deps.js';
 import { resolveDeployment } from '../deploy/status.js';
-import { note } from '../slack/blocks/rollout-messages.js';
 import { reportMessage } from '../slack/blocks/report-message.js';
+import { note } from '../slack/blocks/rollout-messages.js';
 import { noDeploymentMessage } from '../slack/blocks/status-message.js';
 import type { Answer } from '../slack/command-context.js';
 import type { UploadFile } from '../slack/messenger.js';
@@ -17,9 +17,14 @@ export type ReportDeps = Pick<DeployDeps, 'db' | 'plan' | 'messenger' | 'clock' 
  * the full review as a Markdown file and the error-rate/latency chart as a PNG beside it.
  */
 export async function postReport(deps: ReportDeps, deploymentId: number): Promise<void> {
-  const report = await buildReport(deps.db, deps.plan, deploymentId, deps.clock(), { timeScale: deps.settings.timeScale });
+  const report = await buildReport(deps.db, deps.plan, deploymentId, deps.clock(), {
+    timeScale: deps.settings.timeScale,
+  });
   const { deployment } = report;
-  const base = `stagecoach-review-${deployment.id}-${deployment.environment}-${deployment.version}`.replace(/[^\w.-]+/g, '_');
+  const base = `stagecoach-review-${deployment.id}-${deployment.environment}-${deployment.version}`.replace(
+    /[^\w.-]+/g,
+    '_',
+  );
   const chart = hasChartData(report.chart) ? renderChart(report.chart) : undefined;
   const files: UploadFile[] = [
     {
@@ -28,12 +33,22 @@ export async function postReport(deps: ReportDeps, deploymentId: number): Promis
       content: renderMarkdown(report, chart ? { chartFile: `${base}-chart.png` } : {}),
     },
     ...(chart
-      ? [{ filename: `${base}-chart.png`, title: `Error rate and latency across the stages of #${deployment.id}`, content: chart }]
+      ? [
+          {
+            filename: `${base}-chart.png`,
+            title: `Error rate and latency across the stages of #${deployment.id}`,
+            content: chart,
+          },
+        ]
       : []),
   ];
 
   const rootTs = await ensureRoot(deps, deploymentId);
-  await deps.messenger.post(deployment.channelId, reportMessage({ report, files: files.map((f) => f.filename) }), rootTs);
+  await deps.messenger.post(
+    deployment.channelId,
+    reportMessage({ report, files: files.map((f) => f.filename) }),
+    rootTs,
+  );
   // The summary is out: a failed upload is reported in the thread, not thrown, so a retried timer
   // does not post the summary twice.
   for (const file of files) {
@@ -44,7 +59,9 @@ export async function postReport(deps: ReportDeps, deploymentId: number): Promis
       const reason = error instanceof Error ? error.message : String(error);
       await deps.messenger.post(
         deployment.channelId,
-        note(`:warning: Could not attach \`${file.filename}\` (${reason.slice(0, 200)}). The Slack app needs the files:write scope; \`/deploy report ${deployment.id}\` tries again.`),
+        note(
+          `:warning: Could not attach \`${file.filename}\` (${reason.slice(0, 200)}). The Slack app needs the files:write scope; \`/deploy report ${deployment.id}\` tries again.`,
+        ),
         rootTs,
       );
     }

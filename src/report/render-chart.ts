@@ -6,7 +6,10 @@ import type { ChartData } from './report.js';
 // The font ships in an npm package so labels render the same on a bare server as on a laptop.
 const fontFiles = (() => {
   try {
-    return [createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')];
+    return [
+      createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
+      createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
+    ];
   } catch {
     return [];
   }

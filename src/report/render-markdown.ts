@@ -41,7 +41,9 @@ export function renderMarkdown(report: Report, options: { chartFile?: string | u
             stamp(entry.at),
             actor(entry.actor),
             actionLabel(entry.action),
-            entry.from && entry.to && entry.from !== entry.to ? `${entry.from} → ${entry.to}` : (entry.to ?? ''),
+            entry.from && entry.to && entry.from !== entry.to
+              ? `${entry.from} → ${entry.to}`
+              : (entry.to ?? ''),
             entry.detail,
           ]),
         )),
@@ -63,8 +65,12 @@ export function renderMarkdown(report: Report, options: { chartFile?: string | u
     ),
   );
   const stageNotes = report.stages.flatMap((stage) => [
-    ...(stage.extensions > 0 ? [`- ${stage.name}: soak extended ${stage.extensions} time${stage.extensions > 1 ? 's' : ''}.`] : []),
-    ...(stage.heldMs > 0 ? [`- ${stage.name}: on hold for ${formatDuration(stage.heldMs)} during the soak.`] : []),
+    ...(stage.extensions > 0
+      ? [`- ${stage.name}: soak extended ${stage.extensions} time${stage.extensions > 1 ? 's' : ''}.`]
+      : []),
+    ...(stage.heldMs > 0
+      ? [`- ${stage.name}: on hold for ${formatDuration(stage.heldMs)} during the soak.`]
+      : []),
   ]);
   if (stageNotes.length > 0) lines.push('', ...stageNotes);
 
@@ -79,7 +85,8 @@ export function renderMarkdown(report: Report, options: { chartFile?: string | u
             step.name,
             step.phase.replaceAll('_', ' '),
             String(step.attempt),
-            step.status.replaceAll('_', ' ') + (step.summary && step.status !== 'succeeded' ? `: ${step.summary}` : ''),
+            step.status.replaceAll('_', ' ') +
+              (step.summary && step.status !== 'succeeded' ? `: ${step.summary}` : ''),
             stamp(step.startedAt),
             formatSpan(step.durationMs),
             formatSpan(step.timeoutMs),
@@ -130,7 +137,10 @@ export function renderMarkdown(report: Report, options: { chartFile?: string | u
   }
   if (options.chartFile) {
     const names = report.chart.series.map((series) => series.name).join(' and ');
-    lines.push('', `A chart of ${names} across the stages, with the stage changes marked, is attached as \`${options.chartFile}\`.`);
+    lines.push(
+      '',
+      `A chart of ${names} across the stages, with the stage changes marked, is attached as \`${options.chartFile}\`.`,
+    );
   }
 
   lines.push('', '## Documentation updates', '');
@@ -163,23 +173,43 @@ function summaryRows(report: Report): string[][] {
   const unknowns = all.reduce((sum, metric) => sum + metric.unknowns, 0);
   return [
     ['**Outcome**', outcomeLabel(deployment.state)],
-    ['**Version**', `${deployment.version}${deployment.previousVersion ? ` (previous: ${deployment.previousVersion})` : ''}`],
+    [
+      '**Version**',
+      `${deployment.version}${deployment.previousVersion ? ` (previous: ${deployment.previousVersion})` : ''}`,
+    ],
     ['**Environment**', deployment.environment],
     ['**Started by**', formatActor(deployment.startedBy, 'markdown')],
     ['**Started**', stamp(deployment.createdAt)],
     ['**Ended**', deployment.endedAt ? stamp(deployment.endedAt) : 'still going'],
     ['**Total duration**', `${formatDuration(report.totalMs)}${deployment.endedAt ? '' : ' so far'}`],
-    ['**Soak, all stages**', reached.length === 0 ? '—' : `${formatDuration(soaked)} (plan: at least ${formatDuration(planned)})`],
-    ['**Steps**', `${steps.length} run${steps.length === 1 ? '' : 's'}, ${retries} retr${retries === 1 ? 'y' : 'ies'}, ${failed} failed`],
-    ['**Issues**', issues.length === 0 ? 'none' : `${issues.length} (${bySeverity.join(', ')}), ${open} open`],
-    ['**Metric readings**', `${all.reduce((sum, m) => sum + m.samples, 0)}, ${breaches} over threshold, ${unknowns} without data`],
-    ['**Plan**', `${deployment.planName}${deployment.dryRun ? ' (dry run: commands were listed, not run)' : ''}`],
+    [
+      '**Soak, all stages**',
+      reached.length === 0 ? '—' : `${formatDuration(soaked)} (plan: at least ${formatDuration(planned)})`,
+    ],
+    [
+      '**Steps**',
+      `${steps.length} run${steps.length === 1 ? '' : 's'}, ${retries} retr${retries === 1 ? 'y' : 'ies'}, ${failed} failed`,
+    ],
+    [
+      '**Issues**',
+      issues.length === 0 ? 'none' : `${issues.length} (${bySeverity.join(', ')}), ${open} open`,
+    ],
+    [
+      '**Metric readings**',
+      `${all.reduce((sum, m) => sum + m.samples, 0)}, ${breaches} over threshold, ${unknowns} without data`,
+    ],
+    [
+      '**Plan**',
+      `${deployment.planName}${deployment.dryRun ? ' (dry run: commands were listed, not run)' : ''}`,
+    ],
   ];
 }
 
 function planSoak(stage: ReportStage, timeScale: number): string {
   const plan = formatDuration(stage.minSoakMs);
-  return timeScale === 1 || stage.minSoakMs === 0 ? plan : `${plan} (${formatDuration(stage.expectedSoakMs)} scaled)`;
+  return timeScale === 1 || stage.minSoakMs === 0
+    ? plan
+    : `${plan} (${formatDuration(stage.expectedSoakMs)} scaled)`;
 }
 
 function verdict(stage: ReportStage): string {

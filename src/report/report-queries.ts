@@ -50,7 +50,10 @@ export async function listSamples(db: DbClient, deploymentId: number, metricIds:
   return result.rows;
 }
 
-export async function listDocumentationUpdates(db: DbClient, deploymentId: number): Promise<DocumentationItem[]> {
+export async function listDocumentationUpdates(
+  db: DbClient,
+  deploymentId: number,
+): Promise<DocumentationItem[]> {
   const result = await db.query<DocumentationItem>(
     `SELECT position, item, done_by AS "doneBy", done_at AS "doneAt"
      FROM documentation_updates WHERE deployment_id = $1 ORDER BY position`,

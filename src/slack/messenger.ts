@@ -26,7 +26,12 @@ async function counted<T>(metrics: Metrics | undefined, method: string, call: ()
     return await call();
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
-    const kind = code.includes('rate_limited') || /retry-after|429/i.test(String(error)) ? 'rate_limited' : code.includes('platform') ? 'platform' : 'http';
+    const kind =
+      code.includes('rate_limited') || /retry-after|429/i.test(String(error))
+        ? 'rate_limited'
+        : code.includes('platform')
+          ? 'platform'
+          : 'http';
     metrics?.slackErrors.inc({ method, kind });
     throw error;
   }
@@ -35,28 +40,38 @@ async function counted<T>(metrics: Metrics | undefined, method: string, call: ()
 export function createMessenger(client: WebClient, metrics?: Metrics): Messenger {
   return {
     async post(channel, message, threadTs) {
-      const result = await counted(metrics, 'chat.postMessage', () => client.chat.postMessage({
-        channel,
-        text: message.text,
-        blocks: message.blocks as never,
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-        unfurl_links: false,
-      }));
+      const result = await counted(metrics, 'chat.postMessage', () =>
+        client.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: message.blocks as never,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          unfurl_links: false,
+        }),
+      );
       return String(result.ts);
     },
     async update(channel, ts, message) {
-      await counted(metrics, 'chat.update', () => client.chat.update({ channel, ts, text: message.text, blocks: message.blocks as never }));
+      await counted(metrics, 'chat.update', () =>
+        client.chat.update({ channel, ts, text: message.text, blocks: message.blocks as never }),
+      );
     },
     async ephemeral(channel, user, message) {
-      await counted(metrics, 'chat.postEphemeral', () => client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks as never }));
+      await counted(metrics, 'chat.postEphemeral', () =>
+        client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks as never }),
+      );
     },
     async upload(channel, file) {
       // files.uploadV2 treats a string `file` as a path to read, so text goes in `content`.
       const body = typeof file.content === 'string' ? { content: file.content } : { file: file.content };
       const comment = file.initialComment ? { initial_comment: file.initialComment } : {};
       const common = { filename: file.filename, title: file.title, ...body, ...comment };
-      await client.filesUploadV2(
-        file.threadTs ? { ...common, channel_id: channel, thread_ts: file.threadTs } : { ...common, channel_id: channel },
+      await counted(metrics, 'files.uploadV2', () =>
+        client.filesUploadV2(
+          file.threadTs
+            ? { ...common, channel_id: channel, thread_ts: file.threadTs }
+            : { ...common, channel_id: channel },
+        ),
       );
     },
   };

@@ -35,9 +35,12 @@ describe('post-deployment review and history', () => {
   const rootTs = async () => (await h.deployment(1))?.rootTs as string;
   const thread = async () => h.slack.thread('C_DEPLOY', await rootTs());
   const click = async (actionId: string, user: string) => {
-    const prompt = await waitUntil(async () => (await thread()).find((m) => buttonsOf(m).some((b) => b.action_id === actionId)), {
-      label: `a prompt with ${actionId}`,
-    });
+    const prompt = await waitUntil(
+      async () => (await thread()).find((m) => buttonsOf(m).some((b) => b.action_id === actionId)),
+      {
+        label: `a prompt with ${actionId}`,
+      },
+    );
     const button = buttonsOf(prompt).find((b) => b.action_id === actionId) as Button;
     await h.client.action(actionId, button.value, { user, messageTs: prompt.ts });
   };
@@ -48,7 +51,9 @@ describe('post-deployment review and history', () => {
     await h.waitForState(1, 'soaking', 20_000);
     await click('stage_promote', users.lead);
     await waitUntil(async () => (await h.deployment(1))?.currentPercent === 50, { label: '50%' });
-    await waitUntil(async () => (await h.deployment(1))?.state === 'awaiting_promotion', { label: 'second promotion prompt' });
+    await waitUntil(async () => (await h.deployment(1))?.state === 'awaiting_promotion', {
+      label: 'second promotion prompt',
+    });
     await click('stage_promote', users.lead);
     await h.waitForState(1, 'success_window');
     await click('deploy_declare_complete', users.project);
@@ -59,7 +64,11 @@ describe('post-deployment review and history', () => {
   async function seedMetrics() {
     const audit = await listAudit(h.db, { deploymentId: 1 });
     const starts = ['canary', 'expanded', 'full'].map(
-      (stage) => audit.find((row) => ['steps_done', 'stage_live', 'reached_full'].includes(row.action) && row.detail.stage === stage)?.createdAt as Date,
+      (stage) =>
+        audit.find(
+          (row) =>
+            ['steps_done', 'stage_live', 'reached_full'].includes(row.action) && row.detail.stage === stage,
+        )?.createdAt as Date,
     );
     const end = (await h.deployment(1))?.endedAt as Date;
     const windows = starts.map((start, i) => [start.getTime(), (starts[i + 1] ?? end).getTime()] as const);
@@ -102,7 +111,9 @@ describe('post-deployment review and history', () => {
   it('posts the review in the thread and uploads it as Markdown with the chart', async () => {
     await postReport(deps, 1);
 
-    const summary = (await thread()).find((m) => m.text.startsWith(':clipboard: Post-deployment review of #1'));
+    const summary = (await thread()).find((m) =>
+      m.text.startsWith(':clipboard: Post-deployment review of #1'),
+    );
     expect(summary?.text).toMatch(/Completed after .+; issues: 1 \(1 major\), 0 open\./);
     const blocks = JSON.stringify(summary?.blocks);
     expect(blocks).toContain('*Stage 1: Canary* (10%): soaked');
@@ -116,48 +127,79 @@ describe('post-deployment review and history', () => {
       'stagecoach-review-1-production-v4.0.0-chart.png',
     ]);
     for (const file of files) expect(file).toMatchObject({ channel: 'C_DEPLOY', threadTs: await rootTs() });
-    const pngRequest = h.slack.callsOf('files.getUploadURLExternal').find((c) => String(c.args.filename).endsWith('.png'));
+    const pngRequest = h.slack
+      .callsOf('files.getUploadURLExternal')
+      .find((c) => String(c.args.filename).endsWith('.png'));
     expect(Number(pngRequest?.args.length)).toBeGreaterThan(10_000);
     expect(files[1]?.body).toContain('IHDR');
 
     const markdown = files[0]?.body ?? '';
     expect(markdown).toContain('# Post-deployment review: Medplum EHR v4.0.0 → production (#1)');
     expect(markdown).toContain('| **Outcome** | Completed |');
-    expect(markdown).toMatch(/\| @ULEAD \| Promoted \| awaiting_promotion → running \| toStage: expanded, toPercent: 50 \|/);
-    expect(markdown).toMatch(/\| @ULEAD \| Promoted \| awaiting_promotion → running \| toStage: full, toPercent: 100 \|/);
+    expect(markdown).toMatch(
+      /\| @ULEAD \| Promoted \| awaiting_promotion → running \| toStage: expanded, toPercent: 50 \|/,
+    );
+    expect(markdown).toMatch(
+      /\| @ULEAD \| Promoted \| awaiting_promotion → running \| toStage: full, toPercent: 100 \|/,
+    );
     expect(markdown).toMatch(/\| @UPROJECT \| Declared complete \| success_window → completed \|/);
-    expect(markdown).toMatch(/\| Stage 1: Canary \| 10% \| [^|]+ \| \d+s \| 24h \(2s scaled\) \| met \| promoted by @ULEAD \|/);
-    expect(markdown).toMatch(/\| Stage 2: Expanded \| 50% \| [^|]+ \| \d+s \| 48h \(3s scaled\) \| met \| promoted by @ULEAD \|/);
-    expect(markdown).toMatch(/\| Stage 3: Full \| 100% \| [^|]+ \| [^|]+ \| 0s \| met \| declared complete by @UPROJECT \|/);
-    expect(markdown).toMatch(/\| \d+ \| major \| Search filters slow for some clinics \| @UDBA at [^|]+ \| @ULEAD \| resolved \| resolved by @ULEAD at /);
+    expect(markdown).toMatch(
+      /\| Stage 1: Canary \| 10% \| [^|]+ \| \d+s \| 24h \(2s scaled\) \| met \| promoted by @ULEAD \|/,
+    );
+    expect(markdown).toMatch(
+      /\| Stage 2: Expanded \| 50% \| [^|]+ \| \d+s \| 48h \(3s scaled\) \| met \| promoted by @ULEAD \|/,
+    );
+    expect(markdown).toMatch(
+      /\| Stage 3: Full \| 100% \| [^|]+ \| [^|]+ \| 0s \| met \| declared complete by @UPROJECT \|/,
+    );
+    expect(markdown).toMatch(
+      /\| \d+ \| major \| Search filters slow for some clinics \| @UDBA at [^|]+ \| @ULEAD \| resolved \| resolved by @ULEAD at /,
+    );
     expect(markdown).toContain('### Stage 1: Canary (10%)');
-    expect(markdown).toContain('| API response time (p95) | ≤ 500 ms | 2 | 210 ms | 270 ms | 330 ms | 0 | 0 |');
-    expect(markdown).toContain('| Error rate (5xx share of requests) | ≤ 1.0% | 2 | 0.20% | 0.30% | 0.40% | 0 | 0 |');
+    expect(markdown).toContain(
+      '| API response time (p95) | ≤ 500 ms | 2 | 210 ms | 270 ms | 330 ms | 0 | 0 |',
+    );
+    expect(markdown).toContain(
+      '| Error rate (5xx share of requests) | ≤ 1.0% | 2 | 0.20% | 0.30% | 0.40% | 0 | 0 |',
+    );
     expect(markdown).toContain('### Stage 2: Expanded (50%)');
-    expect(markdown).toMatch(/\| Error rate \(5xx share of requests\) \| ≤ 1\.0% \| \d+ \| 0\.30% \| 0\.90% \| 1\.5% \| 1 \| \d+ \|/);
+    expect(markdown).toMatch(
+      /\| Error rate \(5xx share of requests\) \| ≤ 1\.0% \| \d+ \| 0\.30% \| 0\.90% \| 1\.5% \| 1 \| \d+ \|/,
+    );
     expect(markdown).toContain('### Stage 3: Full (100%)');
     expect(markdown).toContain('- [ ] API reference documentation');
   });
 
   it('answers /deploy report and /deploy history through their handlers', async () => {
     const context = { deps, userId: users.lead, channelId: 'C_DEPLOY' };
-    const summaries = async () => (await thread()).filter((m) => m.text.startsWith(':clipboard: Post-deployment review of #1')).length;
+    const summaries = async () =>
+      (await thread()).filter((m) => m.text.startsWith(':clipboard: Post-deployment review of #1')).length;
     const before = { summaries: await summaries(), files: uploadedFiles(h.slack).length };
 
     expect(await report({ name: 'report', ref: '#1' }, context)).toBe(
       'Report for deployment #1 (v4.0.0 → production) posted in the thread.',
     );
     expect(await summaries()).toBe(before.summaries + 1);
-    expect(uploadedFiles(h.slack).slice(before.files).map((f) => f.filename)).toEqual([
+    expect(
+      uploadedFiles(h.slack)
+        .slice(before.files)
+        .map((f) => f.filename),
+    ).toEqual([
       'stagecoach-review-1-production-v4.0.0.md',
       'stagecoach-review-1-production-v4.0.0-chart.png',
     ]);
-    await expect(report({ name: 'report', ref: '#9' }, context)).rejects.toThrow('There is no deployment #9.');
+    await expect(report({ name: 'report', ref: '#9' }, context)).rejects.toThrow(
+      'There is no deployment #9.',
+    );
 
     const answer = await history({ name: 'history' }, context);
-    expect(typeof answer === 'string' ? answer : answer.text).toBe('Recent Medplum EHR deployments (production: 1, staging: 0).');
+    expect(typeof answer === 'string' ? answer : answer.text).toBe(
+      'Recent Medplum EHR deployments (production: 1, staging: 0).',
+    );
     const listing = JSON.stringify(typeof answer === 'string' ? [] : answer.blocks);
-    expect(listing).toMatch(/#1 `v4\.0\.0` · :white_check_mark: Completed · <@ULEAD> · [^·]+ EST · took \d+s/);
+    expect(listing).toMatch(
+      /#1 `v4\.0\.0` · :white_check_mark: Completed · <@ULEAD> · [^·]+ EST · took \d+s/,
+    );
     expect(JSON.stringify((await describeHistory(deps)).blocks)).toContain('_No deployments yet._');
   });
 });

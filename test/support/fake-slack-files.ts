@@ -15,18 +15,25 @@ type Args = Record<string, unknown>;
  * Hook into test/support/fake-slack.ts by spreading into its `methods`:
  *   ...fakeFileMethods((path) => `${baseUrl}/response/${path}`),
  */
-export function fakeFileMethods(responsePath: (path: string) => string): Record<string, (args: Args) => Json> {
+export function fakeFileMethods(
+  responsePath: (path: string) => string,
+): Record<string, (args: Args) => Json> {
   const issued = new Map<string, string>();
   let counter = 0;
   return {
     'files.getUploadURLExternal': (args) => {
       const filename = typeof args.filename === 'string' ? args.filename : '';
       const length = Number(args.length);
-      if (!filename || !Number.isInteger(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
+      if (!filename || !Number.isInteger(length) || length <= 0)
+        return { ok: false, error: 'invalid_arguments' };
       counter += 1;
       const id = `FUPLOAD${counter}`;
       issued.set(id, filename);
-      return { ok: true, file_id: id, upload_url: responsePath(`upload-${id}/${encodeURIComponent(filename)}`) };
+      return {
+        ok: true,
+        file_id: id,
+        upload_url: responsePath(`upload-${id}/${encodeURIComponent(filename)}`),
+      };
     },
     'files.completeUploadExternal': (args) => {
       const requested: Json[] = Array.isArray(args.files) ? args.files : [];
@@ -88,7 +95,9 @@ export function uploadedFiles(slack: FakeSlack): UploadedFile[] {
  * Until fakeFileMethods is hooked into fake-slack.ts: a front for the fake that forwards every Web
  * API call (so `calls` records it) and fills in the files.* answers the fake leaves bare.
  */
-export async function startFileUploadFront(slack: FakeSlack): Promise<{ url: string; close(): Promise<void> }> {
+export async function startFileUploadFront(
+  slack: FakeSlack,
+): Promise<{ url: string; close(): Promise<void> }> {
   const methods = fakeFileMethods((path) => `${slack.baseUrl}/response/${path}`);
   const server = createServer((req, res) => {
     handle(req)
@@ -122,7 +131,10 @@ export async function startFileUploadFront(slack: FakeSlack): Promise<{ url: str
     const answer = JSON.parse(text) as Json;
     // Already hooked into the fake: its own answer stands.
     if (answer.file_id || answer.files || answer.ok === false) return { status: 200, body: text };
-    return { status: 200, body: JSON.stringify(handler(argsOf(headers['content-type'], raw.toString('utf8')))) };
+    return {
+      status: 200,
+      body: JSON.stringify(handler(argsOf(headers['content-type'], raw.toString('utf8')))),
+    };
   };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

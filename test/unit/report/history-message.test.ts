@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { historyMessage } from '../../../src/slack/blocks/history-message.js';
 import type { HistoryEntry } from '../../../src/report/history.js';
+import { historyMessage } from '../../../src/slack/blocks/history-message.js';
 import { at, plan } from './fixture.js';
 
 const entry = (overrides: Partial<HistoryEntry>): HistoryEntry => ({
@@ -22,7 +22,14 @@ describe('historyMessage', () => {
         environment: 'production',
         deployments: [
           entry({ id: 3, version: 'v4.0.1', state: 'soaking', endedAt: null, createdAt: at(100) }),
-          entry({ id: 2, version: 'v4.0.0', state: 'rolled_back', startedBy: 'UDBA', createdAt: at(10), endedAt: at(12.5) }),
+          entry({
+            id: 2,
+            version: 'v4.0.0',
+            state: 'rolled_back',
+            startedBy: 'UDBA',
+            createdAt: at(10),
+            endedAt: at(12.5),
+          }),
           entry({ id: 1, dryRun: true }),
         ],
       },
@@ -32,7 +39,9 @@ describe('historyMessage', () => {
     timeZone: plan.timezone,
     now: at(102),
   });
-  const sections = message.blocks.filter((b) => b.type === 'section').map((b) => (b.text as { text: string }).text);
+  const sections = message.blocks
+    .filter((b) => b.type === 'section')
+    .map((b) => (b.text as { text: string }).text);
 
   it('lists each environment newest first with outcome, who, when and how long', () => {
     expect(sections[0]).toBe(

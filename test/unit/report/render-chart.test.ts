@@ -20,8 +20,14 @@ describe('renderChart', () => {
   });
 
   it('changes when the readings change', () => {
-    const [errors, latency] = chart.series;
-    const spiked = { ...chart, series: [{ ...errors!, points: errors!.points.map((p, i) => ({ ...p, value: i === 40 ? 0.05 : p.value })) }, latency!] };
+    const spiked = {
+      ...chart,
+      series: chart.series.map((series, n) =>
+        n === 0
+          ? { ...series, points: series.points.map((p, i) => ({ ...p, value: i === 40 ? 0.05 : p.value })) }
+          : series,
+      ),
+    };
     expect(renderChart(spiked).equals(renderChart(chart))).toBe(false);
   });
 
@@ -56,7 +62,11 @@ describe('chartSvg', () => {
   });
 
   it('marks a rollback in red and escapes text', () => {
-    const data = { ...report().chart, title: 'A <b> & "c"', markers: [{ at: at(10), label: 'rollback', kind: 'rollback' as const }] };
+    const data = {
+      ...report().chart,
+      title: 'A <b> & "c"',
+      markers: [{ at: at(10), label: 'rollback', kind: 'rollback' as const }],
+    };
     const out = chartSvg(data);
     expect(out).toContain('A &lt;b&gt; &amp; &quot;c&quot;');
     expect(out).toMatch(/fill="#c0392b" font-weight="bold">rollback</);

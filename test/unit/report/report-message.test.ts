@@ -16,8 +16,12 @@ describe('reportMessage', () => {
 
   it('shows each stage with its soak against the plan and who ended it', () => {
     expect(json).toContain('*Stage 1: Canary* (10%): soaked 24h 30m (plan ≥ 24h) · promoted by <@ULEAD>');
-    expect(json).toContain('*Stage 2: Expanded* (50%): soaked 14h 54m (plan ≥ 48h) · :warning: skipped early: hotfix for login outage · promoted early by <@ULEAD>');
-    expect(json).toContain('*Stage 3: Full* (100%): soaked 35h 48m (no minimum) · declared complete by <@UPROJECT>');
+    expect(json).toContain(
+      '*Stage 2: Expanded* (50%): soaked 14h 54m (plan ≥ 48h) · :warning: skipped early: hotfix for login outage · promoted early by <@ULEAD>',
+    );
+    expect(json).toContain(
+      '*Stage 3: Full* (100%): soaked 35h 48m (no minimum) · declared complete by <@UPROJECT>',
+    );
   });
 
   it('highlights the charted metrics and the breaches per stage', () => {
