@@ -6,7 +6,9 @@ import { answer as sendAnswer } from '../src/slack/answer.js';
 import { userMessage } from '../src/slack/user-message.js';
 import { help } from './help.js';
 import { role, roles } from './roles.js';
+import { history } from './history.js';
 import { issue } from './issue.js';
+import { report } from './report.js';
 import { schedule, window } from './schedule.js';
 import { start } from './start.js';
 import { status } from './status.js';
@@ -14,7 +16,7 @@ import { abort, approve, hold, lock, resume, rollback, unlock } from './steer.js
 
 type Handlers = { [N in DeployCommand['name']]?: (command: Extract<DeployCommand, { name: N }>, context: CommandContext) => Promise<Answer> };
 
-const handlers: Handlers = { help, start, status, roles, role, abort, approve, hold, resume, rollback, lock, unlock, window, schedule, issue };
+const handlers: Handlers = { help, start, status, roles, role, abort, approve, hold, resume, rollback, lock, unlock, window, schedule, issue, report, history };
 
 /** The `/deploy` listener: parse, ack within Slack's 3 s, run the subcommand, answer. */
 export function deployCommand(deps: DeployDeps) {

@@ -19,7 +19,7 @@ import { recheckSuccessSoon } from './success-criteria.js';
 import { startDocumentationChecklist } from './documentation.js';
 import { cancelAutoRollback } from '../db/timers.js';
 import { finishRollback, insertRollbackRun, startRollback } from './rollback.js';
-import { cancelDeploymentTimers, scaled, scheduleTimer } from './timers.js';
+import { cancelDeploymentTimers, rolloutTimerKinds, scaled, scheduleTimer } from './timers.js';
 
 type Effect = (context: DecisionContext, client: pg.PoolClient) => Promise<string>;
 
@@ -74,7 +74,7 @@ const abort: Effect = async (context, client) => {
   }
   await applyTransition(client, deps.plan, deployment.id, 'abort', input.userId, { detail: { reason: input.reason } });
   await cancelPendingStepRuns(client, deployment.id);
-  context.later.disarm.push(...(await cancelDeploymentTimers(client, deployment.id)));
+  context.later.disarm.push(...(await cancelDeploymentTimers(client, deployment.id, rolloutTimerKinds)));
   context.later.then.push(() => postInThread(deps, deployment.id, note(`:no_entry: Aborted by <@${input.userId}>. Nothing reached production.`)));
   await onDeploymentEnded(client, deps, context.later, deployment, 'aborted', 'Nothing reached production.');
   return `Aborted ${describe(context)}.`;

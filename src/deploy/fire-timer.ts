@@ -7,6 +7,8 @@ import type { DeployDeps } from './deps.js';
 import { applyGoNoGoPolicy } from './go-no-go.js';
 import { promptPromotion } from './promotion.js';
 import { armTimers } from './timers.js';
+import { postReport } from '../report/post-report.js';
+import { markReviewDone } from '../schedule/track.js';
 import { actOnWindowTimer } from '../schedule/window-timer.js';
 import { checkRollbackResources } from '../schedule/rollback-resources.js';
 import { takeSnapshot, type Snapshot } from '../monitor/snapshot.js';
@@ -54,6 +56,10 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
   });
   if (!acted) return 'stale';
   await runAfterCommit(deps, later);
+  if (timer.kind === 'report' && timer.deploymentId !== null) {
+    await postReport(deps, timer.deploymentId);
+    if (timer.deploymentId !== null) await markReviewDone(deps, timer.deploymentId);
+  }
   if (timer.deploymentId !== null) await refreshRoot(deps, timer.deploymentId);
   return timer.kind;
 }

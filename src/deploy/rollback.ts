@@ -13,7 +13,7 @@ import { roleName } from './authorize.js';
 import { restoreButtons, retryRollbackButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
 import { rollbackStepIds, resolveStep } from './resolve-step.js';
-import { cancelDeploymentTimers } from './timers.js';
+import { cancelDeploymentTimers, rolloutTimerKinds } from './timers.js';
 import { onDeploymentEnded, pingManagement } from './milestones.js';
 
 const rollbackPosition = 1000;
@@ -28,7 +28,7 @@ export async function startRollback(
   later: AfterCommit,
 ): Promise<void> {
   const { after } = await applyTransition(client, deps.plan, deploymentId, 'rollback', actor, { detail: { reason } });
-  later.disarm.push(...(await cancelDeploymentTimers(client, deploymentId)));
+  later.disarm.push(...(await cancelDeploymentTimers(client, deploymentId, rolloutTimerKinds)));
   const closed = await closeOpenPrompts(client, deploymentId, 'Closed by the rollback', actor);
   later.then.push(() => showDecided(deps, closed));
   await cancelPendingStepRuns(client, deploymentId);

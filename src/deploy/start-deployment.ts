@@ -12,6 +12,7 @@ import { afterCommit, runAfterCommit } from './after-commit.js';
 import { scheduleGoNoGo } from './go-no-go.js';
 import { onDeploymentStarted } from './milestones.js';
 import { trackStart } from '../schedule/track.js';
+import { scheduleTimer } from './timers.js';
 import { validateVersion } from './validate-version.js';
 
 export interface StartInput {
@@ -74,6 +75,8 @@ export async function startDeployment(deps: DeployDeps, input: StartInput): Prom
     await trackStart(client, created);
     await scheduleGoNoGo(client, deps, created, later);
     await onDeploymentStarted(client, deps, later, created);
+    // The post-deployment review (section 8, T+1w), whatever the outcome by then.
+    later.arm.push(await scheduleTimer(client, deps, { deploymentId: created.id, kind: 'report', key: `report-${created.id}`, afterMs: 7 * 24 * 3600_000, from: created.createdAt }));
     await writeAudit(client, {
       deploymentId: created.id,
       actor: input.userId,

@@ -69,3 +69,9 @@ export async function trackStart(client: pg.PoolClient, deployment: Deployment):
   await bindWindowToDeployment(client, current.id, deployment.id);
   await setTrackedStatus(client, current.id, 'window', 'in_progress');
 }
+
+/** The T+1w review was posted: its schedule row is done. */
+export async function markReviewDone(deps: { db: pg.Pool }, deploymentId: number): Promise<void> {
+  const window = await findWindowOfDeployment(deps.db, deploymentId);
+  if (window) await setTrackedStatus(deps.db, window.id, 'review', 'done');
+}
