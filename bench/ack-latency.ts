@@ -16,7 +16,7 @@ export interface AckResult {
 
 export interface AckResults {
   status: AckResult;
-  start: AckResult & { started: number; refused: number };
+  start: AckResult & { started: number; refused: number; answers: Record<string, number> };
 }
 
 type Client = Stack['client'];
@@ -73,6 +73,7 @@ export async function benchAck(env: { databaseUrl: string; appDatabaseUrl: strin
         loopDelayMs: measured.loopDelayMs,
         started,
         refused: answers.length - started,
+        answers: tally(answers),
       },
     };
   } finally {
@@ -107,4 +108,14 @@ async function alternate(bare: Client, stagecoach: Client, rounds: number, perRo
       max: Math.max(...delays.map((d) => d.max)),
     },
   };
+}
+
+/** Distinct answers with their counts, numbers and refs blanked so alike answers group. */
+function tally(texts: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const text of texts) {
+    const key = text.replace(/#\d+/g, '#N').replace(/env-\d+/g, 'env-N').replace(/ref [0-9a-f]+/g, 'ref X').slice(0, 160);
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
 }

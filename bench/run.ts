@@ -164,6 +164,9 @@ function print(rows: Row[]) {
   for (const row of rows) process.stdout.write(`${line(headers.map((h) => row[h]))}\n`);
 }
 
+// Ctrl-C: exit through 'exit' hooks, which stop the private Redis.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 main().then(
   () => process.exit(0),
   (error: unknown) => {

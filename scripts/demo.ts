@@ -93,8 +93,11 @@ async function main() {
     for (const signal of ['SIGINT', 'SIGTERM'] as const)
       process.once(signal, () => reject(new DemoError(`interrupted (${signal})`)));
   });
+  const story = rehearse({ fault, cleanups });
+  // After a timeout or ^C the story may still fail while the clean-up runs: that is no news.
+  story.catch(() => undefined);
   try {
-    await Promise.race([rehearse({ fault, cleanups }), watchdog, interrupted]);
+    await Promise.race([story, watchdog, interrupted]);
   } catch (error) {
     exitCode = 1;
     const message = error instanceof Error ? error.message : String(error);
@@ -389,7 +392,10 @@ function createTeam(input: { consoleUrl: string; db: pg.Pool; plan: Plan }) {
     for (const message of latest) {
       if (answered.has(message.ts) || !buttonsOf(message).some((b) => b.actionId === 'checkin_ok')) continue;
       answered.add(message.ts);
-      await click(message, 'checkin_ok', lead);
+      // The next check-in may close this one first (it is then marked unanswered): not a failure.
+      await click(message, 'checkin_ok', lead).catch((error: Error) =>
+        transcript.note(`the click did not land: ${error.message}`),
+      );
     }
   };
 

@@ -19,6 +19,12 @@ export async function createBenchDatabases() {
   } catch (error) {
     throw new Error(`Postgres is not reachable at ${admin}: start it (pg_ctlcluster 15 main start) or set TEST_DATABASE_ADMIN_URL. ${String(error)}`);
   }
+  // Databases of earlier bench runs that died before cleaning up.
+  const stale = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ '^stagecoach_(app_)?bench_[0-9]+$'`);
+  for (const { datname } of stale.rows) {
+    const pid = Number(datname.split('_').at(-1));
+    if (pid !== process.pid && !isAlive(pid)) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
   for (const name of names) {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await client.query(`CREATE DATABASE "${name}"`);
@@ -38,3 +44,12 @@ export async function createBenchDatabases() {
 
 export const resetTables = `TRUNCATE deployments, step_runs, audit_log, processed_slack_requests, role_assignments,
   environment_locks, timers, prompts, notifications RESTART IDENTITY CASCADE`;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
+import type pg from 'pg';
 import { loadConfig } from '../../src/config.js';
+import { createPool } from '../../src/db/pool.js';
 import { createLogger } from '../../src/log.js';
 import { loadPlan } from '../../src/plan/load-plan.js';
 import type { Plan } from '../../src/plan/schema.js';
@@ -46,7 +47,9 @@ export async function startStack(input: {
   const workspace = await makeWorkspace();
   const health = await startHealthServer();
   await writeFile(`${workspace.dir}/application.log`, '');
-  const db = new pg.Pool({ connectionString: input.databaseUrl, max: 10 });
+  const log = createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent');
+  // The production pool (max 10, 5 s connection timeout), so pool pressure behaves as it would in production.
+  const db = createPool(input.databaseUrl, (error) => log.error({ err: error }, 'postgres pool error'));
   await db.query(resetTables);
   await db.query(
     `INSERT INTO role_assignments (role, user_id, assigned_by) VALUES
@@ -76,7 +79,7 @@ export async function startStack(input: {
     config,
     plan,
     db,
-    log: createLogger(config.logLevel),
+    log,
     role: input.role ?? 'all',
     botToken: 'xoxb-bench-token',
     signingSecret,
@@ -103,7 +106,12 @@ export async function startStack(input: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       // The bench's Redis is its own and is thrown away at the end: queued jobs need no cleanup.
-      await runtime.stop();
+      // Running jobs get a minute to finish; a stuck one must not hang the bench.
+      const stopped = await Promise.race([
+        runtime.stop().then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 60_000).unref()),
+      ]);
+      if (!stopped) log.warn('runtime did not stop within 60 s; going on');
       await db.end();
       await slack.close();
       await health.close();

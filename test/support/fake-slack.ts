@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fakeFileMethods } from './fake-slack-files.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Slack payloads are open-ended JSON; tests index into them freely.
 type Json = any;
@@ -105,6 +106,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     stored.find((m) => !m.ephemeral && m.channel === args.channel && m.ts === args.ts);
 
   const methods: Record<string, (args: Args) => Json> = {
+    // files.uploadV2's two calls; the upload URL is one of this server's /response/ paths.
+    ...fakeFileMethods((path) => `${baseUrl}/response/${path}`),
     'auth.test': () => ({
       ok: true,
       url: 'https://stagecoach-test.slack.com/',

@@ -42,7 +42,9 @@ export interface Harness {
  * The real app against real Postgres and Redis, a fake Slack Web API and a sample workspace,
  * reached through signed HTTP requests exactly as Slack would send them.
  */
-export async function startHarness(options: { plan?: (plan: Plan) => Plan; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { plan?: (plan: Plan) => Plan; env?: Record<string, string>; reconcileIntervalMs?: number } = {},
+): Promise<Harness> {
   const slack = await startFakeSlack();
   const workspace = await makeWorkspace();
   const health = await startHealthServer();
@@ -102,7 +104,7 @@ export async function startHarness(options: { plan?: (plan: Plan) => Plan; env?:
       processBeforeResponse: true,
       slackRetries: 0,
       stepEnv: stepEnvironment(process.env),
-      reconcileIntervalMs: 500,
+      reconcileIntervalMs: options.reconcileIntervalMs ?? 500,
     });
     const receiver = runtime.slack.receiver;
     if (!receiver) throw new Error('HTTP receiver expected');

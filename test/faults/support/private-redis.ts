@@ -35,7 +35,11 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       { stdio: 'ignore' },
     );
     child = started;
+    // A test or bench that dies must not leave its Redis behind.
+    const reap = () => started.kill('SIGKILL');
+    process.once('exit', reap);
     started.once('exit', () => {
+      process.off('exit', reap);
       if (child === started) child = undefined;
     });
     await waitForPing(port, 10_000);
