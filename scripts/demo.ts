@@ -75,6 +75,8 @@ function rehearsalPlan(plan: Plan): Plan {
 type Cleanup = { what: string; run: () => Promise<unknown> };
 
 async function main() {
+  // `npm run demo | head` closes the pipe early: keep going, so the clean-up still runs.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const { values } = parseArgs({
     options: { fault: { type: 'boolean', default: false } },
     allowPositionals: false,
@@ -119,9 +121,18 @@ async function rehearse({ fault, cleanups }: { fault: boolean; cleanups: Cleanup
   const say = (text = '') => process.stdout.write(`${text}\n`);
   const setupStarted = Date.now();
   const id = `${process.pid}`;
+  // The bot's own problems, one readable line each on stderr; LOG_LEVEL=info shows more.
   const log = pino(
-    { level: process.env.LOG_LEVEL ?? 'error', base: { service: 'stagecoach-demo' } },
-    pino.destination(2),
+    { level: process.env.LOG_LEVEL ?? 'error', base: undefined },
+    {
+      write(line: string) {
+        const entry = JSON.parse(line) as { level: number; msg?: string; err?: { message?: string } };
+        const level = pino.levels.labels[entry.level] ?? 'log';
+        process.stderr.write(
+          `  [stagecoach ${level}] ${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}\n`,
+        );
+      },
+    },
   );
 
   // Postgres: two fresh databases on the server of DATABASE_URL (or the local default), dropped at the end.

@@ -29,7 +29,7 @@ async function main() {
   if (applied.length > 0) log.info({ applied }, 'database migrated');
 
   if (config.localMode) {
-    const local = await startLocalMode({ config, plan, db, log, role });
+    const local = await startLocalMode({ config, plan, db, log, role, stepEnv: stepEnvironment(process.env), queuePrefix: config.queuePrefix });
     onShutdown(log, () => local.stop());
     return;
   }

@@ -29,16 +29,30 @@ export async function pollMonitors(deps: DeployDeps, deploymentId: number): Prom
     return 'stopped';
   }
   if (deployment.currentPercent === 0) return 'no traffic yet';
+  // Rolling back: the alerts have done their job; the revert is what matters now.
+  if (['rolling_back', 'awaiting_restore', 'restoring', 'rollback_failed'].includes(deployment.state)) return 'rolling back';
   const { metrics } = deps.plan.monitoring;
   const readings = await Promise.all(metrics.map((metric) => readMetric(metric, deps.settings)));
   const now = deps.clock();
+  // A decision (a rollback) may lock the same rows in another order: on a deadlock, poll again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pollOnce(deps, deploymentId, readings, now);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function pollOnce(deps: DeployDeps, deploymentId: number, readings: Awaited<ReturnType<typeof readMetric>>[], now: Date): Promise<string> {
+  const { metrics } = deps.plan.monitoring;
   const later = afterCommit();
   await inTransaction(deps.db, async (client) => {
     // One poll of a deployment at a time, without holding the deployment's row (decisions must not wait on polls).
     const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [monitorLockSpace, deploymentId]);
     if (!locked.rows[0]?.ok) return;
     const current = await getDeployment(client, deploymentId);
-    if (!current || isTerminal(current.state)) return;
+    if (!current || isTerminal(current.state) || ['rolling_back', 'awaiting_restore', 'restoring', 'rollback_failed'].includes(current.state)) return;
     const states = await getMonitorStates(client, deploymentId);
     for (const [index, metric] of metrics.entries()) {
       const reading = readings[index];

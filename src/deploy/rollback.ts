@@ -14,6 +14,7 @@ import { restoreButtons, retryRollbackButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
 import { rollbackStepIds, resolveStep } from './resolve-step.js';
 import { cancelDeploymentTimers, rolloutTimerKinds } from './timers.js';
+import { stopMonitoring } from './monitor-scheduler.js';
 import { onDeploymentEnded, pingManagement } from './milestones.js';
 
 const rollbackPosition = 1000;
@@ -33,6 +34,7 @@ export async function startRollback(
   later.then.push(() => showDecided(deps, closed));
   await cancelPendingStepRuns(client, deploymentId);
   later.enqueue.push(await insertRollbackRun(client, deploymentId, rollbackStepIds.revert));
+  later.then.push(() => stopMonitoring(deps, deploymentId));
   const why = reason ? `: ${reason}` : '';
   later.then.push(() =>
     postInThread(deps, deploymentId, note(`:rewind: Rollback started by <@${actor}>${why}. Reverting to ${after.previousVersion ?? 'the previous version'}.`)),

@@ -6,7 +6,7 @@ export function formatTime(date: Date, timeZone: string): string {
     timeZone,
     hour: '2-digit',
     minute: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
     timeZoneName: 'short',
   }).format(date);
 }
@@ -20,7 +20,7 @@ export function formatDateTime(date: Date, timeZone: string): string {
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
     timeZoneName: 'short',
   }).format(date);
 }

@@ -35,13 +35,16 @@ describe('check-ins', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const all = checkIns();
     expect(all).toHaveLength(12);
-    expect(all.map((m) => /Check-in (\d+)\/12/.exec(m.text)?.[1])).toEqual(Array.from({ length: 12 }, (_, i) => String(i + 1)));
+    const numbers = all.map((m) => Number(/Check-in (\d+)\/12/.exec(m.text)?.[1]));
+    expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
 
-    const posted = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && String(c.args.text).includes('Check-in ')).map((c) => c.at);
-    const gaps = posted.slice(1).map((at, i) => at - (posted[i] as number));
+    // Due every 30 scaled minutes from the first traffic shift, and each fired close to its time.
+    const timers = (await h.db.query(`SELECT fire_at AS "fireAt", fired_at AS "firedAt" FROM timers WHERE kind = 'check_in' ORDER BY fire_at`)).rows;
     const expected = (30 * 60_000) / timeScale;
-    expect(Math.min(...gaps)).toBeGreaterThan(expected * 0.5);
-    expect(Math.max(...gaps)).toBeLessThan(expected * 2.5);
+    const gaps = timers.slice(1).map((t, i) => t.fireAt.getTime() - timers[i].fireAt.getTime());
+    expect(gaps.every((gap) => Math.abs(gap - expected) <= 2)).toBe(true);
+    const lateness = timers.map((t) => t.firedAt.getTime() - t.fireAt.getTime());
+    expect(Math.max(...lateness)).toBeLessThan(2_000);
 
     const figures = JSON.stringify(all[3]?.blocks);
     expect(figures).toContain('412 ms');

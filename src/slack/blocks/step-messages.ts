@@ -4,16 +4,21 @@ import { formatElapsed } from '../format.js';
 import { actions, type ButtonSpec, codeBlock, context, type Message, section } from './block-kit.js';
 import { stepStatusIcons } from './labels.js';
 
+/** "Step 3/10" for the plan's own steps; traffic shifts and rollback steps are not counted among them. */
+function label(step: StepRun, total: number): string {
+  if (step.phase === 'rollout') return 'Traffic shift';
+  if (step.phase === 'rollback') return 'Rollback step';
+  return `Step ${step.position}/${total}`;
+}
+
 export function stepStartedMessage(step: StepRun, total: number): Message {
-  const text = `:large_blue_circle: Step ${step.position}/${total} started: *${step.stepName}*${
-    step.attempt > 1 ? ` (attempt ${step.attempt})` : ''
-  }`;
+  const text = `:large_blue_circle: ${label(step, total)} started: *${step.stepName}*${step.attempt > 1 ? ` (attempt ${step.attempt})` : ''}`;
   return { text, blocks: [section(text)] };
 }
 
 export function stepSucceededMessage(step: StepRun, total: number): Message {
   const took = formatElapsed(step.startedAt, step.finishedAt);
-  const text = `${stepStatusIcons[step.status]} Step ${step.position}/${total} done: *${step.stepName}* in ${took}${
+  const text = `${stepStatusIcons[step.status]} ${label(step, total)} done: *${step.stepName}* in ${took}${
     step.summary ? ` · ${step.summary}` : ''
   }`;
   return { text, blocks: [section(text)] };
@@ -28,7 +33,7 @@ export function stepFailedMessage(input: {
   promptId: number;
 }): Message {
   const { step, total } = input;
-  const text = `${stepStatusIcons[step.status]} Step ${step.position}/${total} failed: *${step.stepName}*: ${
+  const text = `${stepStatusIcons[step.status]} ${label(step, total)} failed: *${step.stepName}*: ${
     step.summary ?? 'failed'
   }. The deployment is halted; no later step will run.`;
   return {
@@ -42,7 +47,7 @@ export function stepFailedMessage(input: {
 }
 
 export function stepInterruptedMessage(input: { step: StepRun; total: number; buttons: ButtonSpec[]; promptId: number }): Message {
-  const text = `:warning: Step ${input.step.position}/${input.total} *${input.step.stepName}* was interrupted: the worker running it stopped. It has not been re-run. Check its effects, then retry it, mark it done, or roll back.`;
+  const text = `:warning: ${label(input.step, input.total)} *${input.step.stepName}* was interrupted: the worker running it stopped. It has not been re-run. Check its effects, then retry it, mark it done, or roll back.`;
   return {
     text,
     blocks: [section(text), actions(`prompt-${input.promptId}`, input.buttons)],

@@ -1,0 +1,91 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { farGoNoGo } from './support/plan-file.js';
+import { createPrng, seedFromEnv } from './support/prng.js';
+import { type Product, startProduct } from './support/product.js';
+import { checkInPosts, driveToCompletion, people, repeatedInvocations } from './support/rehearsal.js';
+
+// 30 minutes in 125 ms: the 12 check-ins take 1.5 s, the soaks 6 s and 12 s.
+const timeScale = '14400';
+
+describe('SIGKILL of the product at random points of a rehearsal, three times', () => {
+  let p: Product | undefined;
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('completes the deployment, runs no step twice, and sends every check-in exactly once', async () => {
+    const seed = seedFromEnv();
+    const prng = createPrng(seed);
+    console.info(`sigkill seed ${seed} (replay with FAULT_SEED=${seed})`);
+    p = await startProduct({ timeScale, editPlan: farGoNoGo });
+    const product = p;
+    await product.app.boot();
+    await product.client.command('start v4.0.0', { user: people.lead });
+    const startedAt = Date.now();
+
+    // One kill in each part of the rehearsal, at a random moment within it.
+    const kills: { at: string; state: string }[] = [];
+    let killOneAt = startedAt + prng.between(500, 6_000);
+    let killTwoAt: number | undefined;
+    let killThreeAt: number | undefined;
+    let restartedAt = 0;
+    const killAndRestart = async (label: string, state: string) => {
+      kills.push({ at: label, state });
+      await product.app.kill();
+      await product.app.boot();
+      restartedAt = Date.now();
+    };
+    const result = await driveToCompletion({
+      db: product.db,
+      slack: product.slack,
+      client: () => product.client,
+      deploymentId: 1,
+      timeoutMs: 200_000,
+      onTick: async (state) => {
+        const now = Date.now();
+        if (kills.length === 0 && now >= killOneAt) {
+          await killAndRestart('during the plan steps', state);
+          return;
+        }
+        if (kills.length === 1 && killTwoAt === undefined) {
+          const window = (
+            await product.db.query<{ first: Date | null; last: Date | null }>(
+              `SELECT min(fire_at) AS first, max(fire_at) AS last FROM timers WHERE deployment_id = 1 AND kind = 'check_in'`,
+            )
+          ).rows[0];
+          if (window?.first && window.last) killTwoAt = prng.between(window.first.getTime() - 100, window.last.getTime());
+        }
+        if (kills.length === 1 && killTwoAt !== undefined && now >= killTwoAt) {
+          await killAndRestart('among the check-ins', state);
+          killThreeAt = restartedAt + prng.between(1_000, 15_000);
+          return;
+        }
+        if (kills.length === 2 && killThreeAt !== undefined && now >= killThreeAt) {
+          await killAndRestart('during the soaks and promotions', state);
+        }
+      },
+    });
+    killOneAt = Number.POSITIVE_INFINITY;
+    console.info(`kills: ${JSON.stringify(kills)}; clicks: ${result.clicks.length}; log: ${product.logFile}`);
+
+    expect(kills.map((k) => k.at)).toEqual(['during the plan steps', 'among the check-ins', 'during the soaks and promotions']);
+    expect(result.lostPrompts, `seed ${seed}: waiting states without their prompt`).toEqual([]);
+    expect(result.state, `seed ${seed}`).toBe('completed');
+
+    const invocations = await product.workspace.invocations();
+    expect(repeatedInvocations(invocations), `seed ${seed}: commands run more than once`).toEqual([]);
+    expect(invocations.filter((line) => line.includes('--percent='))).toEqual([
+      'deploy-frontend --env=production --percent=10',
+      'deploy-frontend --env=production --percent=50',
+      'deploy-frontend --env=production --percent=100',
+    ]);
+    const attempts = await product.db.query<{ step_id: string; n: number }>(
+      `SELECT step_id, count(*)::int AS n FROM step_runs WHERE deployment_id = 1 AND started_at IS NOT NULL GROUP BY step_id HAVING count(*) > 1`,
+    );
+    expect(attempts.rows).toEqual([]);
+
+    const checkIns = checkInPosts(product.slack);
+    const expected = new Map(Array.from({ length: 12 }, (_, i) => [i + 1, 1]));
+    expect([...checkIns].sort((a, b) => a[0] - b[0]), `seed ${seed}: check-in posts by number`).toEqual([...expected]);
+  });
+});
