@@ -28,7 +28,7 @@ const describe = (context: DecisionContext) => `deployment #${context.deployment
 const retry: Effect = async (context, client) => {
   const { deployment, input } = context;
   const runs = await listStepRuns(client, deployment.id);
-  const halted = [...runs].reverse().find((run) => ['failed', 'timed_out', 'interrupted', 'cancelled'].includes(run.status));
+  const halted = [...runs].reverse().find((run) => ['failed', 'timed_out', 'interrupted'].includes(run.status));
   if (!halted) throw new AppError('conflict', 'No halted step to retry.');
   if (deployment.state === 'rollback_failed') {
     const target = halted.stepId === 'revert' ? 'rolling_back' : 'restoring';

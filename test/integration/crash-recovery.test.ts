@@ -58,7 +58,7 @@ describe('a process killed with SIGKILL during a soak', () => {
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    await waitUntil(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false), { label: 'the process to listen' });
+    await waitUntil(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false), { timeoutMs: 40_000, label: 'the process to listen' });
   };
 
   beforeAll(async () => {

@@ -112,7 +112,7 @@ describe('maintenance window and communications', () => {
     await h.waitForState(1, 'success_window', 20_000);
     await click('deploy_declare_complete', users.project);
     await h.waitForState(1, 'completed');
-    expect(await statuses()).toMatchObject({ deploy_stage_3: 'done', verify_final: 'done', declare_complete: 'done', post_review: 'not_started' });
+    expect(await statuses()).toMatchObject({ deploy_stage_3: 'done', verify_final: 'done', declare_complete: 'done' });
 
     const management = () => h.slack.messages('C_MGMT').map((m) => m.text);
     await waitUntil(() => management().length >= 5, { label: 'five milestone pings' });
