@@ -33,14 +33,14 @@ export async function advance(
   const detail = { step: finished.stepId, attempt: finished.attempt, summary: finished.summary };
   if (!doneStatuses.includes(finished.status)) {
     await applyTransition(client, deps.plan, deployment.id, 'step_failed', 'stagecoach', { detail });
-    later.then.push(() => postFailure(deps, deployment, finished));
+    later.followUps.push(() => postFailure(deps, deployment, finished));
     return;
   }
   // Production traffic first moved: the check-ins and reviews start counting from now.
   const step = resolveStep(deps.plan, finished.stepId);
   if (step && shiftsTraffic(step) && deployment.currentPercent === 0 && step.phase !== 'rollout') {
     await scheduleMonitoring(client, deps, deployment.id, later);
-    later.then.push(() => startMonitoring(deps, deployment.id));
+    later.followUps.push(() => startMonitoring(deps, deployment.id));
   }
   const next = await nextPendingRun(client, deployment.id, finished.position);
   if (next) {
@@ -88,7 +88,7 @@ export async function enterStage(
   });
   later.arm.push(timer);
   const soakUntil = new Date(deps.clock().getTime() + scaled(deps, stage.minSoak));
-  later.then.push(() => postInThread(deps, deploymentId, stageLiveMessage({ stage, soakUntil, timeZone: deps.plan.timezone })));
+  later.followUps.push(() => postInThread(deps, deploymentId, stageLiveMessage({ stage, soakUntil, timeZone: deps.plan.timezone })));
 }
 
 async function postFailure(deps: DeployDeps, deployment: Deployment, finished: StepRun) {

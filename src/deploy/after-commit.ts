@@ -15,11 +15,11 @@ export interface AfterCommit {
   disarm: Timer[];
   /** Outbox rows recorded in the transaction, to be sent. */
   notify: (Notification | undefined)[];
-  then: (() => Promise<unknown>)[];
+  followUps: (() => Promise<unknown>)[];
 }
 
 export function afterCommit(): AfterCommit {
-  return { enqueue: [], arm: [], disarm: [], notify: [], then: [] };
+  return { enqueue: [], arm: [], disarm: [], notify: [], followUps: [] };
 }
 
 export async function runAfterCommit(deps: DeployDeps, actions: AfterCommit): Promise<void> {
@@ -27,7 +27,7 @@ export async function runAfterCommit(deps: DeployDeps, actions: AfterCommit): Pr
   for (const run of actions.enqueue) await enqueueStep(deps, run);
   await armTimers(deps, actions.arm);
   await dispatchNotifications(deps, actions.notify);
-  for (const action of actions.then) {
+  for (const action of actions.followUps) {
     try {
       await action();
     } catch (error) {

@@ -109,7 +109,7 @@ export async function decide(deps: DeployDeps, input: DecisionInput): Promise<st
     const keep = after && isTerminal(after.state) ? ['documentation'] : ['check_in', 'alert', 'issue', 'documentation'];
     const closed = moved ? await closeOpenPrompts(client, deploymentId, `Closed: ${rule.label.toLowerCase()}`, input.userId, keep) : [];
     const decided = answered ? await getPrompt(client, answered.id) : undefined;
-    later.then.unshift(() => showDecided(deps, decided ? [decided, ...closed] : closed));
+    later.followUps.unshift(() => showDecided(deps, decided ? [decided, ...closed] : closed));
     return { lost: false as const, message };
   });
   if (outcome.lost) {

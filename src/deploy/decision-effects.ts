@@ -75,7 +75,7 @@ const abort: Effect = async (context, client) => {
   await applyTransition(client, deps.plan, deployment.id, 'abort', input.userId, { detail: { reason: input.reason } });
   await cancelPendingStepRuns(client, deployment.id);
   context.later.disarm.push(...(await cancelDeploymentTimers(client, deployment.id, rolloutTimerKinds)));
-  context.later.then.push(() => postInThread(deps, deployment.id, note(`:no_entry: Aborted by <@${input.userId}>. Nothing reached production.`)));
+  context.later.followUps.push(() => postInThread(deps, deployment.id, note(`:no_entry: Aborted by <@${input.userId}>. Nothing reached production.`)));
   await onDeploymentEnded(client, deps, context.later, deployment, 'aborted', 'Nothing reached production.');
   return `Aborted ${describe(context)}.`;
 };
@@ -127,7 +127,7 @@ const skipSoak: Effect = async (context, client) => {
     detail: { flagged: true, reason: input.reason, stage: stage?.id, remainingMs: remaining },
   });
   const next = await shiftToNextStage(context, client, 'skip_soak', { reason: input.reason, soakSkipped: true });
-  context.later.then.push(() =>
+  context.later.followUps.push(() =>
     postInThread(deps, deployment.id, note(`:warning: <@${input.userId}> skipped the rest of the ${stage?.name ?? ''} soak: ${input.reason}. Promoting to ${next.percent}%.`)),
   );
   return `Soak skipped (flagged in the audit log); promoting ${describe(context)} to ${next.percent}%.`;
@@ -151,7 +151,7 @@ const extendSoak: Effect = async (context, client) => {
   });
   context.later.arm.push(timer);
   const until = new Date(deps.clock().getTime() + scaled(deps, extensionMs));
-  context.later.then.push(() =>
+  context.later.followUps.push(() =>
     postInThread(deps, deployment.id, note(`:hourglass: <@${input.userId}> extended the ${stage.name} soak by ${formatDuration(extensionMs)}, until ${formatTime(until, deps.plan.timezone)}.`)),
   );
   return `Soak extended by ${formatDuration(extensionMs)}.`;
@@ -169,7 +169,7 @@ const hold: Effect = async (context, client) => {
   const { deployment, deps, input } = context;
   await applyTransition(client, deps.plan, deployment.id, 'hold', input.userId, { detail: { reason: input.reason } });
   const reason = `held by <@${input.userId}>${input.reason ? `: ${input.reason}` : ''}. Timers keep their place; nothing advances until someone resumes.`;
-  context.later.then.push(() => postPrompt(deps, deployment.id, 'held', (promptId) => heldPrompt({ reason, promptId, buttons: heldButtons(promptId) })));
+  context.later.followUps.push(() => postPrompt(deps, deployment.id, 'held', (promptId) => heldPrompt({ reason, promptId, buttons: heldButtons(promptId) })));
   return `Held ${describe(context)}. Resume with \`/deploy resume\`.`;
 };
 
@@ -219,7 +219,7 @@ const declareComplete: Effect = async (context, client) => {
   await applyTransition(client, deps.plan, deployment.id, 'declare_complete', input.userId);
   // Daily and weekly reviews go on after completion; everything else about the rollout stops.
   context.later.disarm.push(...(await cancelDeploymentTimers(client, deployment.id, ['soak_end', 'go_no_go', 'check_in'])));
-  context.later.then.push(() => postInThread(deps, deployment.id, note(`:white_check_mark: <@${input.userId}> declared ${deployment.version} complete on ${deployment.environment}.`)));
+  context.later.followUps.push(() => postInThread(deps, deployment.id, note(`:white_check_mark: <@${input.userId}> declared ${deployment.version} complete on ${deployment.environment}.`)));
   await onDeploymentEnded(client, deps, context.later, deployment, 'completed');
   await startDocumentationChecklist(client, deps, deployment.id, deployment.channelId, context.later);
   return `Declared ${describe(context)} complete.`;

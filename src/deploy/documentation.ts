@@ -25,7 +25,7 @@ export async function startDocumentationChecklist(client: pg.PoolClient, deps: D
   }
   const prompt = await insertPrompt(client, { deploymentId, kind: 'documentation', channelId });
   const items = await listItems(client, deploymentId);
-  later.then.push(() => publishPrompt(deps, prompt, (promptId) => documentationMessage({ promptId, items })));
+  later.followUps.push(() => publishPrompt(deps, prompt, (promptId) => documentationMessage({ promptId, items })));
 }
 
 /** [Done] on one item: recorded once, and the checklist message is redrawn. */

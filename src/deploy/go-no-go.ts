@@ -30,7 +30,7 @@ export async function scheduleGoNoGo(client: pg.PoolClient, deps: DeployDeps, de
   const deadline = new Date(deployment.createdAt.getTime() + scaled(deps, goNoGo.after));
   // Recorded now, in the transaction: the deadline may come before the message reaches Slack.
   const prompt = await insertPrompt(client, { deploymentId: deployment.id, kind: 'go_no_go', channelId: deployment.channelId });
-  later.then.push(() =>
+  later.followUps.push(() =>
     publishPrompt(deps, prompt, (promptId) =>
       goNoGoPrompt({ deadline, timeZone: deps.plan.timezone, policy: policyText[goNoGo.onTimeout], promptId, buttons: goNoGoButtons(promptId) }),
     ),
@@ -44,14 +44,14 @@ export async function applyGoNoGoPolicy(client: pg.PoolClient, deps: DeployDeps,
   const policy = deps.plan.goNoGo.onTimeout;
   const when = formatTime(deps.clock(), deps.plan.timezone);
   const decided = await decidePrompt(client, prompt.id, `No decision by ${when}: ${policyText[policy]} (plan policy)`, 'stagecoach');
-  if (decided) later.then.push(() => showDecided(deps, [decided]));
+  if (decided) later.followUps.push(() => showDecided(deps, [decided]));
   const allowed = allowedEvents(deployment.state);
   let outcome = `the deployment stays ${deployment.state.replaceAll('_', ' ')}`;
   if (policy === 'hold' && allowed.includes('hold')) {
     await applyTransition(client, deps.plan, deployment.id, 'hold', 'stagecoach', { detail: { reason: 'go/no-go deadline passed undecided' } });
     outcome = 'the deployment is on hold';
     const reason = 'the go/no-go deadline passed without a decision (plan policy). Resume to go on, or roll back.';
-    later.then.push(() => postPrompt(deps, deployment.id, 'held', (promptId) => heldPrompt({ reason, promptId, buttons: heldButtons(promptId) })));
+    later.followUps.push(() => postPrompt(deps, deployment.id, 'held', (promptId) => heldPrompt({ reason, promptId, buttons: heldButtons(promptId) })));
   } else if (policy === 'rollback' && allowed.includes('rollback')) {
     await startRollback(client, deps, deployment.id, 'stagecoach', 'go/no-go deadline passed without a decision', later);
     outcome = 'the deployment is rolling back';

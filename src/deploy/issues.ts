@@ -35,11 +35,11 @@ export async function reportIssue(deps: DeployDeps, input: { severity: IssueView
     const view: IssueView = { id, severity: input.severity, description, reportedBy: input.userId, owner };
     const protocol = deps.plan.monitoring.issueResponse[input.severity];
     if (input.severity === 'minor') {
-      later.then.push(() => postInThread(deps, deployment.id, issueMessage({ issue: view, protocol, promptId: 0, canRollBack: false, afterWindow: false })));
+      later.followUps.push(() => postInThread(deps, deployment.id, issueMessage({ issue: view, protocol, promptId: 0, canRollBack: false, afterWindow: false })));
     } else {
       const canRollBack = allowedEvents(deployment.state).includes('rollback');
       const prompt = await insertPrompt(client, { deploymentId: deployment.id, kind: 'issue', channelId: deployment.channelId, payload: { issueId: id, severity: input.severity } });
-      later.then.push(() => publishPrompt(deps, prompt, (promptId) => issueMessage({ issue: view, protocol, promptId, canRollBack, afterWindow: isTerminal(deployment.state) })));
+      later.followUps.push(() => publishPrompt(deps, prompt, (promptId) => issueMessage({ issue: view, protocol, promptId, canRollBack, afterWindow: isTerminal(deployment.state) })));
     }
     if (input.severity === 'critical') {
       const leads = ['deployment_lead', 'project_lead'].filter((role) => deps.plan.roles.some((r) => r.id === role));

@@ -53,7 +53,7 @@ export async function checkIn(client: pg.PoolClient, deps: DeployDeps, deploymen
     const decided = await decidePrompt(client, open.id, 'No answer before the next check-in', 'stagecoach');
     if (decided) {
       missed.push(Number(open.payload.n));
-      later.then.push(() => showDecided(deps, [decided]));
+      later.followUps.push(() => showDecided(deps, [decided]));
     }
   }
   const streak = await unansweredStreak(client, deployment.id);
@@ -62,7 +62,7 @@ export async function checkIn(client: pg.PoolClient, deps: DeployDeps, deploymen
     const lead = deps.plan.roles.some((role) => role.id === 'deployment_lead') ? ['deployment_lead'] : deps.plan.authorization.start;
     await pageRoles(client, deps, deployment.id, lead, `${streak} check-ins in a row went unanswered on deployment #${deployment.id} (${deployment.version} → ${deployment.environment}).`, later);
   }
-  later.then.push(() =>
+  later.followUps.push(() =>
     postPrompt(
       deps,
       deployment.id,
@@ -103,5 +103,5 @@ export async function review(client: pg.PoolClient, deps: DeployDeps, deployment
   ];
   const kind = timer.payload.kind === 'weekly' ? 'weekly' : 'daily';
   const message = reviewMessage({ kind, number: Number(timer.payload.n), total: Number(timer.payload.total), snapshot, summary, timeZone: deps.plan.timezone });
-  later.then.push(() => postInThread(deps, deployment.id, message));
+  later.followUps.push(() => postInThread(deps, deployment.id, message));
 }

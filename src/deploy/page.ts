@@ -13,5 +13,5 @@ export async function pageRoles(client: pg.PoolClient, deps: DeployDeps, deploym
   const names = roles.map((role) => roleName(deps.plan, role)).join(', ');
   const deployment = await getDeployment(client, deploymentId);
   const channel = deployment?.channelId ?? deps.settings.channels.deployment;
-  later.then.push(() => deps.messenger.post(channel, pageMessage(users, names, text)));
+  later.followUps.push(() => deps.messenger.post(channel, pageMessage(users, names, text)));
 }

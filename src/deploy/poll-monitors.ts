@@ -71,7 +71,7 @@ async function pollOnce(deps: DeployDeps, deploymentId: number, readings: Awaite
           );
         }
         const since = next.since ?? now;
-        later.then.push(() => publishPrompt(deps, prompt, (promptId) => alertMessage({ metric, reading, since, kind: event, timeZone: deps.plan.timezone, promptId, autoRollbackAt: autoAt })));
+        later.followUps.push(() => publishPrompt(deps, prompt, (promptId) => alertMessage({ metric, reading, since, kind: event, timeZone: deps.plan.timezone, promptId, autoRollbackAt: autoAt })));
         const what = event === 'alert_breach' ? `${metric.name} is beyond its threshold` : `${metric.name} has no data`;
         const lead = deps.plan.roles.some((role) => role.id === 'deployment_lead') ? ['deployment_lead'] : deps.plan.authorization.rollback;
         await pageRoles(client, deps, deploymentId, lead, `${what} on deployment #${deploymentId} (${current.version} at ${current.currentPercent}%): see the alert in the thread.`, later);
@@ -80,7 +80,7 @@ async function pollOnce(deps: DeployDeps, deploymentId: number, readings: Awaite
         const alertId = states.get(metric.id)?.alertPromptId;
         if (alertId) later.disarm.push(...(await cancelAutoRollback(client, deploymentId, alertId)));
         const value = reading.value === undefined ? '' : ` (${formatValue(metric.unit, reading.value)})`;
-        later.then.push(() => postInThread(deps, deploymentId, note(`:large_green_circle: ${metric.name} is back within its threshold${value}.`)));
+        later.followUps.push(() => postInThread(deps, deploymentId, note(`:large_green_circle: ${metric.name} is back within its threshold${value}.`)));
       }
       await saveMonitorState(client, deploymentId, metric.id, next, alertPromptId);
     }

@@ -17,7 +17,7 @@ export async function promptPromotion(client: pg.PoolClient, deps: DeployDeps, d
   if (!stage || !next) return;
   await applyTransition(client, deps.plan, deploymentId, 'soak_ended', 'stagecoach', { detail: { stage: stage.id } });
   const approvers = next.approvers.map((role) => roleName(deps.plan, role)).join(' or ');
-  later.then.push(() =>
+  later.followUps.push(() =>
     postPrompt(deps, deploymentId, 'promotion', (promptId) =>
       promotionPrompt({ stage, next, approvers, promptId, buttons: promotionButtons(promptId, next.percent) }),
     ),

@@ -31,12 +31,12 @@ export async function startRollback(
   const { after } = await applyTransition(client, deps.plan, deploymentId, 'rollback', actor, { detail: { reason } });
   later.disarm.push(...(await cancelDeploymentTimers(client, deploymentId, rolloutTimerKinds)));
   const closed = await closeOpenPrompts(client, deploymentId, 'Closed by the rollback', actor);
-  later.then.push(() => showDecided(deps, closed));
+  later.followUps.push(() => showDecided(deps, closed));
   await cancelPendingStepRuns(client, deploymentId);
   later.enqueue.push(await insertRollbackRun(client, deploymentId, rollbackStepIds.revert));
-  later.then.push(() => stopMonitoring(deps, deploymentId));
+  later.followUps.push(() => stopMonitoring(deps, deploymentId));
   const why = reason ? `: ${reason}` : '';
-  later.then.push(() =>
+  later.followUps.push(() =>
     postInThread(deps, deploymentId, note(`:rewind: Rollback started by <@${actor}>${why}. Reverting to ${after.previousVersion ?? 'the previous version'}.`)),
   );
   await pingManagement(client, deps, later, after, 'rollback-start', `:rewind: Rollback started for ${after.version} → ${after.environment}${why}.`);
@@ -71,7 +71,7 @@ export async function advanceRollback(
     const event = finished.stepId === rollbackStepIds.revert ? 'revert_failed' : 'restore_failed';
     await applyTransition(client, deps.plan, deployment.id, event, 'stagecoach', { detail });
     const name = resolveStep(deps.plan, finished.stepId)?.name ?? finished.stepId;
-    later.then.push(() =>
+    later.followUps.push(() =>
       postPrompt(deps, deployment.id, 'rollback_failed', (promptId) =>
         rollbackFailedPrompt({ step: name, summary: finished.summary ?? 'failed', promptId, buttons: retryRollbackButtons(promptId) }),
       ),
@@ -82,7 +82,7 @@ export async function advanceRollback(
     await applyTransition(client, deps.plan, deployment.id, 'revert_succeeded', 'stagecoach', { target: 'awaiting_restore', detail });
     const backupTakenAt = await backupTime(client, deps, deployment.id);
     const approvers = deps.plan.authorization.restoreDatabase.map((role) => roleName(deps.plan, role)).join(' or ');
-    later.then.push(() =>
+    later.followUps.push(() =>
       postPrompt(deps, deployment.id, 'restore_database', (promptId) =>
         restorePrompt({ backupTakenAt, promptId, approvers, buttons: restoreButtons(promptId, backupTakenAt) }),
       ),
@@ -103,11 +103,11 @@ export async function finishRollback(client: pg.PoolClient, deps: DeployDeps, de
   const locked = deps.plan.rollback.lockEnvironmentAfter
     ? ` ${deployment.environment} is locked until someone runs \`/deploy unlock ${deployment.environment} <reason>\`.`
     : '';
-  later.then.push(() =>
+  later.followUps.push(() =>
     postInThread(deps, deploymentId, note(`:leftwards_arrow_with_hook: Rolled back to ${deployment.previousVersion ?? 'the previous version'}.${locked}`)),
   );
   await onDeploymentEnded(client, deps, later, deployment, 'rolled_back', `Back on ${deployment.previousVersion ?? 'the previous version'}.`);
-  later.then.push(() => refreshRoot(deps, deploymentId));
+  later.followUps.push(() => refreshRoot(deps, deploymentId));
 }
 
 function needsRestore(deps: DeployDeps, deployment: Deployment): boolean {

@@ -30,7 +30,7 @@ export async function startSuccessWindow(client: pg.PoolClient, deps: DeployDeps
   await scheduleSuccessCheck(client, deps, deploymentId, windowMs, later);
   const at = new Date(deps.clock().getTime() + scaled(deps, windowMs));
   const text = `:eyes: All traffic is on the new version. The success window of ${formatDuration(windowMs)} has started; the success criteria are checked at ${formatTime(at, deps.plan.timezone)}:\n${deps.plan.successCriteria.criteria.map((c) => `• ${c}`).join('\n')}`;
-  later.then.push(() => postInThread(deps, deploymentId, note(text)));
+  later.followUps.push(() => postInThread(deps, deploymentId, note(text)));
 }
 
 async function scheduleSuccessCheck(client: pg.PoolClient, deps: DeployDeps, deploymentId: number, afterMs: number, later: AfterCommit) {
@@ -101,12 +101,12 @@ export async function actOnSuccessCheck(client: pg.PoolClient, deps: DeployDeps,
     if (JSON.stringify(previous.rows[0]?.detail.lines) === JSON.stringify(evaluation.lines)) return;
     await writeAudit(client, { deploymentId: deployment.id, actor: 'stagecoach', action: 'success_not_met', detail: { lines: evaluation.lines } });
     const text = `:hourglass: Success criteria not met yet (checked again every ${formatDuration(again)}):\n${evaluation.lines.join('\n')}`;
-    later.then.push(() => postInThread(deps, deployment.id, note(text)));
+    later.followUps.push(() => postInThread(deps, deployment.id, note(text)));
     return;
   }
   if ((await listOpenPrompts(client, deployment.id, 'declare_complete')).length > 0) return;
   const approvers = deps.plan.authorization.declareComplete.map((role) => roleName(deps.plan, role)).join(' or ');
-  later.then.push(() =>
+  later.followUps.push(() =>
     postPrompt(deps, deployment.id, 'declare_complete', (promptId) => {
       const message = declarePrompt({ promptId, approvers, buttons: declareButtons(promptId) });
       const criteria = evaluation.lines.join('\n');
