@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createAppProcess } from '../test/faults/support/app-process.js';
+import { startHealthyPrometheus } from '../test/faults/support/healthy-prometheus.js';
 import { farGoNoGo, manyEnvironments, writePlanCopy } from '../test/faults/support/plan-file.js';
 import { startPrivateRedis } from '../test/faults/support/private-redis.js';
 import { createClicker } from '../test/faults/support/prompts.js';
@@ -51,6 +52,7 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
   const redis = await startPrivateRedis();
   const slack = await startFakeSlack();
   const health = await startHealthServer();
+  const prometheus = await startHealthyPrometheus();
   const workspace = await makeWorkspace();
   const db = new pg.Pool({ connectionString: env.databaseUrl, max: 4 });
   await db.query(resetTables);
@@ -74,6 +76,7 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
       APP_DATABASE_URL: env.appDatabaseUrl,
       APP_LOG_FILE: `${workspace.dir}/application.log`,
       HEALTHCHECK_URL: health.url,
+      PROMETHEUS_URL: prometheus.url,
       DEPLOY_CHANNEL_ID: 'C_DEPLOY',
       MANAGEMENT_CHANNEL_ID: 'C_MGMT',
       SUPPORT_CHANNEL_ID: 'C_SUPPORT',
@@ -158,6 +161,7 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
     await db.end();
     await slack.close();
     await health.close();
+    await prometheus.close();
     await redis.close();
     await workspace.cleanup();
     if (process.env.BENCH_KEEP_LOGS !== '1') await rm(dir, { recursive: true, force: true });

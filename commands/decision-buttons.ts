@@ -26,13 +26,19 @@ export const decisionButtons: Record<string, Decision> = {
 };
 
 export function decisionButton(deps: DeployDeps, decision: Decision) {
-  return async ({ action, body, ack, respond }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
+  return async ({
+    action,
+    body,
+    ack,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
     await ack();
     const log = deps.log.child({ action: action.action_id, user: body.user.id });
     let text: string;
     try {
       const promptId = Number(action.value);
-      if (!Number.isSafeInteger(promptId) || promptId <= 0) throw new AppError('bad_input', 'That button is malformed; use `/deploy status` instead.');
+      if (!Number.isSafeInteger(promptId) || promptId <= 0)
+        throw new AppError('bad_input', 'That button is malformed; use `/deploy status` instead.');
       const reason = decision === 'rollback' ? 'rollback button' : undefined;
       text = await decide({ ...deps, log }, { decision, userId: body.user.id, promptId, reason });
     } catch (error) {

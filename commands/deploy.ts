@@ -1,22 +1,45 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { DeployDeps } from '../src/deploy/deps.js';
+import { answer as sendAnswer } from '../src/slack/answer.js';
 import type { Answer, CommandContext } from '../src/slack/command-context.js';
 import { type DeployCommand, parseCommand } from '../src/slack/parse-command.js';
-import { answer as sendAnswer } from '../src/slack/answer.js';
 import { userMessage } from '../src/slack/user-message.js';
 import { help } from './help.js';
-import { role, roles } from './roles.js';
 import { history } from './history.js';
 import { issue } from './issue.js';
 import { report } from './report.js';
+import { role, roles } from './roles.js';
 import { schedule, window } from './schedule.js';
 import { start } from './start.js';
 import { status } from './status.js';
 import { abort, approve, hold, lock, resume, rollback, unlock } from './steer.js';
 
-type Handlers = { [N in DeployCommand['name']]?: (command: Extract<DeployCommand, { name: N }>, context: CommandContext) => Promise<Answer> };
+type Handlers = {
+  [N in DeployCommand['name']]?: (
+    command: Extract<DeployCommand, { name: N }>,
+    context: CommandContext,
+  ) => Promise<Answer>;
+};
 
-const handlers: Handlers = { help, start, status, roles, role, abort, approve, hold, resume, rollback, lock, unlock, window, schedule, issue, report, history };
+const handlers: Handlers = {
+  help,
+  start,
+  status,
+  roles,
+  role,
+  abort,
+  approve,
+  hold,
+  resume,
+  rollback,
+  lock,
+  unlock,
+  window,
+  schedule,
+  issue,
+  report,
+  history,
+};
 
 /** The `/deploy` listener: parse, ack within Slack's 3 s, run the subcommand, answer. */
 export function deployCommand(deps: DeployDeps) {
@@ -30,14 +53,21 @@ export function deployCommand(deps: DeployDeps) {
       | ((c: DeployCommand, ctx: CommandContext) => Promise<Answer>)
       | undefined;
     if (!handler) {
-      await ack({ response_type: 'ephemeral', text: `\`${parsed.command.name}\` is not available yet in this version of Stagecoach.` });
+      await ack({
+        response_type: 'ephemeral',
+        text: `\`${parsed.command.name}\` is not available yet in this version of Stagecoach.`,
+      });
       return;
     }
     await ack();
     const log = deps.log.child({ command: parsed.command.name, user: command.user_id });
     let answer: Answer;
     try {
-      answer = await handler(parsed.command, { deps: { ...deps, log }, userId: command.user_id, channelId: command.channel_id });
+      answer = await handler(parsed.command, {
+        deps: { ...deps, log },
+        userId: command.user_id,
+        channelId: command.channel_id,
+      });
     } catch (error) {
       answer = userMessage(error, log);
     }

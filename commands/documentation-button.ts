@@ -6,12 +6,20 @@ import { userMessage } from '../src/slack/user-message.js';
 
 /** [Done] on one documentation item. */
 export function documentationButton(deps: DeployDeps) {
-  return async ({ action, body, ack, respond }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
+  return async ({
+    action,
+    body,
+    ack,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
     await ack();
     const log = deps.log.child({ action: action.action_id, user: body.user.id });
     let text: string;
     try {
-      text = await markDocumentationDone({ ...deps, log }, { value: action.value ?? '', userId: body.user.id });
+      text = await markDocumentationDone(
+        { ...deps, log },
+        { value: action.value ?? '', userId: body.user.id },
+      );
     } catch (error) {
       text = userMessage(error, log);
     }

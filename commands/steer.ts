@@ -5,15 +5,20 @@ import type { SubcommandHandler } from '../src/slack/command-context.js';
 export const approve: SubcommandHandler<'approve'> = (command, { deps, userId }) =>
   approveNext(deps, { userId, skipSoakReason: command.skipSoakReason });
 
-export const hold: SubcommandHandler<'hold'> = (command, { deps, userId }) => steer(deps, 'hold', { userId, reason: command.reason });
+export const hold: SubcommandHandler<'hold'> = (command, { deps, userId }) =>
+  steer(deps, 'hold', { userId, reason: command.reason });
 
-export const resume: SubcommandHandler<'resume'> = (_command, { deps, userId }) => steer(deps, 'resume', { userId });
+export const resume: SubcommandHandler<'resume'> = (_command, { deps, userId }) =>
+  steer(deps, 'resume', { userId });
 
-export const abort: SubcommandHandler<'abort'> = (command, { deps, userId }) => steer(deps, 'abort', { userId, reason: command.reason });
+export const abort: SubcommandHandler<'abort'> = (command, { deps, userId }) =>
+  steer(deps, 'abort', { userId, reason: command.reason });
 
 export const rollback: SubcommandHandler<'rollback'> = (command, { deps, userId }) =>
   steer(deps, 'rollback', { userId, reason: command.reason ?? 'rollback requested from Slack' });
 
-export const lock: SubcommandHandler<'lock'> = (command, { deps, userId }) => lockEnvironment(deps, { ...command, userId });
+export const lock: SubcommandHandler<'lock'> = (command, { deps, userId }) =>
+  lockEnvironment(deps, { ...command, userId });
 
-export const unlock: SubcommandHandler<'unlock'> = (command, { deps, userId }) => unlockEnvironment(deps, { ...command, userId });
+export const unlock: SubcommandHandler<'unlock'> = (command, { deps, userId }) =>
+  unlockEnvironment(deps, { ...command, userId });

@@ -4,7 +4,10 @@ import type { DeployDeps } from '../src/deploy/deps.js';
 import { runStepRun } from '../src/deploy/run-step-run.js';
 import type { StepJobData } from '../src/queue/queues.js';
 
-const stepJobSchema = z.object({ deploymentId: z.number().int().positive(), stepRunId: z.number().int().positive() });
+const stepJobSchema = z.object({
+  deploymentId: z.number().int().positive(),
+  stepRunId: z.number().int().positive(),
+});
 
 /** Processor of the `steps` queue: validate, then let the service claim and run the step. */
 export function runStepProcessor(deps: DeployDeps) {

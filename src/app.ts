@@ -1,12 +1,12 @@
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type CustomRoute } from '@slack/bolt';
-import { decisionButton, decisionButtons } from '../commands/decision-buttons.js';
+import { App, type Logger as BoltLogger, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { appHomeOpened } from '../commands/app-home.js';
+import { decisionButton, decisionButtons } from '../commands/decision-buttons.js';
 import { deployCommand } from '../commands/deploy.js';
-import { reportIssueButton } from '../commands/report-issue-button.js';
 import { documentationButton } from '../commands/documentation-button.js';
-import { actionIds } from './slack/action-ids.js';
+import { reportIssueButton } from '../commands/report-issue-button.js';
 import type { DeployDeps } from './deploy/deps.js';
 import type { Logger } from './log.js';
+import { actionIds } from './slack/action-ids.js';
 import { dedupeRequests } from './slack/dedupe.js';
 import { measureAck } from './slack/measure-ack.js';
 
@@ -40,7 +40,9 @@ export function createSlackApp(options: SlackAppOptions) {
       });
   const app = new App({
     token: options.botToken,
-    ...(receiver ? { receiver } : { socketMode: true, appToken: options.appToken, signingSecret: options.signingSecret }),
+    ...(receiver
+      ? { receiver }
+      : { socketMode: true, appToken: options.appToken, signingSecret: options.signingSecret }),
     clientOptions,
     logger,
     deferInitialization: true,

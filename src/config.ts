@@ -3,9 +3,11 @@ import { AppError } from './errors.js';
 
 /** How to fix each variable when it is wrong: the start-up error names the variable and this. */
 const fixes: Record<string, string> = {
-  SLACK_BOT_TOKEN: 'copy the Bot User OAuth Token (xoxb-...) from OAuth & Permissions, or unset it for local mode',
+  SLACK_BOT_TOKEN:
+    'copy the Bot User OAuth Token (xoxb-...) from OAuth & Permissions, or unset it for local mode',
   SLACK_SIGNING_SECRET: 'copy it from Basic Information → App Credentials',
-  SLACK_APP_TOKEN: 'create an app-level token (xapp-...) with connections:write under Basic Information, or unset it for HTTP mode',
+  SLACK_APP_TOKEN:
+    'create an app-level token (xapp-...) with connections:write under Basic Information, or unset it for HTTP mode',
   SLACK_API_URL: 'use an http(s) URL ending in /api/, or unset it for https://slack.com/api/',
   DATABASE_URL: 'use a postgres:// URL, e.g. postgres://localhost:5432/stagecoach',
   REDIS_URL: 'use a redis:// URL, e.g. redis://127.0.0.1:6379',
@@ -36,7 +38,10 @@ const optionalText = z
   .optional();
 const httpUrl = z.url({ protocol: /^https?$/ });
 const optionalUrl = (schema: z.ZodType<string>) =>
-  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    schema.optional(),
+  );
 const idList = z
   .string()
   .optional()
@@ -75,7 +80,10 @@ const envSchema = z.object({
   INAPP_WEBHOOK_URL: optionalUrl(httpUrl),
   BACKUP_DIR: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('stagecoach'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('stagecoach'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -124,7 +132,9 @@ function toConfig(env: z.output<typeof envSchema>) {
 /** Parses the environment; a bad value throws one line naming the variable and the fix. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   // `NAME=` (as copied from .env.example) means "use the default", like an unset variable.
-  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const set = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
   const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -136,7 +146,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (env2.SLACK_BOT_TOKEN && !env2.SLACK_SIGNING_SECRET && !env2.SLACK_APP_TOKEN) {
     throw new AppError('invalid_config', `SLACK_SIGNING_SECRET is missing: ${fixes.SLACK_SIGNING_SECRET}`);
   }
-  const partialStatuspage = [env2.STATUSPAGE_API_URL, env2.STATUSPAGE_PAGE_ID, env2.STATUSPAGE_API_KEY].filter(Boolean);
+  const partialStatuspage = [
+    env2.STATUSPAGE_API_URL,
+    env2.STATUSPAGE_PAGE_ID,
+    env2.STATUSPAGE_API_KEY,
+  ].filter(Boolean);
   if (partialStatuspage.length > 0 && partialStatuspage.length < 3) {
     throw new AppError(
       'invalid_config',

@@ -8,7 +8,15 @@ export function createLogger(level: string): Logger {
     level,
     base: { service: 'stagecoach' },
     redact: {
-      paths: ['token', 'signingSecret', 'password', 'apiKey', '*.token', '*.password', 'headers.authorization'],
+      paths: [
+        'token',
+        'signingSecret',
+        'password',
+        'apiKey',
+        '*.token',
+        '*.password',
+        'headers.authorization',
+      ],
       censor: '[redacted]',
     },
   });

@@ -8,17 +8,21 @@ import { startLocalMode } from './local/start-local-mode.js';
 import { createLogger } from './log.js';
 import { loadPlan } from './plan/load-plan.js';
 import { checkRedis } from './queue/check-redis.js';
+import { stepEnvironment } from './run/step-environment.js';
 import { createRuntime, type ProcessRole, type Runtime } from './runtime.js';
+import { healthRoutes } from './web/health-routes.js';
 import { createMetrics } from './web/metrics.js';
 import { serveRoutes } from './web/serve-routes.js';
-import { stepEnvironment } from './run/step-environment.js';
-import { healthRoutes } from './web/health-routes.js';
 
 /** Start-up: config, services, migrations, wiring, then listen. Any failure is one line and exit 1. */
 async function main() {
-  const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } }, allowPositionals: false });
+  const { values } = parseArgs({
+    options: { role: { type: 'string', default: 'all' } },
+    allowPositionals: false,
+  });
   const role = values.role as ProcessRole;
-  if (!['web', 'worker', 'all'].includes(role)) throw new Error(`--role must be web, worker or all (got ${values.role})`);
+  if (!['web', 'worker', 'all'].includes(role))
+    throw new Error(`--role must be web, worker or all (got ${values.role})`);
   const config = loadConfig(process.env);
   const plan = loadPlan(config.planFile);
   const log = createLogger(config.logLevel);
@@ -29,7 +33,15 @@ async function main() {
   if (applied.length > 0) log.info({ applied }, 'database migrated');
 
   if (config.localMode) {
-    const local = await startLocalMode({ config, plan, db, log, role, stepEnv: stepEnvironment(process.env), queuePrefix: config.queuePrefix });
+    const local = await startLocalMode({
+      config,
+      plan,
+      db,
+      log,
+      role,
+      stepEnv: stepEnvironment(process.env),
+      queuePrefix: config.queuePrefix,
+    });
     onShutdown(log, () => local.stop());
     return;
   }
@@ -54,17 +66,25 @@ async function main() {
   if (role !== 'worker') await runtime.slack.app.start(config.port);
   log.info(
     { port: config.port, role, mode: config.slack.appToken ? 'socket' : 'http', plan: plan.name },
-    role === 'worker' ? `Stagecoach worker is running; probes on :${config.port}` : config.slack.appToken ? 'Stagecoach is connected over Socket Mode' : `Stagecoach is listening on :${config.port}/slack/events`,
+    role === 'worker'
+      ? `Stagecoach worker is running; probes on :${config.port}`
+      : config.slack.appToken
+        ? 'Stagecoach is connected over Socket Mode'
+        : `Stagecoach is listening on :${config.port}/slack/events`,
   );
-  onShutdown(log, async () => {
-    // Stop taking requests first, then let running steps finish within the grace period.
-    if (role !== 'worker') await runtime.slack.app.stop();
-    probes?.close();
-    log.info('stopped taking requests; waiting for running steps');
-    await runtime.stop({ graceMs: config.shutdownGraceMs });
-    log.info('workers stopped');
-    await db.end();
-  }, config.shutdownGraceMs);
+  onShutdown(
+    log,
+    async () => {
+      // Stop taking requests first, then let running steps finish within the grace period.
+      if (role !== 'worker') await runtime.slack.app.stop();
+      probes?.close();
+      log.info('stopped taking requests; waiting for running steps');
+      await runtime.stop({ graceMs: config.shutdownGraceMs });
+      log.info('workers stopped');
+      await db.end();
+    },
+    config.shutdownGraceMs,
+  );
 }
 
 function onShutdown(log: ReturnType<typeof createLogger>, stop: () => Promise<void>, graceMs = 25_000) {

@@ -27,7 +27,11 @@ export interface Runtime {
   stop(options?: { force?: boolean; graceMs?: number }): Promise<void>;
 }
 
-export function settingsFrom(config: Config, plan: Plan, stepEnv: Record<string, string> = {}): DeploySettings {
+export function settingsFrom(
+  config: Config,
+  plan: Plan,
+  stepEnv: Record<string, string> = {},
+): DeploySettings {
   const appDbPassword = config.appDatabaseUrl ? new URL(config.appDatabaseUrl).password : '';
   return {
     workspaceDir: resolve(config.workspaceDir),
@@ -127,7 +131,10 @@ export async function createRuntime(input: {
         // Running steps get the grace period; after it their commands are stopped and the runs
         // left `running`, for the next reconciler to mark interrupted (never lost, never re-run).
         const closed = workers.close(false).then(() => true);
-        const finished = await Promise.race([closed, new Promise<false>((resolve) => setTimeout(() => resolve(false), options.graceMs).unref())]);
+        const finished = await Promise.race([
+          closed,
+          new Promise<false>((resolve) => setTimeout(() => resolve(false), options.graceMs).unref()),
+        ]);
         if (!finished) {
           shutdown.abort();
           await closed;
@@ -136,7 +143,10 @@ export async function createRuntime(input: {
         await workers?.close(options.force ?? false);
       }
       await queues.close();
-      await Promise.all([producer.quit().catch(() => undefined), workerConnection?.quit().catch(() => undefined)]);
+      await Promise.all([
+        producer.quit().catch(() => undefined),
+        workerConnection?.quit().catch(() => undefined),
+      ]);
     },
   };
 }

@@ -14,6 +14,7 @@ import { type FakeSlack, startFakeSlack } from '../../test/support/fake-slack.js
 import { startHealthServer } from '../../test/support/health-server.js';
 import { createSlackClient } from '../../test/support/slack-requests.js';
 import { makeWorkspace, type Workspace } from '../../test/support/workspace.js';
+import { startHealthyPrometheus } from '../../test/faults/support/healthy-prometheus.js';
 import { resetTables } from './databases.js';
 
 export const signingSecret = 'bench-signing-secret';
@@ -46,6 +47,7 @@ export async function startStack(input: {
   const slack = await startFakeSlack();
   const workspace = await makeWorkspace();
   const health = await startHealthServer();
+  const prometheus = await startHealthyPrometheus();
   await writeFile(`${workspace.dir}/application.log`, '');
   const log = createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent');
   // The production pool (max 10, 5 s connection timeout), so pool pressure behaves as it would in production.
@@ -65,6 +67,7 @@ export async function startStack(input: {
     APP_DATABASE_URL: input.appDatabaseUrl,
     APP_LOG_FILE: `${workspace.dir}/application.log`,
     HEALTHCHECK_URL: health.url,
+    PROMETHEUS_URL: prometheus.url,
     ADMIN_USER_IDS: users.admin,
     DEPLOY_CHANNEL_ID: 'C_DEPLOY',
     MANAGEMENT_CHANNEL_ID: 'C_MGMT',
@@ -115,6 +118,7 @@ export async function startStack(input: {
       await db.end();
       await slack.close();
       await health.close();
+      await prometheus.close();
       await workspace.cleanup();
     },
   };

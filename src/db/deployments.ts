@@ -32,12 +32,23 @@ const columns = `id, environment, version, previous_version AS "previousVersion"
 
 export async function insertDeployment(
   db: DbClient,
-  row: Pick<Deployment, 'environment' | 'version' | 'previousVersion' | 'startedBy' | 'channelId' | 'dryRun' | 'planName'>,
+  row: Pick<
+    Deployment,
+    'environment' | 'version' | 'previousVersion' | 'startedBy' | 'channelId' | 'dryRun' | 'planName'
+  >,
 ): Promise<Deployment> {
   const result = await db.query<Deployment>(
     `INSERT INTO deployments (environment, version, previous_version, state, started_by, channel_id, dry_run, plan_name)
      VALUES ($1, $2, $3, 'running', $4, $5, $6, $7) RETURNING ${columns}`,
-    [row.environment, row.version, row.previousVersion, row.startedBy, row.channelId, row.dryRun, row.planName],
+    [
+      row.environment,
+      row.version,
+      row.previousVersion,
+      row.startedBy,
+      row.channelId,
+      row.dryRun,
+      row.planName,
+    ],
   );
   return result.rows[0] as Deployment;
 }
@@ -75,7 +86,10 @@ export async function findLatestDeployment(db: DbClient, environment?: string) {
   return result.rows[0];
 }
 
-export async function findLastCompletedVersion(db: DbClient, environment: string): Promise<string | undefined> {
+export async function findLastCompletedVersion(
+  db: DbClient,
+  environment: string,
+): Promise<string | undefined> {
   const result = await db.query<{ version: string }>(
     `SELECT version FROM deployments WHERE environment = $1 AND state = 'completed' ORDER BY ended_at DESC LIMIT 1`,
     [environment],
@@ -125,11 +139,17 @@ export async function setRootTs(db: DbClient, id: number, rootTs: string) {
 }
 
 export async function recordBackupFile(db: DbClient, id: number, backupFile: string) {
-  await db.query('UPDATE deployments SET backup_file = $2, updated_at = now() WHERE id = $1', [id, backupFile]);
+  await db.query('UPDATE deployments SET backup_file = $2, updated_at = now() WHERE id = $1', [
+    id,
+    backupFile,
+  ]);
 }
 
 export async function recordSchemaChanged(db: DbClient, id: number, schemaChanged: boolean) {
-  await db.query('UPDATE deployments SET schema_changed = $2, updated_at = now() WHERE id = $1', [id, schemaChanged]);
+  await db.query('UPDATE deployments SET schema_changed = $2, updated_at = now() WHERE id = $1', [
+    id,
+    schemaChanged,
+  ]);
 }
 
 export async function recordPreviousVersion(db: DbClient, id: number, version: string) {

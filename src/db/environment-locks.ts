@@ -26,8 +26,9 @@ export async function lockEnvironment(db: DbClient, environment: string, reason:
 }
 
 export async function unlockEnvironment(db: DbClient, environment: string) {
-  const result = await db.query('DELETE FROM environment_locks WHERE environment = $1 RETURNING environment', [
-    environment,
-  ]);
+  const result = await db.query(
+    'DELETE FROM environment_locks WHERE environment = $1 RETURNING environment',
+    [environment],
+  );
   return (result.rowCount ?? 0) > 0;
 }

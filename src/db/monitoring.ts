@@ -2,7 +2,10 @@ import type { MonitorState } from '../monitor/evaluate.js';
 import type { MetricStatus } from '../monitor/read-metric.js';
 import type { DbClient } from './pool.js';
 
-export async function getMonitorStates(db: DbClient, deploymentId: number): Promise<Map<string, MonitorState & { alertPromptId: number | null }>> {
+export async function getMonitorStates(
+  db: DbClient,
+  deploymentId: number,
+): Promise<Map<string, MonitorState & { alertPromptId: number | null }>> {
   const result = await db.query<MonitorState & { metricId: string; alertPromptId: number | null }>(
     `SELECT metric_id AS "metricId", status, consecutive, readings, since, last_value AS "lastValue", alerted,
        alert_prompt_id AS "alertPromptId"
@@ -12,19 +15,42 @@ export async function getMonitorStates(db: DbClient, deploymentId: number): Prom
   return new Map(result.rows.map((row) => [row.metricId, row]));
 }
 
-export async function saveMonitorState(db: DbClient, deploymentId: number, metricId: string, state: MonitorState, alertPromptId?: number | null) {
+export async function saveMonitorState(
+  db: DbClient,
+  deploymentId: number,
+  metricId: string,
+  state: MonitorState,
+  alertPromptId?: number | null,
+) {
   await db.query(
     `INSERT INTO monitor_states (deployment_id, metric_id, status, consecutive, readings, since, last_value, alerted, alert_prompt_id, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
      ON CONFLICT (deployment_id, metric_id) DO UPDATE SET status = $3, consecutive = $4, readings = $5, since = $6,
        last_value = $7, alerted = $8, alert_prompt_id = COALESCE($9, monitor_states.alert_prompt_id), updated_at = now()`,
-    [deploymentId, metricId, state.status, state.consecutive, state.readings, state.since, state.lastValue, state.alerted, alertPromptId ?? null],
+    [
+      deploymentId,
+      metricId,
+      state.status,
+      state.consecutive,
+      state.readings,
+      state.since,
+      state.lastValue,
+      state.alerted,
+      alertPromptId ?? null,
+    ],
   );
 }
 
 export async function insertSample(
   db: DbClient,
-  row: { deploymentId: number; metricId: string; value: number | undefined; status: MetricStatus; stageIndex: number | null; percent: number },
+  row: {
+    deploymentId: number;
+    metricId: string;
+    value: number | undefined;
+    status: MetricStatus;
+    stageIndex: number | null;
+    percent: number;
+  },
 ) {
   await db.query(
     `INSERT INTO metric_samples (deployment_id, metric_id, value, status, stage_index, percent) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -33,7 +59,11 @@ export async function insertSample(
 }
 
 /** Alerts raised since `since`, and monitors alerting now: any of them means "not in range". */
-export async function countAlertsSince(db: DbClient, deploymentId: number, since: Date): Promise<{ raised: number; active: number }> {
+export async function countAlertsSince(
+  db: DbClient,
+  deploymentId: number,
+  since: Date,
+): Promise<{ raised: number; active: number }> {
   const result = await db.query<{ raised: number; active: number }>(
     `SELECT (SELECT count(*)::int FROM prompts WHERE deployment_id = $1 AND kind = 'alert' AND created_at >= $2) AS raised,
             (SELECT count(*)::int FROM monitor_states WHERE deployment_id = $1 AND alerted) AS active`,
@@ -43,7 +73,12 @@ export async function countAlertsSince(db: DbClient, deploymentId: number, since
 }
 
 /** Metrics that produced no reading with data since `since`: their range is unproven. */
-export async function metricsWithoutDataSince(db: DbClient, deploymentId: number, metricIds: string[], since: Date): Promise<string[]> {
+export async function metricsWithoutDataSince(
+  db: DbClient,
+  deploymentId: number,
+  metricIds: string[],
+  since: Date,
+): Promise<string[]> {
   const result = await db.query<{ metricId: string }>(
     `SELECT DISTINCT metric_id AS "metricId" FROM metric_samples WHERE deployment_id = $1 AND taken_at >= $2 AND status <> 'unknown'`,
     [deploymentId, since],

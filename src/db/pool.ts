@@ -7,14 +7,22 @@ export type Db = pg.Pool;
 export type DbClient = pg.PoolClient | pg.Pool;
 
 export function createPool(connectionString: string, onError: (error: Error) => void): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000, allowExitOnIdle: true });
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    connectionTimeoutMillis: 5_000,
+    allowExitOnIdle: true,
+  });
   // An idle client's error is re-emitted here; without a listener it would crash the process.
   pool.on('error', onError);
   return pool;
 }
 
 /** Runs `work` in one transaction on one client. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

@@ -52,7 +52,13 @@ export async function decidePrompt(db: DbClient, id: number, decision: string, d
 }
 
 /** Closes every open prompt of a deployment (a decision made elsewhere makes them stale). */
-export async function closeOpenPrompts(db: DbClient, deploymentId: number, decision: string, decidedBy: string, keepKinds: string[] = []) {
+export async function closeOpenPrompts(
+  db: DbClient,
+  deploymentId: number,
+  decision: string,
+  decidedBy: string,
+  keepKinds: string[] = [],
+) {
   const result = await db.query<Prompt>(
     `UPDATE prompts SET status = 'decided', decision = $2, decided_by = $3, decided_at = now()
      WHERE deployment_id = $1 AND status = 'open' AND NOT (kind = ANY($4)) RETURNING ${columns}`,

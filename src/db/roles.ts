@@ -10,12 +10,17 @@ export async function assignRole(db: DbClient, role: string, userId: string, ass
 }
 
 export async function unassignRole(db: DbClient, role: string, userId: string) {
-  const result = await db.query('DELETE FROM role_assignments WHERE role = $1 AND user_id = $2', [role, userId]);
+  const result = await db.query('DELETE FROM role_assignments WHERE role = $1 AND user_id = $2', [
+    role,
+    userId,
+  ]);
   return (result.rowCount ?? 0) > 0;
 }
 
 export async function rolesOf(db: DbClient, userId: string): Promise<string[]> {
-  const result = await db.query<{ role: string }>('SELECT role FROM role_assignments WHERE user_id = $1', [userId]);
+  const result = await db.query<{ role: string }>('SELECT role FROM role_assignments WHERE user_id = $1', [
+    userId,
+  ]);
   return result.rows.map((row) => row.role);
 }
 

@@ -92,12 +92,16 @@ export async function finishStepRun(
 }
 
 export async function listRunningStepRuns(db: DbClient) {
-  const result = await db.query<StepRun>(`SELECT ${columns} FROM step_runs WHERE status = 'running' ORDER BY id`);
+  const result = await db.query<StepRun>(
+    `SELECT ${columns} FROM step_runs WHERE status = 'running' ORDER BY id`,
+  );
   return result.rows;
 }
 
 export async function listPendingStepRuns(db: DbClient) {
-  const result = await db.query<StepRun>(`SELECT ${columns} FROM step_runs WHERE status = 'pending' ORDER BY id`);
+  const result = await db.query<StepRun>(
+    `SELECT ${columns} FROM step_runs WHERE status = 'pending' ORDER BY id`,
+  );
   return result.rows;
 }
 

@@ -21,12 +21,26 @@ const columns = `id, deployment_id AS "deploymentId", window_id AS "windowId", k
 /** Records a timer once per key; the row, not Redis, is the truth. */
 export async function insertTimer(
   db: DbClient,
-  row: { deploymentId: number | null; windowId?: number | null; kind: TimerKind; key: string; fireAt: Date; payload?: Record<string, unknown> },
+  row: {
+    deploymentId: number | null;
+    windowId?: number | null;
+    kind: TimerKind;
+    key: string;
+    fireAt: Date;
+    payload?: Record<string, unknown>;
+  },
 ): Promise<Timer | undefined> {
   const result = await db.query<Timer>(
     `INSERT INTO timers (deployment_id, window_id, kind, key, fire_at, payload) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (key) DO NOTHING RETURNING ${columns}`,
-    [row.deploymentId, row.windowId ?? null, row.kind, row.key, row.fireAt, JSON.stringify(row.payload ?? {})],
+    [
+      row.deploymentId,
+      row.windowId ?? null,
+      row.kind,
+      row.key,
+      row.fireAt,
+      JSON.stringify(row.payload ?? {}),
+    ],
   );
   return result.rows[0];
 }
@@ -73,11 +87,15 @@ export async function cancelAutoRollback(db: DbClient, deploymentId: number, pro
 }
 
 export async function listPendingTimers(db: DbClient) {
-  const result = await db.query<Timer>(`SELECT ${columns} FROM timers WHERE status = 'pending' ORDER BY fire_at`);
+  const result = await db.query<Timer>(
+    `SELECT ${columns} FROM timers WHERE status = 'pending' ORDER BY fire_at`,
+  );
   return result.rows;
 }
 
 export async function listTimers(db: DbClient, deploymentId: number) {
-  const result = await db.query<Timer>(`SELECT ${columns} FROM timers WHERE deployment_id = $1 ORDER BY id`, [deploymentId]);
+  const result = await db.query<Timer>(`SELECT ${columns} FROM timers WHERE deployment_id = $1 ORDER BY id`, [
+    deploymentId,
+  ]);
   return result.rows;
 }

@@ -56,7 +56,10 @@ export async function cancelScheduledWindows(db: DbClient, environment: string) 
 }
 
 export async function getWindow(db: DbClient, id: number) {
-  const result = await db.query<MaintenanceWindow>(`SELECT ${windowColumns} FROM maintenance_windows WHERE id = $1`, [id]);
+  const result = await db.query<MaintenanceWindow>(
+    `SELECT ${windowColumns} FROM maintenance_windows WHERE id = $1`,
+    [id],
+  );
   return result.rows[0];
 }
 
@@ -70,15 +73,24 @@ export async function findCurrentWindow(db: DbClient, environment: string) {
 }
 
 export async function bindWindowToDeployment(db: DbClient, windowId: number, deploymentId: number) {
-  await db.query('UPDATE maintenance_windows SET deployment_id = $2 WHERE id = $1 AND deployment_id IS NULL', [windowId, deploymentId]);
+  await db.query(
+    'UPDATE maintenance_windows SET deployment_id = $2 WHERE id = $1 AND deployment_id IS NULL',
+    [windowId, deploymentId],
+  );
 }
 
 export async function findWindowOfDeployment(db: DbClient, deploymentId: number) {
-  const result = await db.query<MaintenanceWindow>(`SELECT ${windowColumns} FROM maintenance_windows WHERE deployment_id = $1`, [deploymentId]);
+  const result = await db.query<MaintenanceWindow>(
+    `SELECT ${windowColumns} FROM maintenance_windows WHERE deployment_id = $1`,
+    [deploymentId],
+  );
   return result.rows[0];
 }
 
-export async function insertScheduleItem(db: DbClient, row: Omit<ScheduleItemRow, 'id' | 'status' | 'updatedAt'>) {
+export async function insertScheduleItem(
+  db: DbClient,
+  row: Omit<ScheduleItemRow, 'id' | 'status' | 'updatedAt'>,
+) {
   const result = await db.query<ScheduleItemRow>(
     `INSERT INTO schedule_items (window_id, item_id, position, at_offset, due_at, activity, owner, tracks)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${itemColumns}`,
@@ -88,12 +100,20 @@ export async function insertScheduleItem(db: DbClient, row: Omit<ScheduleItemRow
 }
 
 export async function listScheduleItems(db: DbClient, windowId: number) {
-  const result = await db.query<ScheduleItemRow>(`SELECT ${itemColumns} FROM schedule_items WHERE window_id = $1 ORDER BY position`, [windowId]);
+  const result = await db.query<ScheduleItemRow>(
+    `SELECT ${itemColumns} FROM schedule_items WHERE window_id = $1 ORDER BY position`,
+    [windowId],
+  );
   return result.rows;
 }
 
 /** Moves the rows tracking `tracks` to `status`, only forwards (a done row never goes back to in progress). */
-export async function setTrackedStatus(db: DbClient, windowId: number, tracks: string, status: ScheduleStatus) {
+export async function setTrackedStatus(
+  db: DbClient,
+  windowId: number,
+  tracks: string,
+  status: ScheduleStatus,
+) {
   const allowedFrom: Record<ScheduleStatus, ScheduleStatus[]> = {
     not_started: [],
     in_progress: ['not_started', 'failed'],
@@ -115,5 +135,8 @@ export async function skipUnfinished(db: DbClient, windowId: number) {
 }
 
 export async function failInProgress(db: DbClient, windowId: number) {
-  await db.query(`UPDATE schedule_items SET status = 'failed', updated_at = now() WHERE window_id = $1 AND status = 'in_progress'`, [windowId]);
+  await db.query(
+    `UPDATE schedule_items SET status = 'failed', updated_at = now() WHERE window_id = $1 AND status = 'in_progress'`,
+    [windowId],
+  );
 }

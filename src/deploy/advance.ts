@@ -9,12 +9,12 @@ import { postInThread, postPrompt } from './announce.js';
 import { applyTransition } from './apply-transition.js';
 import { haltedStepButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
-import { resolveStep, stageOfShift } from './resolve-step.js';
-import { startSuccessWindow } from './success-criteria.js';
-import { shiftsTraffic } from './step-executor.js';
-import { scheduleMonitoring } from './monitoring-schedule.js';
-import { startMonitoring } from './monitor-scheduler.js';
 import { onStageLive } from './milestones.js';
+import { startMonitoring } from './monitor-scheduler.js';
+import { scheduleMonitoring } from './monitoring-schedule.js';
+import { resolveStep, stageOfShift } from './resolve-step.js';
+import { shiftsTraffic } from './step-executor.js';
+import { startSuccessWindow } from './success-criteria.js';
 import { scaled, scheduleTimer } from './timers.js';
 
 const doneStatuses = ['succeeded', 'marked_done'];
@@ -44,14 +44,26 @@ export async function advance(
   }
   const next = await nextPendingRun(client, deployment.id, finished.position);
   if (next) {
-    const fields = step && shiftsTraffic(step) && step.phase !== 'rollout' ? { currentPercent: step.percent } : {};
-    await applyTransition(client, deps.plan, deployment.id, 'step_succeeded', 'stagecoach', { detail, fields });
+    const fields =
+      step && shiftsTraffic(step) && step.phase !== 'rollout' ? { currentPercent: step.percent } : {};
+    await applyTransition(client, deps.plan, deployment.id, 'step_succeeded', 'stagecoach', {
+      detail,
+      fields,
+    });
     later.enqueue.push(next);
     return;
   }
   const shift = stageOfShift(deps.plan, finished.stepId);
   const stageIndex = shift?.index ?? 0;
-  await enterStage(client, deps, deployment.id, stageIndex, shift ? 'stage_live' : 'steps_done', later, detail);
+  await enterStage(
+    client,
+    deps,
+    deployment.id,
+    stageIndex,
+    shift ? 'stage_live' : 'steps_done',
+    later,
+    detail,
+  );
 }
 
 /** Traffic is at the stage's percentage: soak it, or at 100% open the success window. */
@@ -68,12 +80,18 @@ export async function enterStage(
   if (!stage) throw new Error(`plan has no stage ${stageIndex}`);
   const fields = { stageIndex, currentPercent: stage.percent, stageStarted: true };
   if (stage.percent === 100) {
-    const { after } = await applyTransition(client, deps.plan, deploymentId, 'reached_full', 'stagecoach', { detail: { ...detail, stage: stage.id }, fields });
+    const { after } = await applyTransition(client, deps.plan, deploymentId, 'reached_full', 'stagecoach', {
+      detail: { ...detail, stage: stage.id },
+      fields,
+    });
     await onStageLive(client, deps, later, after, stageIndex);
     await startSuccessWindow(client, deps, deploymentId, later);
     return;
   }
-  const { after } = await applyTransition(client, deps.plan, deploymentId, event, 'stagecoach', { detail: { ...detail, stage: stage.id }, fields });
+  const { after } = await applyTransition(client, deps.plan, deploymentId, event, 'stagecoach', {
+    detail: { ...detail, stage: stage.id },
+    fields,
+  });
   await onStageLive(client, deps, later, after, stageIndex);
   const soakCount = await client.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM timers WHERE deployment_id = $1 AND kind = 'soak_end' AND payload->>'stageIndex' = $2`,
@@ -88,7 +106,9 @@ export async function enterStage(
   });
   later.arm.push(timer);
   const soakUntil = new Date(deps.clock().getTime() + scaled(deps, stage.minSoak));
-  later.followUps.push(() => postInThread(deps, deploymentId, stageLiveMessage({ stage, soakUntil, timeZone: deps.plan.timezone })));
+  later.followUps.push(() =>
+    postInThread(deps, deploymentId, stageLiveMessage({ stage, soakUntil, timeZone: deps.plan.timezone })),
+  );
 }
 
 async function postFailure(deps: DeployDeps, deployment: Deployment, finished: StepRun) {
@@ -107,7 +127,12 @@ async function postFailure(deps: DeployDeps, deployment: Deployment, finished: S
 
 /** Production changed once any step past pre-deployment did its work (or may have). */
 export function productionTouched(steps: StepRun[]): boolean {
-  return steps.some((step) => step.phase !== 'pre_deployment' && ['succeeded', 'marked_done', 'running', 'interrupted', 'failed', 'timed_out'].includes(step.status) && step.phase !== 'rollback');
+  return steps.some(
+    (step) =>
+      step.phase !== 'pre_deployment' &&
+      ['succeeded', 'marked_done', 'running', 'interrupted', 'failed', 'timed_out'].includes(step.status) &&
+      step.phase !== 'rollback',
+  );
 }
 
 async function nextPendingRun(client: pg.PoolClient, deploymentId: number, afterPosition: number) {

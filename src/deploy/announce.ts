@@ -50,7 +50,11 @@ export async function refreshRoot(deps: AnnounceDeps, deploymentId: number): Pro
 }
 
 /** Posts a detail in the deployment's thread. */
-export async function postInThread(deps: AnnounceDeps, deploymentId: number, message: Message): Promise<void> {
+export async function postInThread(
+  deps: AnnounceDeps,
+  deploymentId: number,
+  message: Message,
+): Promise<void> {
   const rootTs = await ensureRoot(deps, deploymentId);
   const deployment = await getDeployment(deps.db, deploymentId);
   if (!deployment) return;
@@ -67,7 +71,12 @@ export async function postPrompt(
 ): Promise<Prompt> {
   const deployment = await getDeployment(deps.db, deploymentId);
   if (!deployment) throw new Error(`deployment ${deploymentId} not found`);
-  const prompt = await insertPrompt(deps.db, { deploymentId, kind, channelId: deployment.channelId, payload });
+  const prompt = await insertPrompt(deps.db, {
+    deploymentId,
+    kind,
+    channelId: deployment.channelId,
+    payload,
+  });
   const message = build(prompt.id);
   const rootTs = await ensureRoot(deps, deploymentId);
   const ts = await deps.messenger.post(deployment.channelId, message, rootTs);
@@ -79,7 +88,11 @@ export async function postPrompt(
  * Posts a prompt recorded earlier in a transaction (so a deadline can already see it). If it was
  * decided before it reached Slack, it is shown decided.
  */
-export async function publishPrompt(deps: AnnounceDeps, prompt: Prompt, build: (promptId: number) => Message): Promise<void> {
+export async function publishPrompt(
+  deps: AnnounceDeps,
+  prompt: Prompt,
+  build: (promptId: number) => Message,
+): Promise<void> {
   const message = build(prompt.id);
   const rootTs = await ensureRoot(deps, prompt.deploymentId);
   const ts = await deps.messenger.post(prompt.channelId, message, rootTs);
@@ -94,7 +107,8 @@ export async function showDecided(deps: AnnounceDeps, prompts: Prompt[]): Promis
     const original = prompt.payload.message;
     if (!prompt.messageTs || !original) continue;
     const when = formatTime(prompt.decidedAt ?? deps.clock(), deps.plan.timezone);
-    const who = prompt.decidedBy && prompt.decidedBy !== 'stagecoach' ? mention(prompt.decidedBy) : 'Stagecoach';
+    const who =
+      prompt.decidedBy && prompt.decidedBy !== 'stagecoach' ? mention(prompt.decidedBy) : 'Stagecoach';
     try {
       await deps.messenger.update(
         prompt.channelId,

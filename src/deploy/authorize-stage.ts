@@ -6,10 +6,20 @@ import { roleName } from './authorize.js';
 import type { DeployDeps } from './deps.js';
 
 /** Each stage names who may approve moving to it. */
-export async function authorizeStage(deps: DeployDeps, stage: Plan['stages'][number], userId: string, deploymentId: number) {
+export async function authorizeStage(
+  deps: DeployDeps,
+  stage: Plan['stages'][number],
+  userId: string,
+  deploymentId: number,
+) {
   const held = await rolesOf(deps.db, userId);
   if (held.some((role) => stage.approvers.includes(role))) return;
-  await writeAudit(deps.db, { deploymentId, actor: userId, action: 'refused', detail: { attempted: 'promote', stage: stage.id, rolesAllowed: stage.approvers } });
+  await writeAudit(deps.db, {
+    deploymentId,
+    actor: userId,
+    action: 'refused',
+    detail: { attempted: 'promote', stage: stage.id, rolesAllowed: stage.approvers },
+  });
   const names = stage.approvers.map((role) => roleName(deps.plan, role)).join(' or ');
   throw new AppError('forbidden', `Only the ${names} may approve ${stage.name} (${stage.percent}%).`);
 }

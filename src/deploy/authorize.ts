@@ -3,7 +3,14 @@ import { rolesOf } from '../db/roles.js';
 import { AppError } from '../errors.js';
 import type { DeployDeps } from './deps.js';
 
-export type GuardedAction = 'start' | 'approveStage' | 'rollback' | 'restoreDatabase' | 'declareComplete' | 'lock' | 'team';
+export type GuardedAction =
+  | 'start'
+  | 'approveStage'
+  | 'rollback'
+  | 'restoreDatabase'
+  | 'declareComplete'
+  | 'lock'
+  | 'team';
 
 const actionLabels: Record<GuardedAction, string> = {
   start: 'start or steer a deployment',
@@ -23,7 +30,8 @@ export async function authorize(
   deploymentId?: number,
 ): Promise<void> {
   // Anyone holding a role of the plan is on the team.
-  const allowed = action === 'team' ? deps.plan.roles.map((role) => role.id) : deps.plan.authorization[action];
+  const allowed =
+    action === 'team' ? deps.plan.roles.map((role) => role.id) : deps.plan.authorization[action];
   const held = await rolesOf(deps.db, userId);
   if (held.some((role) => allowed.includes(role))) return;
   await writeAudit(deps.db, {
@@ -32,7 +40,10 @@ export async function authorize(
     action: 'refused',
     detail: { attempted: action, rolesHeld: held, rolesAllowed: allowed },
   });
-  const names = action === 'team' ? 'deployment team (anyone with a role)' : allowed.map((role) => roleName(deps.plan, role)).join(' or ');
+  const names =
+    action === 'team'
+      ? 'deployment team (anyone with a role)'
+      : allowed.map((role) => roleName(deps.plan, role)).join(' or ');
   throw new AppError(
     'forbidden',
     `Only the ${names} may ${actionLabels[action]}. Ask an admin to run \`/deploy role ${allowed[0]} @you\` if that should be you.`,

@@ -3,7 +3,11 @@ import type { ButtonSpec } from '../slack/blocks/block-kit.js';
 import { allowedEvents, type DeploymentState } from './lifecycle.js';
 
 /** The buttons of a halted step's prompt: only those valid in the state, and abort only before production changed. */
-export function haltedStepButtons(state: DeploymentState, promptId: number, productionTouched: boolean): ButtonSpec[] {
+export function haltedStepButtons(
+  state: DeploymentState,
+  promptId: number,
+  productionTouched: boolean,
+): ButtonSpec[] {
   const valid = allowedEvents(state);
   const value = String(promptId);
   const buttons: ButtonSpec[] = [];
@@ -94,7 +98,12 @@ export function goNoGoButtons(promptId: number): ButtonSpec[] {
       text: 'Proceed',
       value,
       style: 'primary',
-      confirm: { title: 'Proceed with the rollout?', text: 'You confirm the go decision for this deployment.', confirm: 'Proceed', style: 'primary' },
+      confirm: {
+        title: 'Proceed with the rollout?',
+        text: 'You confirm the go decision for this deployment.',
+        confirm: 'Proceed',
+        style: 'primary',
+      },
     },
     rollbackButton(value),
   ];
@@ -108,7 +117,12 @@ export function declareButtons(promptId: number): ButtonSpec[] {
       text: 'Declare complete',
       value,
       style: 'primary',
-      confirm: { title: 'Declare the deployment complete?', text: 'This ends the deployment and frees the environment.', confirm: 'Declare complete', style: 'primary' },
+      confirm: {
+        title: 'Declare the deployment complete?',
+        text: 'This ends the deployment and frees the environment.',
+        confirm: 'Declare complete',
+        style: 'primary',
+      },
     },
     rollbackButton(value),
   ];
@@ -133,7 +147,11 @@ export function restoreButtons(promptId: number, backupTakenAt: string): ButtonS
       actionId: actionIds.skipRestore,
       text: 'Keep the database',
       value,
-      confirm: { title: 'Keep the migrated database?', text: 'The old version will run against the new schema.', confirm: 'Keep it' },
+      confirm: {
+        title: 'Keep the migrated database?',
+        text: 'The old version will run against the new schema.',
+        confirm: 'Keep it',
+      },
     },
   ];
 }

@@ -5,7 +5,7 @@ import { inTransaction } from '../db/pool.js';
 import { closeOpenPrompts, decidePrompt, getPrompt, listOpenPrompts, type Prompt } from '../db/prompts.js';
 import { AppError } from '../errors.js';
 import { formatTime, mention } from '../slack/format.js';
-import { afterCommit, runAfterCommit, type AfterCommit } from './after-commit.js';
+import { type AfterCommit, afterCommit, runAfterCommit } from './after-commit.js';
 import { refreshRoot, showDecided } from './announce.js';
 import { authorize, type GuardedAction } from './authorize.js';
 import { decisionEffects } from './decision-effects.js';
@@ -42,7 +42,11 @@ export interface DecisionRule {
 }
 
 export const decisionRules: Record<Decision, DecisionRule> = {
-  retry: { guard: 'start', label: 'Retried', answers: ['step_failed', 'step_interrupted', 'rollback_failed'] },
+  retry: {
+    guard: 'start',
+    label: 'Retried',
+    answers: ['step_failed', 'step_interrupted', 'rollback_failed'],
+  },
   mark_done: { guard: 'start', label: 'Marked done', answers: ['step_interrupted', 'step_failed'] },
   abort: { guard: 'rollback', label: 'Aborted', answers: [] },
   rollback: { guard: 'rollback', label: 'Rolled back', answers: [] },
@@ -52,7 +56,11 @@ export const decisionRules: Record<Decision, DecisionRule> = {
   proceed: { guard: 'approveStage', label: 'Go: proceed', answers: ['go_no_go'] },
   hold: { guard: 'start', label: 'Held', answers: [] },
   resume: { guard: 'start', label: 'Resumed', answers: ['held'] },
-  confirm_restore: { guard: 'restoreDatabase', label: 'Database restore confirmed', answers: ['restore_database'] },
+  confirm_restore: {
+    guard: 'restoreDatabase',
+    label: 'Database restore confirmed',
+    answers: ['restore_database'],
+  },
   skip_restore: { guard: 'restoreDatabase', label: 'Database kept', answers: ['restore_database'] },
   declare_complete: { guard: 'declareComplete', label: 'Declared complete', answers: ['declare_complete'] },
   acknowledge: { guard: 'team', label: 'All good', answers: ['check_in'] },
@@ -85,7 +93,8 @@ export interface DecisionContext {
 export async function decide(deps: DeployDeps, input: DecisionInput): Promise<string> {
   const rule = decisionRules[input.decision];
   const prompt = input.promptId === undefined ? undefined : await getPrompt(deps.db, input.promptId);
-  if (input.promptId !== undefined && !prompt) throw new AppError('not_found', 'That prompt no longer exists.');
+  if (input.promptId !== undefined && !prompt)
+    throw new AppError('not_found', 'That prompt no longer exists.');
   if (prompt && prompt.status !== 'open') throw alreadyDecided(deps, prompt);
   const deploymentId = prompt?.deploymentId ?? input.deploymentId;
   if (deploymentId === undefined) throw new AppError('not_found', 'There is no active deployment to act on.');
@@ -101,13 +110,25 @@ export async function decide(deps: DeployDeps, input: DecisionInput): Promise<st
       const won = await decidePrompt(client, answered.id, rule.label, input.userId);
       if (!won) return { lost: true as const, promptId: answered.id };
     }
-    const message = await decisionEffects[input.decision]({ deps, input, deployment, prompt: answered, later }, client);
+    const message = await decisionEffects[input.decision](
+      { deps, input, deployment, prompt: answered, later },
+      client,
+    );
     // A decision that moved the deployment makes every other open prompt stale; an answer that did not (a check-in, an alert) leaves them.
     const after = await getDeployment(client, deploymentId);
     const moved = after?.state !== deployment.state;
     // Check-ins, alerts and issues outlive a step of the rollout; an ended deployment closes them all.
-    const keep = after && isTerminal(after.state) ? ['documentation'] : ['check_in', 'alert', 'issue', 'documentation'];
-    const closed = moved ? await closeOpenPrompts(client, deploymentId, `Closed: ${rule.label.toLowerCase()}`, input.userId, keep) : [];
+    const keep =
+      after && isTerminal(after.state) ? ['documentation'] : ['check_in', 'alert', 'issue', 'documentation'];
+    const closed = moved
+      ? await closeOpenPrompts(
+          client,
+          deploymentId,
+          `Closed: ${rule.label.toLowerCase()}`,
+          input.userId,
+          keep,
+        )
+      : [];
     const decided = answered ? await getPrompt(client, answered.id) : undefined;
     later.followUps.unshift(() => showDecided(deps, decided ? [decided, ...closed] : closed));
     return { lost: false as const, message };
@@ -123,8 +144,12 @@ export async function decide(deps: DeployDeps, input: DecisionInput): Promise<st
 
 function alreadyDecided(deps: DeployDeps, prompt: Prompt): AppError {
   const when = prompt.decidedAt ? formatTime(prompt.decidedAt, deps.plan.timezone) : 'earlier';
-  const who = prompt.decidedBy && prompt.decidedBy !== 'stagecoach' ? mention(prompt.decidedBy) : 'Stagecoach';
-  return new AppError('conflict', `Already decided: ${prompt.decision ?? 'closed'} by ${who} at ${when}. Nothing changed.`);
+  const who =
+    prompt.decidedBy && prompt.decidedBy !== 'stagecoach' ? mention(prompt.decidedBy) : 'Stagecoach';
+  return new AppError(
+    'conflict',
+    `Already decided: ${prompt.decision ?? 'closed'} by ${who} at ${when}. Nothing changed.`,
+  );
 }
 
 async function openPromptFor(client: pg.PoolClient, deploymentId: number, rule: DecisionRule) {
@@ -136,9 +161,28 @@ async function openPromptFor(client: pg.PoolClient, deploymentId: number, rule: 
 }
 
 /** The plan may forbid approving a deployment you started yourself (four eyes). */
-async function refuseSelfApproval(client: pg.PoolClient, deps: DeployDeps, rule: DecisionRule, deployment: Deployment, userId: string) {
-  if (!deps.plan.authorization.forbidSelfApproval || rule.guard !== 'approveStage' || deployment.startedBy !== userId) return;
-  await writeAudit(deps.db, { deploymentId: deployment.id, actor: userId, action: 'refused', detail: { attempted: 'approve_own_deployment' } });
+async function refuseSelfApproval(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  rule: DecisionRule,
+  deployment: Deployment,
+  userId: string,
+) {
+  if (
+    !deps.plan.authorization.forbidSelfApproval ||
+    rule.guard !== 'approveStage' ||
+    deployment.startedBy !== userId
+  )
+    return;
+  await writeAudit(deps.db, {
+    deploymentId: deployment.id,
+    actor: userId,
+    action: 'refused',
+    detail: { attempted: 'approve_own_deployment' },
+  });
   void client;
-  throw new AppError('forbidden', 'This plan forbids approving a deployment you started yourself: ask another approver.');
+  throw new AppError(
+    'forbidden',
+    'This plan forbids approving a deployment you started yourself: ask another approver.',
+  );
 }

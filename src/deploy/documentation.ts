@@ -3,13 +3,16 @@ import { writeAudit } from '../db/audit.js';
 import { inTransaction } from '../db/pool.js';
 import { getPrompt, insertPrompt, setPromptMessage } from '../db/prompts.js';
 import { AppError } from '../errors.js';
-import { documentationMessage, type DocumentationItem } from '../slack/blocks/documentation-message.js';
+import { type DocumentationItem, documentationMessage } from '../slack/blocks/documentation-message.js';
 import type { AfterCommit } from './after-commit.js';
 import { publishPrompt } from './announce.js';
 import { authorize } from './authorize.js';
 import type { DeployDeps } from './deps.js';
 
-async function listItems(client: pg.PoolClient | pg.Pool, deploymentId: number): Promise<DocumentationItem[]> {
+async function listItems(
+  client: pg.PoolClient | pg.Pool,
+  deploymentId: number,
+): Promise<DocumentationItem[]> {
   const result = await client.query<DocumentationItem>(
     `SELECT position, item, done_by AS "doneBy" FROM documentation_updates WHERE deployment_id = $1 ORDER BY position`,
     [deploymentId],
@@ -18,22 +21,37 @@ async function listItems(client: pg.PoolClient | pg.Pool, deploymentId: number):
 }
 
 /** After the declaration: the documentation checklist of section 7, tracked item by item. */
-export async function startDocumentationChecklist(client: pg.PoolClient, deps: DeployDeps, deploymentId: number, channelId: string, later: AfterCommit) {
+export async function startDocumentationChecklist(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deploymentId: number,
+  channelId: string,
+  later: AfterCommit,
+) {
   if (deps.plan.documentationUpdates.length === 0) return;
   for (const [position, item] of deps.plan.documentationUpdates.entries()) {
-    await client.query(`INSERT INTO documentation_updates (deployment_id, position, item) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [deploymentId, position, item]);
+    await client.query(
+      `INSERT INTO documentation_updates (deployment_id, position, item) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [deploymentId, position, item],
+    );
   }
   const prompt = await insertPrompt(client, { deploymentId, kind: 'documentation', channelId });
   const items = await listItems(client, deploymentId);
-  later.followUps.push(() => publishPrompt(deps, prompt, (promptId) => documentationMessage({ promptId, items })));
+  later.followUps.push(() =>
+    publishPrompt(deps, prompt, (promptId) => documentationMessage({ promptId, items })),
+  );
 }
 
 /** [Done] on one item: recorded once, and the checklist message is redrawn. */
-export async function markDocumentationDone(deps: DeployDeps, input: { value: string; userId: string }): Promise<string> {
+export async function markDocumentationDone(
+  deps: DeployDeps,
+  input: { value: string; userId: string },
+): Promise<string> {
   const [promptPart, positionPart] = input.value.split(':');
   const promptId = Number(promptPart);
   const position = Number(positionPart);
-  if (!Number.isSafeInteger(promptId) || !Number.isSafeInteger(position)) throw new AppError('bad_input', 'That button is malformed.');
+  if (!Number.isSafeInteger(promptId) || !Number.isSafeInteger(position))
+    throw new AppError('bad_input', 'That button is malformed.');
   const prompt = await getPrompt(deps.db, promptId);
   if (prompt?.kind !== 'documentation') throw new AppError('not_found', 'That checklist no longer exists.');
   await authorize(deps, 'team', input.userId, prompt.deploymentId);
@@ -44,7 +62,12 @@ export async function markDocumentationDone(deps: DeployDeps, input: { value: st
     );
     const marked = updated.rows[0]?.item;
     if (!marked) throw new AppError('conflict', 'That document was already marked updated.');
-    await writeAudit(client, { deploymentId: prompt.deploymentId, actor: input.userId, action: 'documentation_updated', detail: { item: marked } });
+    await writeAudit(client, {
+      deploymentId: prompt.deploymentId,
+      actor: input.userId,
+      action: 'documentation_updated',
+      detail: { item: marked },
+    });
     return { item: marked, items: await listItems(client, prompt.deploymentId) };
   });
   if (prompt.messageTs) {

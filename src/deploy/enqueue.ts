@@ -6,7 +6,10 @@ import type { DeployDeps } from './deps.js';
  * Makes sure a step run has a job. The deterministic job id makes a second enqueue a no-op while
  * the job waits or runs; a finished job of the same run (deferred by a hold) is replaced.
  */
-export async function enqueueStep(deps: Pick<DeployDeps, 'queues'>, run: Pick<StepRun, 'id' | 'deploymentId'>) {
+export async function enqueueStep(
+  deps: Pick<DeployDeps, 'queues'>,
+  run: Pick<StepRun, 'id' | 'deploymentId'>,
+) {
   const jobId = jobIds.step(run.id);
   const existing = await deps.queues.steps.getJob(jobId);
   if (existing) {

@@ -1,21 +1,21 @@
 import { getDeployment } from '../db/deployments.js';
 import { inTransaction } from '../db/pool.js';
 import { claimTimer, getTimer, type Timer } from '../db/timers.js';
+import { type Snapshot, takeSnapshot } from '../monitor/snapshot.js';
+import { postReport } from '../report/post-report.js';
+import { checkRollbackResources } from '../schedule/rollback-resources.js';
+import { markReviewDone } from '../schedule/track.js';
+import { actOnWindowTimer } from '../schedule/window-timer.js';
 import { afterCommit, runAfterCommit } from './after-commit.js';
 import { refreshRoot } from './announce.js';
 import type { DeployDeps } from './deps.js';
 import { applyGoNoGoPolicy } from './go-no-go.js';
-import { promptPromotion } from './promotion.js';
-import { armTimers } from './timers.js';
-import { postReport } from '../report/post-report.js';
-import { markReviewDone } from '../schedule/track.js';
-import { actOnWindowTimer } from '../schedule/window-timer.js';
-import { checkRollbackResources } from '../schedule/rollback-resources.js';
-import { takeSnapshot, type Snapshot } from '../monitor/snapshot.js';
-import { checkIn, review } from './monitoring-schedule.js';
 import { allowedEvents, isTerminal } from './lifecycle.js';
-import { actOnSuccessCheck, evaluateSuccess, type SuccessEvaluation } from './success-criteria.js';
+import { checkIn, review } from './monitoring-schedule.js';
+import { promptPromotion } from './promotion.js';
 import { startRollback } from './rollback.js';
+import { actOnSuccessCheck, evaluateSuccess, type SuccessEvaluation } from './success-criteria.js';
+import { armTimers } from './timers.js';
 
 /**
  * A timer's job fired. The row is claimed once, so a second delivery does nothing; a timer of a
@@ -23,7 +23,7 @@ import { startRollback } from './rollback.js';
  */
 export async function fireTimer(deps: DeployDeps, timerId: number): Promise<string> {
   const timer = await getTimer(deps.db, timerId);
-  if (!timer || timer.status !== 'pending') return 'stale';
+  if (timer?.status !== 'pending') return 'stale';
   const early = timer.fireAt.getTime() - deps.clock().getTime();
   // Delayed jobs fire "at least" their delay; one that somehow comes early waits for the rest.
   if (early > 50) {
@@ -35,13 +35,21 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
   deps.metrics?.timerLateness.observe({ kind: timer.kind }, Math.max(0, -early) / 1000);
   // Figures are read before the transaction: slow HTTP must not hold the deployment's row lock.
   const snapshot = ['check_in', 'review'].includes(timer.kind)
-    ? await takeSnapshot({ plan: deps.plan, prometheusUrl: deps.settings.prometheusUrl, healthcheckUrl: deps.settings.healthcheckUrl, now: deps.clock })
+    ? await takeSnapshot({
+        plan: deps.plan,
+        prometheusUrl: deps.settings.prometheusUrl,
+        healthcheckUrl: deps.settings.healthcheckUrl,
+        now: deps.clock,
+      })
     : undefined;
   const checks =
     timer.kind === 'window_item' && timer.payload.tracks === 'rollback_resources'
       ? await checkRollbackResources(deps, deps.plan.defaultEnvironment)
       : undefined;
-  const evaluation = timer.kind === 'success_check' && timer.deploymentId !== null ? await evaluateSuccess(deps, timer.deploymentId) : undefined;
+  const evaluation =
+    timer.kind === 'success_check' && timer.deploymentId !== null
+      ? await evaluateSuccess(deps, timer.deploymentId)
+      : undefined;
   const later = afterCommit();
   const acted = await inTransaction(deps.db, async (client) => {
     const claimed = await claimTimer(client, timer.id);
@@ -83,7 +91,8 @@ async function act(
       }
       return;
     case 'check_in':
-      if (!isTerminal(deployment.state) && snapshot) await checkIn(client, deps, deployment, timer, snapshot, later);
+      if (!isTerminal(deployment.state) && snapshot)
+        await checkIn(client, deps, deployment, timer, snapshot, later);
       return;
     case 'review':
       if (snapshot) await review(client, deps, deployment, timer, snapshot, later);
@@ -94,7 +103,14 @@ async function act(
     case 'auto_rollback':
       // [Hold] and a recovery cancel this timer; reaching here means the breach was left to run.
       if (allowedEvents(deployment.state).includes('rollback')) {
-        await startRollback(client, deps, deployment.id, 'stagecoach', `auto-rollback: ${String(timer.payload.metricId)} stayed beyond its threshold through the grace delay`, later);
+        await startRollback(
+          client,
+          deps,
+          deployment.id,
+          'stagecoach',
+          `auto-rollback: ${String(timer.payload.metricId)} stayed beyond its threshold through the grace delay`,
+          later,
+        );
       }
       return;
     case 'go_no_go':

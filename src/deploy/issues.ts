@@ -3,7 +3,7 @@ import { getDeployment } from '../db/deployments.js';
 import { inTransaction } from '../db/pool.js';
 import { insertPrompt } from '../db/prompts.js';
 import { AppError } from '../errors.js';
-import { issueMessage, type IssueView } from '../slack/blocks/issue-message.js';
+import { type IssueView, issueMessage } from '../slack/blocks/issue-message.js';
 
 import { afterCommit, runAfterCommit } from './after-commit.js';
 import { postInThread, publishPrompt, refreshRoot } from './announce.js';
@@ -17,7 +17,10 @@ import { resolveDeployment } from './status.js';
  * both leads at once and offers a rollback while one is possible; major is tracked to a fix
  * forward; minor is documented for a later sprint.
  */
-export async function reportIssue(deps: DeployDeps, input: { severity: IssueView['severity']; description: string; userId: string }): Promise<string> {
+export async function reportIssue(
+  deps: DeployDeps,
+  input: { severity: IssueView['severity']; description: string; userId: string },
+): Promise<string> {
   const target = await resolveDeployment(deps);
   if (!target) throw new AppError('not_found', 'There is no deployment to report an issue against.');
   const description = input.description.trim().slice(0, 1000);
@@ -31,25 +34,63 @@ export async function reportIssue(deps: DeployDeps, input: { severity: IssueView
       [deployment.id, input.severity, description, input.userId, owner],
     );
     const id = inserted.rows[0]?.id as number;
-    await writeAudit(client, { deploymentId: deployment.id, actor: input.userId, action: 'issue_reported', detail: { issueId: id, severity: input.severity, description } });
+    await writeAudit(client, {
+      deploymentId: deployment.id,
+      actor: input.userId,
+      action: 'issue_reported',
+      detail: { issueId: id, severity: input.severity, description },
+    });
     const view: IssueView = { id, severity: input.severity, description, reportedBy: input.userId, owner };
     const protocol = deps.plan.monitoring.issueResponse[input.severity];
     if (input.severity === 'minor') {
-      later.followUps.push(() => postInThread(deps, deployment.id, issueMessage({ issue: view, protocol, promptId: 0, canRollBack: false, afterWindow: false })));
+      later.followUps.push(() =>
+        postInThread(
+          deps,
+          deployment.id,
+          issueMessage({ issue: view, protocol, promptId: 0, canRollBack: false, afterWindow: false }),
+        ),
+      );
     } else {
       const canRollBack = allowedEvents(deployment.state).includes('rollback');
-      const prompt = await insertPrompt(client, { deploymentId: deployment.id, kind: 'issue', channelId: deployment.channelId, payload: { issueId: id, severity: input.severity } });
-      later.followUps.push(() => publishPrompt(deps, prompt, (promptId) => issueMessage({ issue: view, protocol, promptId, canRollBack, afterWindow: isTerminal(deployment.state) })));
+      const prompt = await insertPrompt(client, {
+        deploymentId: deployment.id,
+        kind: 'issue',
+        channelId: deployment.channelId,
+        payload: { issueId: id, severity: input.severity },
+      });
+      later.followUps.push(() =>
+        publishPrompt(deps, prompt, (promptId) =>
+          issueMessage({
+            issue: view,
+            protocol,
+            promptId,
+            canRollBack,
+            afterWindow: isTerminal(deployment.state),
+          }),
+        ),
+      );
     }
     if (input.severity === 'critical') {
-      const leads = ['deployment_lead', 'project_lead'].filter((role) => deps.plan.roles.some((r) => r.id === role));
-      await pageRoles(client, deps, deployment.id, leads, `critical issue #${id} on deployment #${deployment.id} (${deployment.version} → ${deployment.environment}): ${description}`, later);
+      const leads = ['deployment_lead', 'project_lead'].filter((role) =>
+        deps.plan.roles.some((r) => r.id === role),
+      );
+      await pageRoles(
+        client,
+        deps,
+        deployment.id,
+        leads,
+        `critical issue #${id} on deployment #${deployment.id} (${deployment.version} → ${deployment.environment}): ${description}`,
+        later,
+      );
     }
     return view;
   });
   await runAfterCommit(deps, later);
   await refreshRoot(deps, target.id);
-  const follow = { critical: 'The deployment lead and project lead were paged.', major: 'It is tracked until someone marks it resolved.', minor: 'It is documented for an upcoming sprint.' }[input.severity];
+  const follow = {
+    critical: 'The deployment lead and project lead were paged.',
+    major: 'It is tracked until someone marks it resolved.',
+    minor: 'It is documented for an upcoming sprint.',
+  }[input.severity];
   return `Issue #${issue.id} (${input.severity}) recorded on deployment #${target.id}. ${follow}`;
 }
-

@@ -80,10 +80,16 @@ const table: Table = {
   rolled_back: {},
 };
 
-export type Transition = { ok: true; from: DeploymentState; to: DeploymentState } | { ok: false; from: DeploymentState };
+export type Transition =
+  | { ok: true; from: DeploymentState; to: DeploymentState }
+  | { ok: false; from: DeploymentState };
 
 /** The next state for `event`, or `ok: false` when the event is not valid in `state`. */
-export function transition(state: DeploymentState, event: DeploymentEvent, target?: DeploymentState): Transition {
+export function transition(
+  state: DeploymentState,
+  event: DeploymentEvent,
+  target?: DeploymentState,
+): Transition {
   const to = table[state][event];
   if (!to) return { ok: false, from: state };
   // A few events land in a state the caller chooses among the valid ones (resume goes back to where the hold began).
@@ -95,9 +101,11 @@ export function transition(state: DeploymentState, event: DeploymentEvent, targe
 }
 
 function isValidTarget(state: DeploymentState, event: DeploymentEvent, target: DeploymentState): boolean {
-  if (event === 'resume') return ['running', 'soaking', 'awaiting_promotion', 'success_window'].includes(target);
+  if (event === 'resume')
+    return ['running', 'soaking', 'awaiting_promotion', 'success_window'].includes(target);
   if (event === 'revert_succeeded') return target === 'rolled_back' || target === 'awaiting_restore';
-  if (event === 'retry' && state === 'rollback_failed') return target === 'rolling_back' || target === 'restoring';
+  if (event === 'retry' && state === 'rollback_failed')
+    return target === 'rolling_back' || target === 'restoring';
   return target === table[state][event];
 }
 

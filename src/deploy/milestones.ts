@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { Deployment } from '../db/deployments.js';
 import { findWindowOfDeployment } from '../db/windows.js';
-import { markdownToMrkdwn, renderTemplate, titleOf } from '../notify/render-template.js';
 import type { StatusPageStatus } from '../notify/notification.js';
+import { markdownToMrkdwn, renderTemplate, titleOf } from '../notify/render-template.js';
 import { contacts } from '../schedule/notices.js';
 import { section } from '../slack/blocks/block-kit.js';
 import { formatDateTime } from '../slack/format.js';
@@ -11,7 +11,14 @@ import type { DeployDeps } from './deps.js';
 import { broadcast } from './outbound.js';
 
 /** A one-line milestone for management (5.1: start, each stage completed, end), sent once per key. */
-export async function pingManagement(client: pg.PoolClient, deps: DeployDeps, later: AfterCommit, deployment: Deployment, key: string, text: string) {
+export async function pingManagement(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deployment: Deployment,
+  key: string,
+  text: string,
+) {
   const line = `${text} (deployment #${deployment.id})`;
   await broadcast(client, deps, later, {
     key: `milestone-${deployment.id}-${key}`,
@@ -23,7 +30,15 @@ export async function pingManagement(client: pg.PoolClient, deps: DeployDeps, la
 }
 
 /** The status page at each stage (5.2), updating the window's scheduled maintenance when there is one. */
-export async function updateStatusPage(client: pg.PoolClient, deps: DeployDeps, later: AfterCommit, deployment: Deployment, key: string, status: StatusPageStatus, body: string) {
+export async function updateStatusPage(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deployment: Deployment,
+  key: string,
+  status: StatusPageStatus,
+  body: string,
+) {
   if (!deps.plan.maintenanceWindow.notifyVia.includes('status_page')) return;
   const window = await findWindowOfDeployment(client, deployment.id);
   await broadcast(client, deps, later, {
@@ -42,7 +57,14 @@ export async function updateStatusPage(client: pg.PoolClient, deps: DeployDeps, 
   });
 }
 
-async function supportBriefing(client: pg.PoolClient, deps: DeployDeps, later: AfterCommit, deployment: Deployment, when: 'during' | 'after', view: Record<string, unknown>) {
+async function supportBriefing(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deployment: Deployment,
+  when: 'during' | 'after',
+  view: Record<string, unknown>,
+) {
   const markdown = renderTemplate(`templates/messages/support-briefing-${when}.md`, {
     application: deps.plan.application,
     version: deployment.version,
@@ -53,16 +75,48 @@ async function supportBriefing(client: pg.PoolClient, deps: DeployDeps, later: A
     ...view,
   });
   const text = markdownToMrkdwn(markdown);
-  await broadcast(client, deps, later, { key: `briefing-${when}-${deployment.id}`, deploymentId: deployment.id, audiences: ['support'], slack: { text, blocks: [section(text)] }, message: { text } });
+  await broadcast(client, deps, later, {
+    key: `briefing-${when}-${deployment.id}`,
+    deploymentId: deployment.id,
+    audiences: ['support'],
+    slack: { text, blocks: [section(text)] },
+    message: { text },
+  });
 }
 
-export async function onDeploymentStarted(client: pg.PoolClient, deps: DeployDeps, later: AfterCommit, deployment: Deployment) {
-  await pingManagement(client, deps, later, deployment, 'start', `:rocket: ${deps.plan.application} ${deployment.version} → ${deployment.environment} started by <@${deployment.startedBy}>.`);
-  await updateStatusPage(client, deps, later, deployment, 'start', 'in_progress', `The upgrade to ${deployment.version} has started.`);
+export async function onDeploymentStarted(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deployment: Deployment,
+) {
+  await pingManagement(
+    client,
+    deps,
+    later,
+    deployment,
+    'start',
+    `:rocket: ${deps.plan.application} ${deployment.version} → ${deployment.environment} started by <@${deployment.startedBy}>.`,
+  );
+  await updateStatusPage(
+    client,
+    deps,
+    later,
+    deployment,
+    'start',
+    'in_progress',
+    `The upgrade to ${deployment.version} has started.`,
+  );
   await supportBriefing(client, deps, later, deployment, 'during', {});
 }
 
-export async function onStageLive(client: pg.PoolClient, deps: DeployDeps, later: AfterCommit, deployment: Deployment, stageIndex: number) {
+export async function onStageLive(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deployment: Deployment,
+  stageIndex: number,
+) {
   const stage = deps.plan.stages[stageIndex];
   const previous = deps.plan.stages[stageIndex - 1];
   if (!stage) return;
@@ -70,26 +124,63 @@ export async function onStageLive(client: pg.PoolClient, deps: DeployDeps, later
     ? `:white_check_mark: ${previous.name} (${previous.percent}%) completed; ${stage.name} is live at ${stage.percent}%.`
     : `:large_green_circle: All checks passed; ${stage.name} is live at ${stage.percent}%.`;
   await pingManagement(client, deps, later, deployment, `stage-${stageIndex}`, text);
-  await updateStatusPage(client, deps, later, deployment, `stage-${stageIndex}`, 'verifying', `${stage.percent}% of users are on ${deployment.version}; we are verifying it before going further.`);
+  await updateStatusPage(
+    client,
+    deps,
+    later,
+    deployment,
+    `stage-${stageIndex}`,
+    'verifying',
+    `${stage.percent}% of users are on ${deployment.version}; we are verifying it before going further.`,
+  );
 }
 
-export async function onDeploymentEnded(client: pg.PoolClient, deps: DeployDeps, later: AfterCommit, deployment: Deployment, outcome: 'completed' | 'rolled_back' | 'aborted', detail = '') {
+export async function onDeploymentEnded(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deployment: Deployment,
+  outcome: 'completed' | 'rolled_back' | 'aborted',
+  detail = '',
+) {
   const label = { completed: 'is complete', rolled_back: 'was rolled back', aborted: 'was aborted' }[outcome];
-  const icon = { completed: ':white_check_mark:', rolled_back: ':leftwards_arrow_with_hook:', aborted: ':no_entry:' }[outcome];
-  await pingManagement(client, deps, later, deployment, 'end', `${icon} ${deps.plan.application} ${deployment.version} → ${deployment.environment} ${label}.${detail ? ` ${detail}` : ''}`);
+  const icon = {
+    completed: ':white_check_mark:',
+    rolled_back: ':leftwards_arrow_with_hook:',
+    aborted: ':no_entry:',
+  }[outcome];
+  await pingManagement(
+    client,
+    deps,
+    later,
+    deployment,
+    'end',
+    `${icon} ${deps.plan.application} ${deployment.version} → ${deployment.environment} ${label}.${detail ? ` ${detail}` : ''}`,
+  );
   if (outcome !== 'aborted') {
-    const body = outcome === 'completed' ? `${deployment.version} is live for everyone.` : `We returned to the previous version; the service runs as before the maintenance.`;
+    const body =
+      outcome === 'completed'
+        ? `${deployment.version} is live for everyone.`
+        : `We returned to the previous version; the service runs as before the maintenance.`;
     await updateStatusPage(client, deps, later, deployment, 'end', 'completed', body);
   }
   await supportBriefing(client, deps, later, deployment, 'after', {
     outcome: outcome === 'completed' ? 'complete' : outcome.replace('_', ' '),
-    summary: outcome === 'completed' ? `${deployment.version} is live for all users.` : `Users are back on the previous version. ${detail}`.trim(),
+    summary:
+      outcome === 'completed'
+        ? `${deployment.version} is live for all users.`
+        : `Users are back on the previous version. ${detail}`.trim(),
   });
   if (outcome === 'completed') await successNotification(client, deps, later, deployment);
 }
 
 /** 5.2: the success notification with highlights, on every channel. */
-async function successNotification(client: pg.PoolClient, deps: DeployDeps, later: AfterCommit, deployment: Deployment) {
+async function successNotification(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deployment: Deployment,
+) {
   const markdown = renderTemplate('templates/messages/success-notification.md', {
     application: deps.plan.application,
     version: deployment.version,

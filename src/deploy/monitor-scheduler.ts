@@ -4,7 +4,10 @@ import { scaled } from './timers.js';
 const schedulerId = (deploymentId: number) => `monitor-${deploymentId}`;
 
 /** Polls the deployment's monitors every `pollEvery` (scaled). Idempotent: the reconciler calls it again. */
-export async function startMonitoring(deps: Pick<DeployDeps, 'queues' | 'plan' | 'settings'>, deploymentId: number) {
+export async function startMonitoring(
+  deps: Pick<DeployDeps, 'queues' | 'plan' | 'settings'>,
+  deploymentId: number,
+) {
   // Upserting an existing scheduler would move its next run; leave a running one alone.
   if (await deps.queues.monitor.getJobScheduler(schedulerId(deploymentId))) return;
   await deps.queues.monitor.upsertJobScheduler(

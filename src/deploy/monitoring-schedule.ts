@@ -21,31 +21,64 @@ export function checkInCount(deps: Pick<DeployDeps, 'plan'>): number {
  * From the moment production traffic first shifts: check-ins every 30 minutes for 6 hours, then
  * daily reviews for a week and weekly reviews for a month (plan values). All are durable timers.
  */
-export async function scheduleMonitoring(client: pg.PoolClient, deps: DeployDeps, deploymentId: number, later: AfterCommit) {
+export async function scheduleMonitoring(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deploymentId: number,
+  later: AfterCommit,
+) {
   const { checkIns, dailyReviews, weeklyReviews } = deps.plan.monitoring;
   const from = deps.clock();
   const total = checkInCount(deps);
   for (let n = 1; n <= total; n++) {
     later.arm.push(
-      await scheduleTimer(client, deps, { deploymentId, kind: 'check_in', key: `check-in-${deploymentId}-${n}`, afterMs: n * checkIns.every, from, payload: { n, total } }),
+      await scheduleTimer(client, deps, {
+        deploymentId,
+        kind: 'check_in',
+        key: `check-in-${deploymentId}-${n}`,
+        afterMs: n * checkIns.every,
+        from,
+        payload: { n, total },
+      }),
     );
   }
   const days = Math.floor(dailyReviews.for / day);
   for (let n = 1; n <= days; n++) {
     later.arm.push(
-      await scheduleTimer(client, deps, { deploymentId, kind: 'review', key: `review-daily-${deploymentId}-${n}`, afterMs: n * day, from, payload: { kind: 'daily', n, total: days } }),
+      await scheduleTimer(client, deps, {
+        deploymentId,
+        kind: 'review',
+        key: `review-daily-${deploymentId}-${n}`,
+        afterMs: n * day,
+        from,
+        payload: { kind: 'daily', n, total: days },
+      }),
     );
   }
   const weeks = Math.floor(weeklyReviews.for / (7 * day));
   for (let n = 1; n <= weeks; n++) {
     later.arm.push(
-      await scheduleTimer(client, deps, { deploymentId, kind: 'review', key: `review-weekly-${deploymentId}-${n}`, afterMs: n * 7 * day, from, payload: { kind: 'weekly', n, total: weeks } }),
+      await scheduleTimer(client, deps, {
+        deploymentId,
+        kind: 'review',
+        key: `review-weekly-${deploymentId}-${n}`,
+        afterMs: n * 7 * day,
+        from,
+        payload: { kind: 'weekly', n, total: weeks },
+      }),
     );
   }
 }
 
 /** A check-in is due: note the unanswered one before it, page after too many misses, ask again. */
-export async function checkIn(client: pg.PoolClient, deps: DeployDeps, deployment: Deployment, timer: Timer, snapshot: Snapshot, later: AfterCommit) {
+export async function checkIn(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deployment: Deployment,
+  timer: Timer,
+  snapshot: Snapshot,
+  later: AfterCommit,
+) {
   const n = Number(timer.payload.n);
   const total = Number(timer.payload.total);
   const missed: number[] = [];
@@ -59,15 +92,33 @@ export async function checkIn(client: pg.PoolClient, deps: DeployDeps, deploymen
   const streak = await unansweredStreak(client, deployment.id);
   const limit = deps.plan.monitoring.checkIns.pageAfterMissed;
   if (missed.length > 0 && streak >= limit) {
-    const lead = deps.plan.roles.some((role) => role.id === 'deployment_lead') ? ['deployment_lead'] : deps.plan.authorization.start;
-    await pageRoles(client, deps, deployment.id, lead, `${streak} check-ins in a row went unanswered on deployment #${deployment.id} (${deployment.version} → ${deployment.environment}).`, later);
+    const lead = deps.plan.roles.some((role) => role.id === 'deployment_lead')
+      ? ['deployment_lead']
+      : deps.plan.authorization.start;
+    await pageRoles(
+      client,
+      deps,
+      deployment.id,
+      lead,
+      `${streak} check-ins in a row went unanswered on deployment #${deployment.id} (${deployment.version} → ${deployment.environment}).`,
+      later,
+    );
   }
   later.followUps.push(() =>
     postPrompt(
       deps,
       deployment.id,
       'check_in',
-      (promptId) => checkInMessage({ number: n, total, snapshot, percent: deployment.currentPercent, missed, timeZone: deps.plan.timezone, promptId }),
+      (promptId) =>
+        checkInMessage({
+          number: n,
+          total,
+          snapshot,
+          percent: deployment.currentPercent,
+          missed,
+          timeZone: deps.plan.timezone,
+          promptId,
+        }),
       { n },
     ),
   );
@@ -86,7 +137,14 @@ async function unansweredStreak(client: pg.PoolClient, deploymentId: number): Pr
   return streak;
 }
 
-export async function review(client: pg.PoolClient, deps: DeployDeps, deployment: Deployment, timer: Timer, snapshot: Snapshot, later: AfterCommit) {
+export async function review(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deployment: Deployment,
+  timer: Timer,
+  snapshot: Snapshot,
+  later: AfterCommit,
+) {
   const counts = await client.query<{ answered: number; missed: number }>(
     `SELECT count(*) FILTER (WHERE kind = 'check_in' AND decided_by <> 'stagecoach')::int AS answered,
             count(*) FILTER (WHERE kind = 'check_in' AND decided_by = 'stagecoach')::int AS missed
@@ -102,6 +160,13 @@ export async function review(client: pg.PoolClient, deps: DeployDeps, deployment
     `Check-ins answered: ${counts.rows[0]?.answered ?? 0}, unanswered: ${counts.rows[0]?.missed ?? 0}. Failed or interrupted step runs: ${failed.rows[0]?.n ?? 0}.`,
   ];
   const kind = timer.payload.kind === 'weekly' ? 'weekly' : 'daily';
-  const message = reviewMessage({ kind, number: Number(timer.payload.n), total: Number(timer.payload.total), snapshot, summary, timeZone: deps.plan.timezone });
+  const message = reviewMessage({
+    kind,
+    number: Number(timer.payload.n),
+    total: Number(timer.payload.total),
+    snapshot,
+    summary,
+    timeZone: deps.plan.timezone,
+  });
   later.followUps.push(() => postInThread(deps, deployment.id, message));
 }

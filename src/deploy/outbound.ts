@@ -41,12 +41,22 @@ export async function broadcast(
             {
               ...common,
               channel: 'slack',
-              target: { channel: channels[audience], ...(input.threadTs && audience === 'deployment' ? { threadTs: input.threadTs } : {}) },
-              message: { ...input.message, ...(input.slack ? { text: input.slack.text, blocks: input.slack.blocks } : {}) },
+              target: {
+                channel: channels[audience],
+                ...(input.threadTs && audience === 'deployment' ? { threadTs: input.threadTs } : {}),
+              },
+              message: {
+                ...input.message,
+                ...(input.slack ? { text: input.slack.text, blocks: input.slack.blocks } : {}),
+              },
             },
             deps,
           )
-        : await enqueueNotification(client, { ...common, channel: audience, target: {}, message: input.message }, deps);
+        : await enqueueNotification(
+            client,
+            { ...common, channel: audience, target: {}, message: input.message },
+            deps,
+          );
     later.notify.push(row);
   }
 }

@@ -1,13 +1,20 @@
 import type pg from 'pg';
+import { getDeployment } from '../db/deployments.js';
 import { listAssignments } from '../db/roles.js';
 import { pageMessage } from '../slack/blocks/rollout-messages.js';
 import type { AfterCommit } from './after-commit.js';
 import { roleName } from './authorize.js';
 import type { DeployDeps } from './deps.js';
-import { getDeployment } from '../db/deployments.js';
 
 /** Pages the holders of some roles: a top-level @-mention in the deployment channel, where it is seen. */
-export async function pageRoles(client: pg.PoolClient, deps: DeployDeps, deploymentId: number, roles: string[], text: string, later: AfterCommit) {
+export async function pageRoles(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deploymentId: number,
+  roles: string[],
+  text: string,
+  later: AfterCommit,
+) {
   const assignments = await listAssignments(client);
   const users = [...new Set(roles.flatMap((role) => assignments.get(role) ?? []))];
   const names = roles.map((role) => roleName(deps.plan, role)).join(', ');

@@ -30,7 +30,8 @@ export async function pollMonitors(deps: DeployDeps, deploymentId: number): Prom
   }
   if (deployment.currentPercent === 0) return 'no traffic yet';
   // Rolling back: the alerts have done their job; the revert is what matters now.
-  if (['rolling_back', 'awaiting_restore', 'restoring', 'rollback_failed'].includes(deployment.state)) return 'rolling back';
+  if (['rolling_back', 'awaiting_restore', 'restoring', 'rollback_failed'].includes(deployment.state))
+    return 'rolling back';
   const { metrics } = deps.plan.monitoring;
   const readings = await Promise.all(metrics.map((metric) => readMetric(metric, deps.settings)));
   const now = deps.clock();
@@ -44,43 +45,105 @@ export async function pollMonitors(deps: DeployDeps, deploymentId: number): Prom
   }
 }
 
-async function pollOnce(deps: DeployDeps, deploymentId: number, readings: Awaited<ReturnType<typeof readMetric>>[], now: Date): Promise<string> {
+async function pollOnce(
+  deps: DeployDeps,
+  deploymentId: number,
+  readings: Awaited<ReturnType<typeof readMetric>>[],
+  now: Date,
+): Promise<string> {
   const { metrics } = deps.plan.monitoring;
   const later = afterCommit();
   await inTransaction(deps.db, async (client) => {
     // One poll of a deployment at a time, without holding the deployment's row (decisions must not wait on polls).
-    const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [monitorLockSpace, deploymentId]);
+    const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [
+      monitorLockSpace,
+      deploymentId,
+    ]);
     if (!locked.rows[0]?.ok) return;
     const current = await getDeployment(client, deploymentId);
-    if (!current || isTerminal(current.state) || ['rolling_back', 'awaiting_restore', 'restoring', 'rollback_failed'].includes(current.state)) return;
+    if (
+      !current ||
+      isTerminal(current.state) ||
+      ['rolling_back', 'awaiting_restore', 'restoring', 'rollback_failed'].includes(current.state)
+    )
+      return;
     const states = await getMonitorStates(client, deploymentId);
     for (const [index, metric] of metrics.entries()) {
       const reading = readings[index];
       if (!reading) continue;
-      await insertSample(client, { deploymentId, metricId: metric.id, value: reading.value, status: reading.status, stageIndex: current.stageIndex, percent: current.currentPercent });
+      await insertSample(client, {
+        deploymentId,
+        metricId: metric.id,
+        value: reading.value,
+        status: reading.status,
+        stageIndex: current.stageIndex,
+        percent: current.currentPercent,
+      });
       const { next, event } = evaluate(states.get(metric.id) ?? initialState, reading, metric, now);
       let alertPromptId: number | null = null;
       if (event === 'alert_breach' || event === 'alert_unknown') {
         const { autoRollback } = deps.plan.monitoring;
-        const autoAt = event === 'alert_breach' && autoRollback.enabled ? new Date(now.getTime() + scaled(deps, autoRollback.grace)) : undefined;
-        const prompt = await insertPrompt(client, { deploymentId, kind: 'alert', channelId: current.channelId, payload: { metricId: metric.id, event } });
+        const autoAt =
+          event === 'alert_breach' && autoRollback.enabled
+            ? new Date(now.getTime() + scaled(deps, autoRollback.grace))
+            : undefined;
+        const prompt = await insertPrompt(client, {
+          deploymentId,
+          kind: 'alert',
+          channelId: current.channelId,
+          payload: { metricId: metric.id, event },
+        });
         alertPromptId = prompt.id;
         if (autoAt) {
           later.arm.push(
-            await scheduleTimer(client, deps, { deploymentId, kind: 'auto_rollback', key: `auto-rollback-${prompt.id}`, afterMs: autoRollback.grace, payload: { promptId: prompt.id, metricId: metric.id } }),
+            await scheduleTimer(client, deps, {
+              deploymentId,
+              kind: 'auto_rollback',
+              key: `auto-rollback-${prompt.id}`,
+              afterMs: autoRollback.grace,
+              payload: { promptId: prompt.id, metricId: metric.id },
+            }),
           );
         }
         const since = next.since ?? now;
-        later.followUps.push(() => publishPrompt(deps, prompt, (promptId) => alertMessage({ metric, reading, since, kind: event, timeZone: deps.plan.timezone, promptId, autoRollbackAt: autoAt })));
-        const what = event === 'alert_breach' ? `${metric.name} is beyond its threshold` : `${metric.name} has no data`;
-        const lead = deps.plan.roles.some((role) => role.id === 'deployment_lead') ? ['deployment_lead'] : deps.plan.authorization.rollback;
-        await pageRoles(client, deps, deploymentId, lead, `${what} on deployment #${deploymentId} (${current.version} at ${current.currentPercent}%): see the alert in the thread.`, later);
+        later.followUps.push(() =>
+          publishPrompt(deps, prompt, (promptId) =>
+            alertMessage({
+              metric,
+              reading,
+              since,
+              kind: event,
+              timeZone: deps.plan.timezone,
+              promptId,
+              autoRollbackAt: autoAt,
+            }),
+          ),
+        );
+        const what =
+          event === 'alert_breach' ? `${metric.name} is beyond its threshold` : `${metric.name} has no data`;
+        const lead = deps.plan.roles.some((role) => role.id === 'deployment_lead')
+          ? ['deployment_lead']
+          : deps.plan.authorization.rollback;
+        await pageRoles(
+          client,
+          deps,
+          deploymentId,
+          lead,
+          `${what} on deployment #${deploymentId} (${current.version} at ${current.currentPercent}%): see the alert in the thread.`,
+          later,
+        );
       }
       if (event === 'recovered') {
         const alertId = states.get(metric.id)?.alertPromptId;
         if (alertId) later.disarm.push(...(await cancelAutoRollback(client, deploymentId, alertId)));
         const value = reading.value === undefined ? '' : ` (${formatValue(metric.unit, reading.value)})`;
-        later.followUps.push(() => postInThread(deps, deploymentId, note(`:large_green_circle: ${metric.name} is back within its threshold${value}.`)));
+        later.followUps.push(() =>
+          postInThread(
+            deps,
+            deploymentId,
+            note(`:large_green_circle: ${metric.name} is back within its threshold${value}.`),
+          ),
+        );
       }
       await saveMonitorState(client, deploymentId, metric.id, next, alertPromptId);
     }

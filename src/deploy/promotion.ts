@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { getDeployment } from '../db/deployments.js';
 import { promotionPrompt } from '../slack/blocks/rollout-messages.js';
 import type { AfterCommit } from './after-commit.js';
 import { postPrompt } from './announce.js';
@@ -6,20 +7,32 @@ import { applyTransition } from './apply-transition.js';
 import { roleName } from './authorize.js';
 import { promotionButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
-import { getDeployment } from '../db/deployments.js';
 
 /** The soak is over: ask the next stage's approvers to promote, extend, or roll back. */
-export async function promptPromotion(client: pg.PoolClient, deps: DeployDeps, deploymentId: number, later: AfterCommit) {
+export async function promptPromotion(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deploymentId: number,
+  later: AfterCommit,
+) {
   const deployment = await getDeployment(client, deploymentId);
   if (deployment?.state !== 'soaking') return;
   const stage = deps.plan.stages[deployment.stageIndex ?? 0];
   const next = deps.plan.stages[(deployment.stageIndex ?? 0) + 1];
   if (!stage || !next) return;
-  await applyTransition(client, deps.plan, deploymentId, 'soak_ended', 'stagecoach', { detail: { stage: stage.id } });
+  await applyTransition(client, deps.plan, deploymentId, 'soak_ended', 'stagecoach', {
+    detail: { stage: stage.id },
+  });
   const approvers = next.approvers.map((role) => roleName(deps.plan, role)).join(' or ');
   later.followUps.push(() =>
     postPrompt(deps, deploymentId, 'promotion', (promptId) =>
-      promotionPrompt({ stage, next, approvers, promptId, buttons: promotionButtons(promptId, next.percent) }),
+      promotionPrompt({
+        stage,
+        next,
+        approvers,
+        promptId,
+        buttons: promotionButtons(promptId, next.percent),
+      }),
     ),
   );
 }

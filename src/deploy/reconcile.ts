@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
-import { getDeployment } from '../db/deployments.js';
+import { getDeployment, listActiveDeployments } from '../db/deployments.js';
 import { inTransaction } from '../db/pool.js';
 import { finishStepRun, listPendingStepRuns, listRunningStepRuns, type StepRun } from '../db/step-runs.js';
+import { recoverNotifications } from '../notify/recover-notifications.js';
 import { jobIds, queueNames } from '../queue/queues.js';
 import { stepInterruptedMessage } from '../slack/blocks/step-messages.js';
 import { postPrompt, refreshRoot } from './announce.js';
@@ -9,10 +10,8 @@ import { applyTransition } from './apply-transition.js';
 import { haltedStepButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
 import { enqueueStep } from './enqueue.js';
-import { rearmPendingTimers } from './timers.js';
 import { startMonitoring } from './monitor-scheduler.js';
-import { listActiveDeployments } from '../db/deployments.js';
-import { recoverNotifications } from '../notify/recover-notifications.js';
+import { rearmPendingTimers } from './timers.js';
 
 /**
  * Run at start-up (and safe to run any time): Postgres is the truth, Redis is rebuilt from it.
@@ -21,7 +20,10 @@ import { recoverNotifications } from '../notify/recover-notifications.js';
  * - a pending step of a running deployment whose job Redis lost is enqueued again;
  * - a pending timer whose delayed job Redis lost is armed again (at once if already due).
  */
-export async function reconcile(deps: DeployDeps, redis: Redis): Promise<{ interrupted: number; requeued: number; rearmed: number }> {
+export async function reconcile(
+  deps: DeployDeps,
+  redis: Redis,
+): Promise<{ interrupted: number; requeued: number; rearmed: number }> {
   let interrupted = 0;
   let requeued = 0;
   for (const run of await listRunningStepRuns(deps.db)) {
@@ -42,7 +44,8 @@ export async function reconcile(deps: DeployDeps, redis: Redis): Promise<{ inter
     if (deployment.currentPercent > 0) await startMonitoring(deps, deployment.id);
   }
   await recoverNotifications(deps);
-  if (interrupted + requeued + rearmed > 0) deps.log.info({ interrupted, requeued, rearmed }, 'reconciled state from Postgres');
+  if (interrupted + requeued + rearmed > 0)
+    deps.log.info({ interrupted, requeued, rearmed }, 'reconciled state from Postgres');
   return { interrupted, requeued, rearmed };
 }
 
@@ -69,7 +72,9 @@ async function markInterrupted(deps: DeployDeps, run: StepRun): Promise<boolean>
     if (!finished) return false;
     const deployment = await getDeployment(client, run.deploymentId, { forUpdate: true });
     if (deployment?.state === 'running') {
-      await applyTransition(client, deps.plan, run.deploymentId, 'step_interrupted', 'stagecoach', { detail: { step: run.stepId, attempt: run.attempt } });
+      await applyTransition(client, deps.plan, run.deploymentId, 'step_interrupted', 'stagecoach', {
+        detail: { step: run.stepId, attempt: run.attempt },
+      });
     }
     return true;
   });
@@ -96,7 +101,9 @@ const reconcilerLockKey = 7_400_213;
 export async function reconcileAlone(deps: DeployDeps, redis: Redis) {
   const client = await deps.db.connect();
   try {
-    const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [reconcilerLockKey]);
+    const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
+      reconcilerLockKey,
+    ]);
     if (!locked.rows[0]?.ok) return undefined;
     try {
       return await reconcile(deps, redis);

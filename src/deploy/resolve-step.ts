@@ -26,7 +26,11 @@ export function resolveStep(plan: Plan, stepId: string): ExecutableStep | undefi
       name: `Shift traffic to ${stage.percent}% (${stage.name})`,
       phase: 'rollout',
       timeout: plan.trafficShift.timeout,
-      run: { kind: 'command', command: plan.trafficShift.command, ...(plan.trafficShift.cwd ? { cwd: plan.trafficShift.cwd } : {}) },
+      run: {
+        kind: 'command',
+        command: plan.trafficShift.command,
+        ...(plan.trafficShift.cwd ? { cwd: plan.trafficShift.cwd } : {}),
+      },
       percent: stage.percent,
     };
   }
@@ -36,7 +40,11 @@ export function resolveStep(plan: Plan, stepId: string): ExecutableStep | undefi
       name: 'Revert to the previous version',
       phase: 'rollback',
       timeout: plan.rollback.revert.timeout,
-      run: { kind: 'command', command: plan.rollback.revert.command, ...(plan.rollback.revert.cwd ? { cwd: plan.rollback.revert.cwd } : {}) },
+      run: {
+        kind: 'command',
+        command: plan.rollback.revert.command,
+        ...(plan.rollback.revert.cwd ? { cwd: plan.rollback.revert.cwd } : {}),
+      },
       percent: 0,
     };
   }

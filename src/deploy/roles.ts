@@ -1,24 +1,38 @@
 import { writeAudit } from '../db/audit.js';
-import { assignRole, listAssignments } from '../db/roles.js';
 import { inTransaction } from '../db/pool.js';
+import { assignRole, listAssignments } from '../db/roles.js';
 import { AppError } from '../errors.js';
 import { rolesMessage } from '../slack/blocks/roles-message.js';
 import { mention } from '../slack/format.js';
 import type { DeployDeps } from './deps.js';
 
-export async function assignRoleByAdmin(deps: DeployDeps, input: { role: string; userId: string; adminId: string }) {
+export async function assignRoleByAdmin(
+  deps: DeployDeps,
+  input: { role: string; userId: string; adminId: string },
+) {
   if (!deps.settings.adminUserIds.includes(input.adminId)) {
-    await writeAudit(deps.db, { actor: input.adminId, action: 'refused', detail: { attempted: 'assign_role', role: input.role } });
+    await writeAudit(deps.db, {
+      actor: input.adminId,
+      action: 'refused',
+      detail: { attempted: 'assign_role', role: input.role },
+    });
     throw new AppError('forbidden', 'Only admins (ADMIN_USER_IDS) may assign roles. Ask one of them.');
   }
   const role = deps.plan.roles.find((candidate) => candidate.id === input.role);
   if (!role) {
-    throw new AppError('bad_input', `\`${input.role}\` is not a role of this plan. Roles: ${deps.plan.roles.map((r) => r.id).join(', ')}.`);
+    throw new AppError(
+      'bad_input',
+      `\`${input.role}\` is not a role of this plan. Roles: ${deps.plan.roles.map((r) => r.id).join(', ')}.`,
+    );
   }
   const added = await inTransaction(deps.db, async (client) => {
     const inserted = await assignRole(client, role.id, input.userId, input.adminId);
     if (inserted) {
-      await writeAudit(client, { actor: input.adminId, action: 'assign_role', detail: { role: role.id, userId: input.userId } });
+      await writeAudit(client, {
+        actor: input.adminId,
+        action: 'assign_role',
+        detail: { role: role.id, userId: input.userId },
+      });
     }
     return inserted;
   });

@@ -4,7 +4,7 @@ import { getDeployment } from '../db/deployments.js';
 import { lockEnvironment } from '../db/environment-locks.js';
 import { closeOpenPrompts } from '../db/prompts.js';
 import { cancelPendingStepRuns, insertStepRun, type StepRun } from '../db/step-runs.js';
-import { rollbackFailedPrompt, note, restorePrompt } from '../slack/blocks/rollout-messages.js';
+import { note, restorePrompt, rollbackFailedPrompt } from '../slack/blocks/rollout-messages.js';
 import { formatDateTime } from '../slack/format.js';
 import type { AfterCommit } from './after-commit.js';
 import { postInThread, postPrompt, refreshRoot, showDecided } from './announce.js';
@@ -12,10 +12,10 @@ import { applyTransition } from './apply-transition.js';
 import { roleName } from './authorize.js';
 import { restoreButtons, retryRollbackButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
-import { rollbackStepIds, resolveStep } from './resolve-step.js';
-import { cancelDeploymentTimers, rolloutTimerKinds } from './timers.js';
-import { stopMonitoring } from './monitor-scheduler.js';
 import { onDeploymentEnded, pingManagement } from './milestones.js';
+import { stopMonitoring } from './monitor-scheduler.js';
+import { resolveStep, rollbackStepIds } from './resolve-step.js';
+import { cancelDeploymentTimers, rolloutTimerKinds } from './timers.js';
 
 const rollbackPosition = 1000;
 
@@ -28,7 +28,9 @@ export async function startRollback(
   reason: string,
   later: AfterCommit,
 ): Promise<void> {
-  const { after } = await applyTransition(client, deps.plan, deploymentId, 'rollback', actor, { detail: { reason } });
+  const { after } = await applyTransition(client, deps.plan, deploymentId, 'rollback', actor, {
+    detail: { reason },
+  });
   later.disarm.push(...(await cancelDeploymentTimers(client, deploymentId, rolloutTimerKinds)));
   const closed = await closeOpenPrompts(client, deploymentId, 'Closed by the rollback', actor);
   later.followUps.push(() => showDecided(deps, closed));
@@ -37,9 +39,22 @@ export async function startRollback(
   later.followUps.push(() => stopMonitoring(deps, deploymentId));
   const why = reason ? `: ${reason}` : '';
   later.followUps.push(() =>
-    postInThread(deps, deploymentId, note(`:rewind: Rollback started by <@${actor}>${why}. Reverting to ${after.previousVersion ?? 'the previous version'}.`)),
+    postInThread(
+      deps,
+      deploymentId,
+      note(
+        `:rewind: Rollback started by <@${actor}>${why}. Reverting to ${after.previousVersion ?? 'the previous version'}.`,
+      ),
+    ),
   );
-  await pingManagement(client, deps, later, after, 'rollback-start', `:rewind: Rollback started for ${after.version} → ${after.environment}${why}.`);
+  await pingManagement(
+    client,
+    deps,
+    later,
+    after,
+    'rollback-start',
+    `:rewind: Rollback started for ${after.version} → ${after.environment}${why}.`,
+  );
 }
 
 export async function insertRollbackRun(client: pg.PoolClient, deploymentId: number, stepId: string) {
@@ -50,7 +65,10 @@ export async function insertRollbackRun(client: pg.PoolClient, deploymentId: num
   return insertStepRun(client, {
     deploymentId,
     stepId,
-    stepName: stepId === rollbackStepIds.revert ? 'Revert to the previous version' : 'Restore the database from the backup',
+    stepName:
+      stepId === rollbackStepIds.revert
+        ? 'Revert to the previous version'
+        : 'Restore the database from the backup',
     phase: 'rollback',
     position: rollbackPosition + (stepId === rollbackStepIds.revert ? 0 : 1),
     attempt: (previous.rows[0]?.n ?? 0) + 1,
@@ -73,40 +91,77 @@ export async function advanceRollback(
     const name = resolveStep(deps.plan, finished.stepId)?.name ?? finished.stepId;
     later.followUps.push(() =>
       postPrompt(deps, deployment.id, 'rollback_failed', (promptId) =>
-        rollbackFailedPrompt({ step: name, summary: finished.summary ?? 'failed', promptId, buttons: retryRollbackButtons(promptId) }),
+        rollbackFailedPrompt({
+          step: name,
+          summary: finished.summary ?? 'failed',
+          promptId,
+          buttons: retryRollbackButtons(promptId),
+        }),
       ),
     );
     return;
   }
   if (finished.stepId === rollbackStepIds.revert && needsRestore(deps, deployment)) {
-    await applyTransition(client, deps.plan, deployment.id, 'revert_succeeded', 'stagecoach', { target: 'awaiting_restore', detail });
+    await applyTransition(client, deps.plan, deployment.id, 'revert_succeeded', 'stagecoach', {
+      target: 'awaiting_restore',
+      detail,
+    });
     const backupTakenAt = await backupTime(client, deps, deployment.id);
-    const approvers = deps.plan.authorization.restoreDatabase.map((role) => roleName(deps.plan, role)).join(' or ');
+    const approvers = deps.plan.authorization.restoreDatabase
+      .map((role) => roleName(deps.plan, role))
+      .join(' or ');
     later.followUps.push(() =>
       postPrompt(deps, deployment.id, 'restore_database', (promptId) =>
-        restorePrompt({ backupTakenAt, promptId, approvers, buttons: restoreButtons(promptId, backupTakenAt) }),
+        restorePrompt({
+          backupTakenAt,
+          promptId,
+          approvers,
+          buttons: restoreButtons(promptId, backupTakenAt),
+        }),
       ),
     );
     return;
   }
   const event = finished.stepId === rollbackStepIds.revert ? 'revert_succeeded' : 'restore_succeeded';
-  await applyTransition(client, deps.plan, deployment.id, event, 'stagecoach', { target: 'rolled_back', detail });
+  await applyTransition(client, deps.plan, deployment.id, event, 'stagecoach', {
+    target: 'rolled_back',
+    detail,
+  });
   await finishRollback(client, deps, deployment.id, later);
 }
 
 /** Rolled back: lock the environment (with the reason) until someone unlocks it, and tell people. */
-export async function finishRollback(client: pg.PoolClient, deps: DeployDeps, deploymentId: number, later: AfterCommit) {
+export async function finishRollback(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deploymentId: number,
+  later: AfterCommit,
+) {
   const deployment = await getDeployment(client, deploymentId);
   if (!deployment) return;
   const reason = `rolled back deployment #${deployment.id} (${deployment.version})`;
-  if (deps.plan.rollback.lockEnvironmentAfter) await lockEnvironment(client, deployment.environment, reason, 'stagecoach');
+  if (deps.plan.rollback.lockEnvironmentAfter)
+    await lockEnvironment(client, deployment.environment, reason, 'stagecoach');
   const locked = deps.plan.rollback.lockEnvironmentAfter
     ? ` ${deployment.environment} is locked until someone runs \`/deploy unlock ${deployment.environment} <reason>\`.`
     : '';
   later.followUps.push(() =>
-    postInThread(deps, deploymentId, note(`:leftwards_arrow_with_hook: Rolled back to ${deployment.previousVersion ?? 'the previous version'}.${locked}`)),
+    postInThread(
+      deps,
+      deploymentId,
+      note(
+        `:leftwards_arrow_with_hook: Rolled back to ${deployment.previousVersion ?? 'the previous version'}.${locked}`,
+      ),
+    ),
   );
-  await onDeploymentEnded(client, deps, later, deployment, 'rolled_back', `Back on ${deployment.previousVersion ?? 'the previous version'}.`);
+  await onDeploymentEnded(
+    client,
+    deps,
+    later,
+    deployment,
+    'rolled_back',
+    `Back on ${deployment.previousVersion ?? 'the previous version'}.`,
+  );
   later.followUps.push(() => refreshRoot(deps, deploymentId));
 }
 
@@ -117,7 +172,9 @@ function needsRestore(deps: DeployDeps, deployment: Deployment): boolean {
 }
 
 async function backupTime(client: pg.PoolClient, deps: DeployDeps, deploymentId: number): Promise<string> {
-  const backupSteps = deps.plan.steps.filter((step) => step.run.kind === 'backup_database').map((step) => step.id);
+  const backupSteps = deps.plan.steps
+    .filter((step) => step.run.kind === 'backup_database')
+    .map((step) => step.id);
   const result = await client.query<{ finishedAt: Date }>(
     `SELECT finished_at AS "finishedAt" FROM step_runs
      WHERE deployment_id = $1 AND step_id = ANY($2) AND status = 'succeeded' ORDER BY id DESC LIMIT 1`,

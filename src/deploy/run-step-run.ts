@@ -1,11 +1,17 @@
+import { resolve } from 'node:path';
 import type pg from 'pg';
-import { type Deployment, getDeployment, recordBackupFile, recordPreviousVersion, recordSchemaChanged } from '../db/deployments.js';
+import {
+  type Deployment,
+  getDeployment,
+  recordBackupFile,
+  recordPreviousVersion,
+  recordSchemaChanged,
+} from '../db/deployments.js';
 import { inTransaction } from '../db/pool.js';
 import { claimStepRun, finishStepRun, getStepRun, type StepRun } from '../db/step-runs.js';
-import { runCommand } from '../run/run-command.js';
-import { createRedactor } from '../run/redact.js';
-import { resolve } from 'node:path';
 import { substitute } from '../plan/variables.js';
+import { createRedactor } from '../run/redact.js';
+import { runCommand } from '../run/run-command.js';
 import { stepStartedMessage, stepSucceededMessage } from '../slack/blocks/step-messages.js';
 import { advance } from './advance.js';
 import { afterCommit, runAfterCommit } from './after-commit.js';
@@ -33,7 +39,11 @@ export async function runStepRun(deps: DeployDeps, stepRunId: number, signal?: A
   const step = resolveStep(deps.plan, run.stepId);
   const expected: readonly string[] = run.phase === 'rollback' ? activeStates.rollback : activeStates.rollout;
   if (!deployment || !step || !expected.includes(deployment.state)) {
-    await finishStepRun(deps.db, run.id, { status: 'cancelled', summary: 'not run: the deployment moved on', outputTail: '' });
+    await finishStepRun(deps.db, run.id, {
+      status: 'cancelled',
+      summary: 'not run: the deployment moved on',
+      outputTail: '',
+    });
     return 'cancelled';
   }
   if (run.position === 1 && !deployment.previousVersion && !deployment.dryRun) {
@@ -66,9 +76,19 @@ export async function runStepRun(deps: DeployDeps, stepRunId: number, signal?: A
   return outcome.status;
 }
 
-async function execute(deps: DeployDeps, step: ExecutableStep, deployment: Deployment, signal?: AbortSignal): Promise<ExecutedStep> {
+async function execute(
+  deps: DeployDeps,
+  step: ExecutableStep,
+  deployment: Deployment,
+  signal?: AbortSignal,
+): Promise<ExecutedStep> {
   if (deployment.dryRun) {
-    const shown = step.run.kind === 'command' ? substitute(step.run.command, templateVars(deps.plan, deps.settings, deployment, step.percent)).join(' ') : step.run.kind;
+    const shown =
+      step.run.kind === 'command'
+        ? substitute(step.run.command, templateVars(deps.plan, deps.settings, deployment, step.percent)).join(
+            ' ',
+          )
+        : step.run.kind;
     return { status: 'succeeded', summary: `dry run: would run ${shown}`, outputTail: '', durationMs: 0 };
   }
   try {
@@ -80,7 +100,13 @@ async function execute(deps: DeployDeps, step: ExecutableStep, deployment: Deplo
   }
 }
 
-async function record(client: pg.PoolClient, deps: DeployDeps, run: StepRun, outcome: ExecutedStep, later: ReturnType<typeof afterCommit>) {
+async function record(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  run: StepRun,
+  outcome: ExecutedStep,
+  later: ReturnType<typeof afterCommit>,
+) {
   const deployment = await getDeployment(client, run.deploymentId, { forUpdate: true });
   const finished = await finishStepRun(client, run.id, {
     status: outcome.status,
@@ -90,7 +116,8 @@ async function record(client: pg.PoolClient, deps: DeployDeps, run: StepRun, out
   });
   if (!finished || !deployment) return finished;
   if (outcome.backupFile) await recordBackupFile(client, deployment.id, outcome.backupFile);
-  if (outcome.schemaChanged !== undefined) await recordSchemaChanged(client, deployment.id, outcome.schemaChanged);
+  if (outcome.schemaChanged !== undefined)
+    await recordSchemaChanged(client, deployment.id, outcome.schemaChanged);
   if (run.phase === 'rollback') {
     await advanceRollback(client, deps, deployment, finished, later);
   } else if (deployment.state === 'running') {
@@ -113,7 +140,10 @@ async function discoverPreviousVersion(deps: DeployDeps, deployment: Deployment)
   });
   const version = outcome.outputTail.trim().split('\n').pop()?.trim() ?? '';
   if (outcome.status !== 'succeeded' || !new RegExp(deps.plan.versionPattern).test(version)) {
-    deps.log.warn({ deploymentId: deployment.id, summary: outcome.summary }, 'could not tell the running version');
+    deps.log.warn(
+      { deploymentId: deployment.id, summary: outcome.summary },
+      'could not tell the running version',
+    );
     return deployment;
   }
   await recordPreviousVersion(deps.db, deployment.id, version);

@@ -1,17 +1,22 @@
 import { writeAudit } from '../db/audit.js';
-import { type Deployment, findActiveDeployment, findLastCompletedVersion, insertDeployment } from '../db/deployments.js';
+import {
+  type Deployment,
+  findActiveDeployment,
+  findLastCompletedVersion,
+  insertDeployment,
+} from '../db/deployments.js';
 import { getEnvironmentLock } from '../db/environment-locks.js';
 import { inTransaction } from '../db/pool.js';
 import { insertStepRun, type StepRun } from '../db/step-runs.js';
 import { AppError } from '../errors.js';
+import { trackStart } from '../schedule/track.js';
 import { mention } from '../slack/format.js';
+import { afterCommit, runAfterCommit } from './after-commit.js';
 import { ensureRoot } from './announce.js';
 import { authorize } from './authorize.js';
 import type { DeployDeps } from './deps.js';
-import { afterCommit, runAfterCommit } from './after-commit.js';
 import { scheduleGoNoGo } from './go-no-go.js';
 import { onDeploymentStarted } from './milestones.js';
-import { trackStart } from '../schedule/track.js';
 import { scheduleTimer } from './timers.js';
 import { validateVersion } from './validate-version.js';
 
@@ -76,7 +81,15 @@ export async function startDeployment(deps: DeployDeps, input: StartInput): Prom
     await scheduleGoNoGo(client, deps, created, later);
     await onDeploymentStarted(client, deps, later, created);
     // The post-deployment review (section 8, T+1w), whatever the outcome by then.
-    later.arm.push(await scheduleTimer(client, deps, { deploymentId: created.id, kind: 'report', key: `report-${created.id}`, afterMs: 7 * 24 * 3600_000, from: created.createdAt }));
+    later.arm.push(
+      await scheduleTimer(client, deps, {
+        deploymentId: created.id,
+        kind: 'report',
+        key: `report-${created.id}`,
+        afterMs: 7 * 24 * 3600_000,
+        from: created.createdAt,
+      }),
+    );
     await writeAudit(client, {
       deploymentId: created.id,
       actor: input.userId,
@@ -86,7 +99,10 @@ export async function startDeployment(deps: DeployDeps, input: StartInput): Prom
     });
     return { deployment: created, firstStep: runs[0] as StepRun };
   });
-  deps.log.info({ deploymentId: deployment.id, version: deployment.version, environment }, 'deployment started');
+  deps.log.info(
+    { deploymentId: deployment.id, version: deployment.version, environment },
+    'deployment started',
+  );
   try {
     await ensureRoot(deps, deployment.id);
   } catch (error) {
@@ -100,7 +116,9 @@ export async function startDeployment(deps: DeployDeps, input: StartInput): Prom
 
 async function alreadyActive(deps: DeployDeps, environment: string): Promise<AppError> {
   const active = await findActiveDeployment(deps.db, environment);
-  const what = active ? `deployment #${active.id} (${active.version}, started by ${mention(active.startedBy)})` : 'another deployment';
+  const what = active
+    ? `deployment #${active.id} (${active.version}, started by ${mention(active.startedBy)})`
+    : 'another deployment';
   return new AppError(
     'already_active',
     `${environment} already has an active deployment: ${what}. Finish, abort or roll it back first; see \`/deploy status\`.`,

@@ -8,11 +8,15 @@ import type { DeployDeps } from './deps.js';
 export async function resolveDeployment(deps: DeployDeps, ref?: string) {
   if (ref && /^#?\d+$/.test(ref)) {
     const found = await getDeployment(deps.db, Number(ref.replace('#', '')));
-    if (!found) throw new AppError('not_found', `There is no deployment ${ref.startsWith('#') ? ref : `#${ref}`}.`);
+    if (!found)
+      throw new AppError('not_found', `There is no deployment ${ref.startsWith('#') ? ref : `#${ref}`}.`);
     return found;
   }
   if (ref && !deps.plan.environments.includes(ref)) {
-    throw new AppError('bad_input', `\`${ref}\` is neither a deployment number nor an environment (${deps.plan.environments.join(', ')}).`);
+    throw new AppError(
+      'bad_input',
+      `\`${ref}\` is neither a deployment number nor an environment (${deps.plan.environments.join(', ')}).`,
+    );
   }
   const active = (await listActiveDeployments(deps.db)).filter((d) => !ref || d.environment === ref);
   if (active.length > 0) return active[active.length - 1];

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { Deployment } from '../db/deployments.js';
 import type { Plan } from '../plan/schema.js';
-import type { ExecutableStep } from './resolve-step.js';
 import { substitute, substituteText, type TemplateVars } from '../plan/variables.js';
 import { backupDatabase, restoreDatabase } from '../run/backup-database.js';
 import { checkArtifacts } from '../run/check-artifacts.js';
@@ -10,14 +9,19 @@ import { createRedactor } from '../run/redact.js';
 import { runCommand, type StepOutcome } from '../run/run-command.js';
 import { scanLog } from '../run/scan-log.js';
 import type { DeploySettings } from './deps.js';
-
+import type { ExecutableStep } from './resolve-step.js';
 
 export interface ExecutedStep extends StepOutcome {
   backupFile?: string | undefined;
   schemaChanged?: boolean | undefined;
 }
 
-export function templateVars(plan: Plan, settings: DeploySettings, deployment: Deployment, percent?: number): TemplateVars {
+export function templateVars(
+  plan: Plan,
+  settings: DeploySettings,
+  deployment: Deployment,
+  percent?: number,
+): TemplateVars {
   return {
     version: deployment.version,
     environment: deployment.environment,
@@ -64,11 +68,17 @@ export async function executeStep(input: {
         baseEnv: settings.stepEnv,
       });
       if (run.records !== 'schema_changed') return outcome;
-      const pattern = run.schemaChangedPattern ? new RegExp(run.schemaChangedPattern, 'im') : defaultSchemaChangedPattern;
-      return { ...outcome, schemaChanged: outcome.status === 'succeeded' && pattern.test(outcome.outputTail) };
+      const pattern = run.schemaChangedPattern
+        ? new RegExp(run.schemaChangedPattern, 'im')
+        : defaultSchemaChangedPattern;
+      return {
+        ...outcome,
+        schemaChanged: outcome.status === 'succeeded' && pattern.test(outcome.outputTail),
+      };
     }
     case 'backup_database': {
-      if (!settings.appDatabaseUrl) return missing('APP_DATABASE_URL', 'set it to the application database to back up');
+      if (!settings.appDatabaseUrl)
+        return missing('APP_DATABASE_URL', 'set it to the application database to back up');
       return backupDatabase({
         databaseUrl: settings.appDatabaseUrl,
         directory: settings.backupDir,
@@ -94,9 +104,15 @@ export async function executeStep(input: {
       });
     }
     case 'restore_database': {
-      if (!settings.appDatabaseUrl) return missing('APP_DATABASE_URL', 'set it to the application database to restore');
+      if (!settings.appDatabaseUrl)
+        return missing('APP_DATABASE_URL', 'set it to the application database to restore');
       if (!deployment.backupFile) {
-        return { status: 'failed', outputTail: '', durationMs: 0, summary: 'no pre-deployment backup was recorded for this deployment' };
+        return {
+          status: 'failed',
+          outputTail: '',
+          durationMs: 0,
+          summary: 'no pre-deployment backup was recorded for this deployment',
+        };
       }
       return restoreDatabase({
         databaseUrl: settings.appDatabaseUrl,

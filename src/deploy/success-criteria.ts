@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type pg from 'pg';
+import { writeAudit } from '../db/audit.js';
 import type { Deployment } from '../db/deployments.js';
 import { getDeployment } from '../db/deployments.js';
-import { writeAudit } from '../db/audit.js';
 import { countAlertsSince, metricsWithoutDataSince } from '../db/monitoring.js';
 import { listOpenPrompts } from '../db/prompts.js';
 import { formatDuration } from '../plan/duration.js';
@@ -25,7 +25,12 @@ export interface SuccessEvaluation {
 }
 
 /** At 100%: the criteria are first judged when the success window (72 h in the plan) has passed. */
-export async function startSuccessWindow(client: pg.PoolClient, deps: DeployDeps, deploymentId: number, later: AfterCommit) {
+export async function startSuccessWindow(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deploymentId: number,
+  later: AfterCommit,
+) {
   const windowMs = deps.plan.successCriteria.window;
   await scheduleSuccessCheck(client, deps, deploymentId, windowMs, later);
   const at = new Date(deps.clock().getTime() + scaled(deps, windowMs));
@@ -33,9 +38,25 @@ export async function startSuccessWindow(client: pg.PoolClient, deps: DeployDeps
   later.followUps.push(() => postInThread(deps, deploymentId, note(text)));
 }
 
-async function scheduleSuccessCheck(client: pg.PoolClient, deps: DeployDeps, deploymentId: number, afterMs: number, later: AfterCommit) {
-  const count = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM timers WHERE deployment_id = $1 AND kind = 'success_check'`, [deploymentId]);
-  later.arm.push(await scheduleTimer(client, deps, { deploymentId, kind: 'success_check', key: `success-${deploymentId}-${count.rows[0]?.n ?? 0}`, afterMs }));
+async function scheduleSuccessCheck(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deploymentId: number,
+  afterMs: number,
+  later: AfterCommit,
+) {
+  const count = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM timers WHERE deployment_id = $1 AND kind = 'success_check'`,
+    [deploymentId],
+  );
+  later.arm.push(
+    await scheduleTimer(client, deps, {
+      deploymentId,
+      kind: 'success_check',
+      key: `success-${deploymentId}-${count.rows[0]?.n ?? 0}`,
+      afterMs,
+    }),
+  );
 }
 
 /**
@@ -54,11 +75,18 @@ export async function evaluateSuccess(deps: DeployDeps, deploymentId: number): P
     met = false;
     lines.push(`:x: ${line}`);
   };
-  if (deployment.currentPercent === 100) lines.push(`:white_check_mark: ${deployment.environment} runs ${deployment.version} at 100%`);
+  if (deployment.currentPercent === 100)
+    lines.push(`:white_check_mark: ${deployment.environment} runs ${deployment.version} at 100%`);
   else fail(`${deployment.environment} is at ${deployment.currentPercent}%, not 100%`);
   const alerts = await countAlertsSince(deps.db, deploymentId, since);
-  const silent = await metricsWithoutDataSince(deps.db, deploymentId, deps.plan.monitoring.metrics.map((m) => m.id), since);
-  if (alerts.raised > 0 || alerts.active > 0) fail(`monitoring raised ${alerts.raised} alert(s) in the window; ${alerts.active} still active`);
+  const silent = await metricsWithoutDataSince(
+    deps.db,
+    deploymentId,
+    deps.plan.monitoring.metrics.map((m) => m.id),
+    since,
+  );
+  if (alerts.raised > 0 || alerts.active > 0)
+    fail(`monitoring raised ${alerts.raised} alert(s) in the window; ${alerts.active} still active`);
   else if (silent.length > 0) fail(`no data in the window for: ${silent.join(', ')}`);
   else lines.push(':white_check_mark: every monitor stayed within its threshold');
   const issues = await deps.db.query<{ severity: string; open: number; recent: number }>(
@@ -88,7 +116,13 @@ export async function evaluateSuccess(deps: DeployDeps, deploymentId: number): P
 }
 
 /** Acts on an evaluation inside the timer's transaction: ask for the declaration, or look again later. */
-export async function actOnSuccessCheck(client: pg.PoolClient, deps: DeployDeps, deployment: Deployment, evaluation: SuccessEvaluation, later: AfterCommit) {
+export async function actOnSuccessCheck(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deployment: Deployment,
+  evaluation: SuccessEvaluation,
+  later: AfterCommit,
+) {
   if (deployment.state !== 'success_window') return;
   if (!evaluation.met) {
     const again = deps.plan.successCriteria.recheckEvery;
@@ -99,24 +133,43 @@ export async function actOnSuccessCheck(client: pg.PoolClient, deps: DeployDeps,
       [deployment.id],
     );
     if (JSON.stringify(previous.rows[0]?.detail.lines) === JSON.stringify(evaluation.lines)) return;
-    await writeAudit(client, { deploymentId: deployment.id, actor: 'stagecoach', action: 'success_not_met', detail: { lines: evaluation.lines } });
+    await writeAudit(client, {
+      deploymentId: deployment.id,
+      actor: 'stagecoach',
+      action: 'success_not_met',
+      detail: { lines: evaluation.lines },
+    });
     const text = `:hourglass: Success criteria not met yet (checked again every ${formatDuration(again)}):\n${evaluation.lines.join('\n')}`;
     later.followUps.push(() => postInThread(deps, deployment.id, note(text)));
     return;
   }
   if ((await listOpenPrompts(client, deployment.id, 'declare_complete')).length > 0) return;
-  const approvers = deps.plan.authorization.declareComplete.map((role) => roleName(deps.plan, role)).join(' or ');
+  const approvers = deps.plan.authorization.declareComplete
+    .map((role) => roleName(deps.plan, role))
+    .join(' or ');
   later.followUps.push(() =>
     postPrompt(deps, deployment.id, 'declare_complete', (promptId) => {
       const message = declarePrompt({ promptId, approvers, buttons: declareButtons(promptId) });
       const criteria = evaluation.lines.join('\n');
-      return { text: `${message.text}\n${criteria}`, blocks: [message.blocks[0] as never, { type: 'section', text: { type: 'mrkdwn', text: criteria } }, ...message.blocks.slice(1)] };
+      return {
+        text: `${message.text}\n${criteria}`,
+        blocks: [
+          message.blocks[0] as never,
+          { type: 'section', text: { type: 'mrkdwn', text: criteria } },
+          ...message.blocks.slice(1),
+        ],
+      };
     }),
   );
 }
 
 /** A blocking issue was resolved: if the window already passed, judge again now instead of in an hour. */
-export async function recheckSuccessSoon(client: pg.PoolClient, deps: DeployDeps, deployment: Deployment, later: AfterCommit) {
+export async function recheckSuccessSoon(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deployment: Deployment,
+  later: AfterCommit,
+) {
   if (deployment.state !== 'success_window' || !deployment.stageStartedAt) return;
   const elapsed = deps.clock().getTime() - deployment.stageStartedAt.getTime();
   if (elapsed < scaled(deps, deps.plan.successCriteria.window)) return;

@@ -46,10 +46,21 @@ export async function armTimers(deps: Pick<DeployDeps, 'queues' | 'clock'>, time
 }
 
 /** Everything that drives a live rollout; the T+1w review is kept even after a rollback or an abort. */
-export const rolloutTimerKinds = ['soak_end', 'go_no_go', 'check_in', 'review', 'success_check', 'auto_rollback'];
+export const rolloutTimerKinds = [
+  'soak_end',
+  'go_no_go',
+  'check_in',
+  'review',
+  'success_check',
+  'auto_rollback',
+];
 
 /** Cancels pending timers in the caller's transaction; call `disarmTimers` after commit. */
-export async function cancelDeploymentTimers(client: pg.PoolClient, deploymentId: number, kinds?: TimerKind[]) {
+export async function cancelDeploymentTimers(
+  client: pg.PoolClient,
+  deploymentId: number,
+  kinds?: TimerKind[],
+) {
   return cancelTimers(client, deploymentId, kinds);
 }
 

@@ -11,7 +11,14 @@ export interface MonitorState {
   alerted: boolean;
 }
 
-export const initialState: MonitorState = { status: 'ok', consecutive: 0, readings: 0, since: null, lastValue: null, alerted: false };
+export const initialState: MonitorState = {
+  status: 'ok',
+  consecutive: 0,
+  readings: 0,
+  since: null,
+  lastValue: null,
+  alerted: false,
+};
 
 export type MonitorEvent = 'alert_breach' | 'alert_unknown' | 'recovered' | undefined;
 
@@ -20,7 +27,12 @@ export type MonitorEvent = 'alert_breach' | 'alert_unknown' | 'recovered' | unde
  * consecutive breaches and its minimum sample; a single spike does not. No data alerts the same
  * way, as "unknown", because it never counts as a pass.
  */
-export function evaluate(previous: MonitorState, reading: Reading, metric: Pick<Metric, 'consecutive' | 'minSamples'>, now: Date): { next: MonitorState; event: MonitorEvent } {
+export function evaluate(
+  previous: MonitorState,
+  reading: Reading,
+  metric: Pick<Metric, 'consecutive' | 'minSamples'>,
+  now: Date,
+): { next: MonitorState; event: MonitorEvent } {
   const same = previous.status === reading.status;
   const next: MonitorState = {
     status: reading.status,

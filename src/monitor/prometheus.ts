@@ -1,12 +1,18 @@
 import { request } from 'undici';
 
-export type QueryResult = { ok: true; value: number } | { ok: false; reason: 'no_data' | 'error'; detail: string };
+export type QueryResult =
+  | { ok: true; value: number }
+  | { ok: false; reason: 'no_data' | 'error'; detail: string };
 
 /**
  * One Prometheus instant query. No series, NaN or an error is "no data": the caller shows it as
  * unknown, never as a pass.
  */
-export async function queryPrometheus(baseUrl: string, query: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<QueryResult> {
+export async function queryPrometheus(
+  baseUrl: string,
+  query: string,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<QueryResult> {
   const url = new URL('api/v1/query', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   url.searchParams.set('query', query);
   try {
@@ -24,7 +30,8 @@ export async function queryPrometheus(baseUrl: string, query: string, options: {
     }
     const sample = body.data?.result?.[0]?.value?.[1];
     const value = sample === undefined ? Number.NaN : Number(sample);
-    if (!Number.isFinite(value)) return { ok: false, reason: 'no_data', detail: 'the query returned no samples' };
+    if (!Number.isFinite(value))
+      return { ok: false, reason: 'no_data', detail: 'the query returned no samples' };
     return { ok: true, value };
   } catch (error) {
     return { ok: false, reason: 'error', detail: error instanceof Error ? error.message : String(error) };

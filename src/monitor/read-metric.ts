@@ -19,7 +19,13 @@ export interface MetricSources {
 }
 
 export function judge(metric: Pick<Metric, 'comparison' | 'threshold'>, value: number): MetricStatus {
-  return metric.comparison === 'above' ? (value > metric.threshold ? 'breach' : 'ok') : value < metric.threshold ? 'breach' : 'ok';
+  return metric.comparison === 'above'
+    ? value > metric.threshold
+      ? 'breach'
+      : 'ok'
+    : value < metric.threshold
+      ? 'breach'
+      : 'ok';
 }
 
 /** One reading of one monitor. Missing data is `unknown`, which a human must look at; it never passes. */

@@ -31,12 +31,26 @@ export async function takeSnapshot(input: {
   const metrics = await Promise.all(
     input.plan.monitoring.metrics.map(async (metric): Promise<MetricReading> => {
       const reading = await readMetric(metric, input);
-      return { id: metric.id, name: metric.name, unit: metric.unit, threshold: metric.threshold, comparison: metric.comparison, value: reading.value, status: reading.status, detail: reading.detail };
+      return {
+        id: metric.id,
+        name: metric.name,
+        unit: metric.unit,
+        threshold: metric.threshold,
+        comparison: metric.comparison,
+        value: reading.value,
+        status: reading.status,
+        detail: reading.detail,
+      };
     }),
   );
   let health: Snapshot['health'] = { status: 'unknown', summary: 'HEALTHCHECK_URL is not set' };
   if (input.healthcheckUrl) {
-    const outcome = await httpCheck({ url: input.healthcheckUrl, expectStatus: 200, expectBodyContains: 'status', timeoutMs: 3_000 });
+    const outcome = await httpCheck({
+      url: input.healthcheckUrl,
+      expectStatus: 200,
+      expectBodyContains: 'status',
+      timeoutMs: 3_000,
+    });
     health = { status: outcome.status === 'succeeded' ? 'ok' : 'failing', summary: outcome.summary };
   }
   return { takenAt: input.now(), metrics, health };

@@ -217,7 +217,10 @@ const scheduleItemSchema = z.strictObject({
     .string()
     .regex(
       /^(notice|final_testing|rollback_resources|window|complete|review|stage:[a-z][a-z0-9_]*|verify:[a-z][a-z0-9_]*)$/,
-      says('is not a tracked event', "use notice, final_testing, rollback_resources, window, stage:<stage id>, verify:<stage id>, complete or review"),
+      says(
+        'is not a tracked event',
+        'use notice, final_testing, rollback_resources, window, stage:<stage id>, verify:<stage id>, complete or review',
+      ),
     )
     .optional(),
 });
@@ -292,7 +295,9 @@ const planObject = z.strictObject({
       .string()
       .trim()
       .min(1)
-      .default('Short interruptions are possible while traffic moves to the new version; most users will not notice the change.'),
+      .default(
+        'Short interruptions are possible while traffic moves to the new version; most users will not notice the change.',
+      ),
     notifyVia: z
       .array(z.enum(['slack', 'email', 'in_app', 'status_page']))
       .min(1, says('needs at least one channel', 'add e.g. [slack]')),
@@ -337,7 +342,9 @@ const planObject = z.strictObject({
     /** How often every metric is read, from the first traffic shift to the end of the success window. */
     pollEvery: span.prefault('1m'),
     /** Roll back by itself after a sustained breach, unless someone presses [Hold] within the grace delay. */
-    autoRollback: z.strictObject({ enabled: z.boolean().default(false), grace: span.prefault('10m') }).prefault({}),
+    autoRollback: z
+      .strictObject({ enabled: z.boolean().default(false), grace: span.prefault('10m') })
+      .prefault({}),
     metrics: z.array(metricSchema),
     issueResponse: z.strictObject({ critical: text, major: text, minor: text }),
   }),

@@ -26,7 +26,11 @@ export function startWorkers(deps: DeployDeps, connection: Redis, prefix: string
     lockDuration: 10_000,
   });
   // Timers only touch Postgres and Slack: safe to re-deliver, since the row is claimed once.
-  const timers = new Worker(queueNames.timers, fireTimerProcessor(deps), { connection, prefix, concurrency: 20 });
+  const timers = new Worker(queueNames.timers, fireTimerProcessor(deps), {
+    connection,
+    prefix,
+    concurrency: 20,
+  });
   // Notifications are claimed once in Postgres, so a re-delivered job does not send twice.
   const notify = new Worker(queueNames.notify, sendNotificationProcessor(deps), {
     connection,
@@ -34,7 +38,11 @@ export function startWorkers(deps: DeployDeps, connection: Redis, prefix: string
     concurrency: 5,
   });
   // One poll per deployment at a time is plenty; polls only read metrics and write Postgres.
-  const monitor = new Worker(queueNames.monitor, pollMonitorsProcessor(deps), { connection, prefix, concurrency: 10 });
+  const monitor = new Worker(queueNames.monitor, pollMonitorsProcessor(deps), {
+    connection,
+    prefix,
+    concurrency: 10,
+  });
   const all = [steps, timers, notify, monitor];
   for (const worker of all) {
     worker.on('failed', (job, error) => {

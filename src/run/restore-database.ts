@@ -57,17 +57,31 @@ export async function restoreDatabase(options: RestoreDatabaseOptions): Promise<
         signal: options.signal,
         redact: pgRedactor(options.redact, env),
       });
-      if (converted.status !== 'succeeded') return { ...converted, summary: `pg_restore ${converted.summary}` };
+      if (converted.status !== 'succeeded')
+        return { ...converted, summary: `pg_restore ${converted.summary}` };
     }
     const outcome = await runCommand({
-      command: ['psql', '--no-psqlrc', '--no-password', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--quiet', '-f', resetFile, '-f', script],
+      command: [
+        'psql',
+        '--no-psqlrc',
+        '--no-password',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '--single-transaction',
+        '--quiet',
+        '-f',
+        resetFile,
+        '-f',
+        script,
+      ],
       cwd: work,
       timeoutMs: options.timeoutMs,
       env,
       signal: options.signal,
       redact: pgRedactor(options.redact, env),
     });
-    const summary = outcome.status === 'succeeded' ? `restored ${database} from ${file}` : `psql ${outcome.summary}`;
+    const summary =
+      outcome.status === 'succeeded' ? `restored ${database} from ${file}` : `psql ${outcome.summary}`;
     return { ...outcome, summary };
   } finally {
     await rm(work, { recursive: true, force: true });

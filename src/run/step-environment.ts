@@ -1,5 +1,6 @@
 /** Variables a plan command never needs and must never see: the bot's own credentials. */
-const withheld = /^(SLACK_|STATUSPAGE_|DATABASE_URL$|REDIS_URL$|SMTP_URL$|APP_DATABASE_URL$)|TOKEN|SECRET|PASSWORD|API_KEY/i;
+const withheld =
+  /^(SLACK_|STATUSPAGE_|DATABASE_URL$|REDIS_URL$|SMTP_URL$|APP_DATABASE_URL$)|TOKEN|SECRET|PASSWORD|API_KEY/i;
 
 /** The environment plan commands run with: the bot's, minus its credentials. */
 export function stepEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,14 +1,20 @@
 import type pg from 'pg';
 import type { MaintenanceWindow } from '../db/windows.js';
 import type { DeployDeps } from '../deploy/deps.js';
-import { formatDuration } from '../plan/duration.js';
 import { markdownToMrkdwn, renderTemplate, titleOf } from '../notify/render-template.js';
+import { formatDuration } from '../plan/duration.js';
 import { formatDateTime } from '../slack/format.js';
 import { ownerUsers } from './owners.js';
 
 /** Who to contact, by role, with the people who hold the roles when the notice goes to Slack. */
-export async function contacts(client: pg.PoolClient | pg.Pool, deps: DeployDeps, forSlack: boolean): Promise<string> {
-  const wanted = ['deployment_lead', 'support_lead'].filter((id) => deps.plan.roles.some((role) => role.id === id));
+export async function contacts(
+  client: pg.PoolClient | pg.Pool,
+  deps: DeployDeps,
+  forSlack: boolean,
+): Promise<string> {
+  const wanted = ['deployment_lead', 'support_lead'].filter((id) =>
+    deps.plan.roles.some((role) => role.id === id),
+  );
   const lines: string[] = [];
   for (const id of wanted) {
     const name = deps.plan.roles.find((role) => role.id === id)?.name ?? id;
@@ -24,7 +30,12 @@ export interface NoticeText {
 }
 
 /** The maintenance notice from templates/notification-template.md (section 1.2). */
-export async function renderNotice(client: pg.PoolClient, deps: DeployDeps, window: MaintenanceWindow, forSlack: boolean): Promise<NoticeText> {
+export async function renderNotice(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  window: MaintenanceWindow,
+  forSlack: boolean,
+): Promise<NoticeText> {
   const markdown = renderTemplate(deps.plan.notificationTemplate, {
     application: deps.plan.application,
     version: window.version ?? 'the next release',

@@ -4,7 +4,10 @@ import type { Plan } from '../plan/schema.js';
 
 /** Display names of schedule owners (teams or roles). */
 export function ownerNames(plan: Plan): Record<string, string> {
-  return Object.fromEntries([...plan.roles.map((role) => [role.id, role.name]), ...plan.teams.map((team) => [team.id, team.name])]);
+  return Object.fromEntries([
+    ...plan.roles.map((role) => [role.id, role.name]),
+    ...plan.teams.map((team) => [team.id, team.name]),
+  ]);
 }
 
 /** The Slack users behind an owner: a role's holders, or the holders of a team's roles. */

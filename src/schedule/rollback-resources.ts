@@ -16,7 +16,10 @@ export interface ResourceCheck {
  * T-1d "Prepare rollback resources": can we tell the version to return to, write a backup, and
  * reach the database to restore? Each answer is shown; none is assumed.
  */
-export async function checkRollbackResources(deps: DeployDeps, environment: string): Promise<ResourceCheck[]> {
+export async function checkRollbackResources(
+  deps: DeployDeps,
+  environment: string,
+): Promise<ResourceCheck[]> {
   const checks: ResourceCheck[] = [];
   const redact = createRedactor(deps.settings.secrets);
   const spec = deps.plan.rollback.currentVersion;
@@ -30,14 +33,22 @@ export async function checkRollbackResources(deps: DeployDeps, environment: stri
     });
     const version = outcome.outputTail.trim().split('\n').pop()?.trim() ?? '';
     const ok = outcome.status === 'succeeded' && new RegExp(deps.plan.versionPattern).test(version);
-    checks.push({ name: 'Version to roll back to', ok, detail: ok ? `${version} is running now` : outcome.summary });
+    checks.push({
+      name: 'Version to roll back to',
+      ok,
+      detail: ok ? `${version} is running now` : outcome.summary,
+    });
   }
   try {
     await mkdir(deps.settings.backupDir, { recursive: true });
     await access(deps.settings.backupDir, constants.W_OK);
     checks.push({ name: 'Backup directory', ok: true, detail: `${deps.settings.backupDir} is writable` });
   } catch (error) {
-    checks.push({ name: 'Backup directory', ok: false, detail: `${deps.settings.backupDir}: ${(error as Error).message}` });
+    checks.push({
+      name: 'Backup directory',
+      ok: false,
+      detail: `${deps.settings.backupDir}: ${(error as Error).message}`,
+    });
   }
   if (deps.settings.appDatabaseUrl) {
     const outcome = await runCommand({
@@ -47,9 +58,17 @@ export async function checkRollbackResources(deps: DeployDeps, environment: stri
       env: pgEnv(deps.settings.appDatabaseUrl),
       redact,
     });
-    checks.push({ name: 'Application database', ok: outcome.status === 'succeeded', detail: outcome.status === 'succeeded' ? 'reachable; pg_dump works' : outcome.summary });
+    checks.push({
+      name: 'Application database',
+      ok: outcome.status === 'succeeded',
+      detail: outcome.status === 'succeeded' ? 'reachable; pg_dump works' : outcome.summary,
+    });
   } else {
-    checks.push({ name: 'Application database', ok: false, detail: 'APP_DATABASE_URL is not set: no backup can be taken or restored' });
+    checks.push({
+      name: 'Application database',
+      ok: false,
+      detail: 'APP_DATABASE_URL is not set: no backup can be taken or restored',
+    });
   }
   return checks;
 }

@@ -1,7 +1,13 @@
 import { writeAudit } from '../db/audit.js';
 import { inTransaction } from '../db/pool.js';
 import { cancelWindowTimers } from '../db/timers.js';
-import { cancelScheduledWindows, findCurrentWindow, insertScheduleItem, insertWindow, listScheduleItems } from '../db/windows.js';
+import {
+  cancelScheduledWindows,
+  findCurrentWindow,
+  insertScheduleItem,
+  insertWindow,
+  listScheduleItems,
+} from '../db/windows.js';
 import { afterCommit, runAfterCommit } from '../deploy/after-commit.js';
 import { authorize } from '../deploy/authorize.js';
 import type { DeployDeps } from '../deploy/deps.js';
@@ -24,30 +30,46 @@ export async function scheduleWindow(
 ): Promise<Message & { inChannel: boolean }> {
   const { plan } = deps;
   const startsAt = parseWindowStart(input.start, plan.timezone);
-  const durationMs = input.duration === undefined ? plan.maintenanceWindow.duration : parseDuration(input.duration);
+  const durationMs =
+    input.duration === undefined ? plan.maintenanceWindow.duration : parseDuration(input.duration);
   if (durationMs === undefined || durationMs <= 0) {
-    throw new AppError('bad_input', `\`${input.duration}\` is not a duration. Use e.g. \`4h\`, \`90m\` or \`PT4H\`.`);
+    throw new AppError(
+      'bad_input',
+      `\`${input.duration}\` is not a duration. Use e.g. \`4h\`, \`90m\` or \`PT4H\`.`,
+    );
   }
   if (input.version) validateVersion(plan, input.version);
   const now = deps.clock();
-  if (startsAt.getTime() <= now.getTime()) throw new AppError('bad_input', 'The window must start in the future.');
+  if (startsAt.getTime() <= now.getTime())
+    throw new AppError('bad_input', 'The window must start in the future.');
   await authorize(deps, 'start', input.userId);
 
   const warnings: string[] = [];
   const noticeMs = plan.maintenanceWindow.notice;
   if (startsAt.getTime() - now.getTime() < noticeMs) {
-    warnings.push(`Less than ${formatDuration(noticeMs)} of notice: the plan asks users to be told ${formatDuration(noticeMs)} ahead. The notice goes out now.`);
+    warnings.push(
+      `Less than ${formatDuration(noticeMs)} of notice: the plan asks users to be told ${formatDuration(noticeMs)} ahead. The notice goes out now.`,
+    );
   }
   if (!isOffPeak(startsAt, plan.timezone, plan.maintenanceWindow.offPeak)) {
     const { eveningStart, morningEnd } = plan.maintenanceWindow.offPeak;
-    warnings.push(`Not off-peak: the plan prefers weekends or ${eveningStart}–${morningEnd} (${plan.timezone}).`);
+    warnings.push(
+      `Not off-peak: the plan prefers weekends or ${eveningStart}–${morningEnd} (${plan.timezone}).`,
+    );
   }
 
   const later = afterCommit();
   const environment = plan.defaultEnvironment;
   const window = await inTransaction(deps.db, async (client) => {
-    for (const old of await cancelScheduledWindows(client, environment)) later.disarm.push(...(await cancelWindowTimers(client, old.id)));
-    const created = await insertWindow(client, { environment, startsAt, durationMs, version: input.version ?? null, createdBy: input.userId });
+    for (const old of await cancelScheduledWindows(client, environment))
+      later.disarm.push(...(await cancelWindowTimers(client, old.id)));
+    const created = await insertWindow(client, {
+      environment,
+      startsAt,
+      durationMs,
+      version: input.version ?? null,
+      createdBy: input.userId,
+    });
     for (const [position, item] of plan.schedule.entries()) {
       const dueAt = new Date(startsAt.getTime() + (parseOffset(item.at) ?? 0));
       await insertScheduleItem(client, {
@@ -73,19 +95,27 @@ export async function scheduleWindow(
         );
       }
     }
-    await writeAudit(client, { actor: input.userId, action: 'schedule_window', detail: { windowId: created.id, startsAt, durationMs, version: input.version, warnings } });
+    await writeAudit(client, {
+      actor: input.userId,
+      action: 'schedule_window',
+      detail: { windowId: created.id, startsAt, durationMs, version: input.version, warnings },
+    });
     return created;
   });
   await runAfterCommit(deps, later);
   const items = await listScheduleItems(deps.db, window.id);
-  return { ...scheduleMessage({ window, items, ownerNames: ownerNames(plan), timeZone: plan.timezone, warnings }), inChannel: true };
+  return {
+    ...scheduleMessage({ window, items, ownerNames: ownerNames(plan), timeZone: plan.timezone, warnings }),
+    inChannel: true,
+  };
 }
 
 /** `/deploy schedule`: the current window's table with live statuses. */
 export async function describeSchedule(deps: DeployDeps): Promise<Message> {
   const window = await findCurrentWindow(deps.db, deps.plan.defaultEnvironment);
   if (!window) {
-    const text = 'No maintenance window is scheduled. Schedule one with `/deploy window <ISO-8601 start> [<duration>] [<version>]`.';
+    const text =
+      'No maintenance window is scheduled. Schedule one with `/deploy window <ISO-8601 start> [<duration>] [<version>]`.';
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   }
   const items = await listScheduleItems(deps.db, window.id);

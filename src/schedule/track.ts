@@ -1,6 +1,14 @@
 import type pg from 'pg';
-import { bindWindowToDeployment, failInProgress, findCurrentWindow, findWindowOfDeployment, type ScheduleStatus, setTrackedStatus, skipUnfinished } from '../db/windows.js';
 import type { Deployment } from '../db/deployments.js';
+import {
+  bindWindowToDeployment,
+  failInProgress,
+  findCurrentWindow,
+  findWindowOfDeployment,
+  type ScheduleStatus,
+  setTrackedStatus,
+  skipUnfinished,
+} from '../db/windows.js';
 import type { DeploymentEvent, DeploymentState } from '../deploy/lifecycle.js';
 import type { Plan } from '../plan/schema.js';
 

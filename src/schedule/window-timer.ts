@@ -16,12 +16,20 @@ import type { ResourceCheck } from './rollback-resources.js';
 const oneHour = 3600_000;
 
 /** A pre-window row of the schedule is due: send the notice, remind its owners, check what it names. */
-export async function actOnWindowTimer(client: pg.PoolClient, deps: DeployDeps, timer: Timer, later: AfterCommit, checks?: ResourceCheck[]) {
+export async function actOnWindowTimer(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  timer: Timer,
+  later: AfterCommit,
+  checks?: ResourceCheck[],
+) {
   if (timer.windowId === null) return;
   const window = await getWindow(client, timer.windowId);
-  if (!window || window.status !== 'scheduled') return;
+  if (window?.status !== 'scheduled') return;
   const tracks = String(timer.payload.tracks);
-  const item = (await listScheduleItems(client, window.id)).find((row) => row.itemId === timer.payload.itemId);
+  const item = (await listScheduleItems(client, window.id)).find(
+    (row) => row.itemId === timer.payload.itemId,
+  );
   if (!item) return;
   if (tracks === 'notice') {
     await sendMaintenanceNotice(client, deps, window, later);
@@ -30,7 +38,8 @@ export async function actOnWindowTimer(client: pg.PoolClient, deps: DeployDeps, 
   }
   const users = await ownerUsers(client, deps.plan, item.owner);
   const owner = ownerNames(deps.plan)[item.owner] ?? item.owner;
-  const who = users.length > 0 ? users.map((u) => `<@${u}>`).join(' ') : `${owner} (no one assigned: \`/deploy role\`)`;
+  const who =
+    users.length > 0 ? users.map((u) => `<@${u}>`).join(' ') : `${owner} (no one assigned: \`/deploy role\`)`;
   const when = formatDateTime(window.startsAt, deps.plan.timezone);
   let text = `:alarm_clock: ${who} T${item.atOffset}: *${item.activity}* is due (${owner}) for the maintenance window of ${when}.`;
   if (tracks === 'window') text += ` Start it with \`/deploy start ${window.version ?? '<version>'}\`.`;
@@ -54,7 +63,12 @@ export async function actOnWindowTimer(client: pg.PoolClient, deps: DeployDeps, 
 }
 
 /** T-5d: the maintenance notice, once, on every channel the plan names. */
-async function sendMaintenanceNotice(client: pg.PoolClient, deps: DeployDeps, window: MaintenanceWindow, later: AfterCommit) {
+async function sendMaintenanceNotice(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  window: MaintenanceWindow,
+  later: AfterCommit,
+) {
   const via = deps.plan.maintenanceWindow.notifyVia;
   const slackNotice = await renderNotice(client, deps, window, true);
   const plainNotice = await renderNotice(client, deps, window, false);
@@ -85,7 +99,12 @@ async function sendMaintenanceNotice(client: pg.PoolClient, deps: DeployDeps, wi
 }
 
 /** T-1d: what support should know before the window. */
-async function supportBriefingBefore(client: pg.PoolClient, deps: DeployDeps, window: MaintenanceWindow, later: AfterCommit) {
+async function supportBriefingBefore(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  window: MaintenanceWindow,
+  later: AfterCommit,
+) {
   const markdown = renderTemplate('templates/messages/support-briefing-before.md', {
     application: deps.plan.application,
     version: window.version ?? 'the next release',
@@ -96,5 +115,10 @@ async function supportBriefingBefore(client: pg.PoolClient, deps: DeployDeps, wi
     contacts: await contacts(client, deps, true),
   });
   const text = toMrkdwn(markdown);
-  await broadcast(client, deps, later, { key: `briefing-before-window-${window.id}`, audiences: ['support'], slack: { text, blocks: [section(text)] }, message: { text } });
+  await broadcast(client, deps, later, {
+    key: `briefing-before-window-${window.id}`,
+    audiences: ['support'],
+    slack: { text, blocks: [section(text)] },
+    message: { text },
+  });
 }

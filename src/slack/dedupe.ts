@@ -1,4 +1,4 @@
-import type { Middleware, AnyMiddlewareArgs } from '@slack/bolt';
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type pg from 'pg';
 import { markRequestProcessed } from '../db/slack-requests.js';
 

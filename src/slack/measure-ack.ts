@@ -8,7 +8,14 @@ export function measureAck(metrics: Metrics | undefined): Middleware<AnyMiddlewa
     const body = args.body as unknown as Record<string, unknown>;
     const action = (body.actions as { action_id?: string }[] | undefined)?.[0]?.action_id;
     const kind = typeof body.command === 'string' ? 'command' : action ? 'action' : 'other';
-    const name = kind === 'command' ? String(body.text ?? '').trim().split(/\s+/)[0]?.toLowerCase().slice(0, 20) || 'help' : (action ?? 'other');
+    const name =
+      kind === 'command'
+        ? String(body.text ?? '')
+            .trim()
+            .split(/\s+/)[0]
+            ?.toLowerCase()
+            .slice(0, 20) || 'help'
+        : (action ?? 'other');
     metrics.requests.inc({ kind, name });
     if ('ack' in args && typeof args.ack === 'function') {
       const ack = args.ack as (...a: unknown[]) => Promise<void>;

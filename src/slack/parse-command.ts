@@ -41,7 +41,10 @@ const userMention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 export function parseCommand(text: string): ParseResult {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const [name, ...rest] = words;
-  const restText = text.trim().slice(name?.length ?? 0).trim();
+  const restText = text
+    .trim()
+    .slice(name?.length ?? 0)
+    .trim();
   const fail = (error: string): ParseResult => ({ ok: false, error: `${error}\n\n${usage}` });
   const ok = (command: DeployCommand): ParseResult => ({ ok: true, command });
   switch (name?.toLowerCase()) {
@@ -62,12 +65,20 @@ export function parseCommand(text: string): ParseResult {
       return ok({ name: 'start', version, environment, dryRun });
     }
     case 'status':
-      return rest.length > 1 ? fail('`status` takes at most one deployment.') : ok({ name: 'status', ref: rest[0] });
+      return rest.length > 1
+        ? fail('`status` takes at most one deployment.')
+        : ok({ name: 'status', ref: rest[0] });
     case 'approve': {
       if (rest.length === 0) return ok({ name: 'approve' });
-      if (rest[0] !== '--skip-soak') return fail('`approve` takes no arguments, or `--skip-soak <reason>` to promote before the soak ends.');
+      if (rest[0] !== '--skip-soak')
+        return fail(
+          '`approve` takes no arguments, or `--skip-soak <reason>` to promote before the soak ends.',
+        );
       const reason = restText.slice('--skip-soak'.length).trim();
-      if (!reason) return fail('`approve --skip-soak` needs a reason, e.g. `/deploy approve --skip-soak hotfix for login outage`.');
+      if (!reason)
+        return fail(
+          '`approve --skip-soak` needs a reason, e.g. `/deploy approve --skip-soak hotfix for login outage`.',
+        );
       return ok({ name: 'approve', skipSoakReason: reason });
     }
     case 'hold':
@@ -87,22 +98,28 @@ export function parseCommand(text: string): ParseResult {
     }
     case 'window': {
       if (!rest[0] || rest.length > 3) {
-        return fail('`window` needs an ISO-8601 start, e.g. `/deploy window 2026-12-05T22:00-05:00 4h v4.0.0`; the duration and version are optional.');
+        return fail(
+          '`window` needs an ISO-8601 start, e.g. `/deploy window 2026-12-05T22:00-05:00 4h v4.0.0`; the duration and version are optional.',
+        );
       }
       // After the start, a token that looks like a version is the version; any other is the duration.
       const [start, ...more] = rest;
       const version = more.find((word) => /^v\d/.test(word));
       const duration = more.find((word) => word !== version);
-      if (more.length === 2 && (!version || !duration)) return fail('`window` takes a start, then optionally one duration and one version.');
+      if (more.length === 2 && (!version || !duration))
+        return fail('`window` takes a start, then optionally one duration and one version.');
       return ok({ name: 'window', start, duration, version });
     }
     case 'schedule':
     case 'roles':
     case 'history':
-      return rest.length > 0 ? fail(`\`${name}\` takes no arguments.`) : ok({ name: name.toLowerCase() } as DeployCommand);
+      return rest.length > 0
+        ? fail(`\`${name}\` takes no arguments.`)
+        : ok({ name: name.toLowerCase() } as DeployCommand);
     case 'role': {
       const match = rest[1] ? userMention.exec(rest[1]) : null;
-      if (!rest[0] || !match || rest.length > 2) return fail('`role` needs a role and a user, e.g. `/deploy role deployment_lead @alice`.');
+      if (!rest[0] || !match || rest.length > 2)
+        return fail('`role` needs a role and a user, e.g. `/deploy role deployment_lead @alice`.');
       return ok({ name: 'role', role: rest[0], userId: match[1] as string });
     }
     case 'lock':
@@ -113,7 +130,9 @@ export function parseCommand(text: string): ParseResult {
       return ok({ name: name.toLowerCase() as 'lock', environment, reason } as DeployCommand);
     }
     case 'report':
-      return rest.length > 1 ? fail('`report` takes at most one deployment.') : ok({ name: 'report', ref: rest[0] });
+      return rest.length > 1
+        ? fail('`report` takes at most one deployment.')
+        : ok({ name: 'report', ref: rest[0] });
     default:
       return fail(`Unknown subcommand \`${name.slice(0, 40)}\`.`);
   }

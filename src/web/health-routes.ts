@@ -1,6 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import type { Redis } from 'ioredis';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pg from 'pg';
 import type { Metrics } from './metrics.js';
 
@@ -33,8 +33,17 @@ export function healthRoutes(input: { db: pg.Pool; redis: () => Redis; metrics?:
       method: ['GET'],
       handler: async (_req, res) => {
         const checks = {
-          postgres: await input.db.query('SELECT 1').then(() => 'ok', (error: Error) => error.message),
-          redis: await input.redis().ping().then(() => 'ok', (error: Error) => error.message),
+          postgres: await input.db.query('SELECT 1').then(
+            () => 'ok',
+            (error: Error) => error.message,
+          ),
+          redis: await input
+            .redis()
+            .ping()
+            .then(
+              () => 'ok',
+              (error: Error) => error.message,
+            ),
         };
         const ready = Object.values(checks).every((value) => value === 'ok');
         res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });

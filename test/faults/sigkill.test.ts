@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { farGoNoGo } from './support/plan-file.js';
 import { createPrng, seedFromEnv } from './support/prng.js';
 import { type Product, startProduct } from './support/product.js';
-import { checkInPosts, driveToCompletion, people, repeatedInvocations } from './support/rehearsal.js';
+import { checkInPosts, driveToCompletion, people, repeatedInvocations, successWindowWaitMs } from './support/rehearsal.js';
 
 // 30 minutes in 125 ms: the 12 check-ins take 1.5 s, the soaks 6 s and 12 s.
 const timeScale = '14400';
@@ -21,11 +21,13 @@ describe('SIGKILL of the product at random points of a rehearsal, three times', 
     const product = p;
     await product.app.boot();
     await product.client.command('start v4.0.0', { user: people.lead });
-    const startedAt = Date.now();
-
-    // One kill in each part of the rehearsal, at a random moment within it.
-    const kills: { at: string; state: string }[] = [];
-    let killOneAt = startedAt + prng.between(500, 6_000);
+    // One kill in each part of the rehearsal, at a random moment within it: the first once plan
+    // step k (random) has started, the second among the check-ins, the third during soaks and promotions.
+    const kills: { at: string; state: string; step?: string }[] = [];
+    // Steps 9 and 10 take milliseconds; a kill "after" them would land in the soak.
+    const killOneStep = prng.int(1, 8);
+    const killOneDelay = prng.between(0, 100);
+    let killOneAt: number | undefined;
     let killTwoAt: number | undefined;
     let killThreeAt: number | undefined;
     let restartedAt = 0;
@@ -41,10 +43,23 @@ describe('SIGKILL of the product at random points of a rehearsal, three times', 
       client: () => product.client,
       deploymentId: 1,
       timeoutMs: 200_000,
+      extraWaitMs: { success_window: successWindowWaitMs(timeScale) },
       onTick: async (state) => {
         const now = Date.now();
-        if (kills.length === 0 && now >= killOneAt) {
-          await killAndRestart('during the plan steps', state);
+        if (kills.length === 0 && killOneAt === undefined) {
+          const started = await product.db.query(
+            `SELECT 1 FROM step_runs WHERE deployment_id = 1 AND position >= $1 AND started_at IS NOT NULL`,
+            [killOneStep],
+          );
+          if ((started.rowCount ?? 0) > 0) killOneAt = now + killOneDelay;
+        }
+        if (kills.length === 0 && killOneAt !== undefined && now >= killOneAt) {
+          const running = await product.db.query<{ step_id: string }>(`SELECT step_id FROM step_runs WHERE deployment_id = 1 AND status = 'running'`);
+          const fresh = (await product.deploymentState(1)) ?? state;
+          kills.push({ at: 'during the plan steps', state: fresh, step: running.rows.map((r) => r.step_id).join(',') || 'none running' });
+          await product.app.kill();
+          await product.app.boot();
+          restartedAt = Date.now();
           return;
         }
         if (kills.length === 1 && killTwoAt === undefined) {
@@ -65,9 +80,9 @@ describe('SIGKILL of the product at random points of a rehearsal, three times', 
         }
       },
     });
-    killOneAt = Number.POSITIVE_INFINITY;
     console.info(`kills: ${JSON.stringify(kills)}; clicks: ${result.clicks.length}; log: ${product.logFile}`);
 
+    expect(kills[0]?.state, 'the first kill came while plan steps ran').toBe('running');
     expect(kills.map((k) => k.at)).toEqual(['during the plan steps', 'among the check-ins', 'during the soaks and promotions']);
     expect(result.lostPrompts, `seed ${seed}: waiting states without their prompt`).toEqual([]);
     expect(result.state, `seed ${seed}`).toBe('completed');

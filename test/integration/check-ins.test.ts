@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeMessage } from '../support/fake-slack.js';
 import { startFakePrometheus } from '../support/fake-prometheus.js';
+import type { FakeMessage } from '../support/fake-slack.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
 import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';
@@ -18,17 +18,28 @@ describe('check-ins', () => {
 
   const checkIns = () => {
     const root = h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && m.text.includes('→ production'));
-    return root ? h.slack.thread('C_DEPLOY', root.ts).filter((m: FakeMessage) => m.text.includes('Check-in ')) : [];
+    return root
+      ? h.slack.thread('C_DEPLOY', root.ts).filter((m: FakeMessage) => m.text.includes('Check-in '))
+      : [];
   };
 
   it('posts exactly 12 check-ins about 30 scaled minutes apart with figures from the metrics source, and pages after misses', async () => {
-    prometheus = await startFakePrometheus({ http_request_duration_seconds_bucket: 0.412, 'status=~"5.."': 0.0042, node_cpu_seconds_total: 0.31 });
-    h = await startHarness({ plan: withoutGoNoGoDeadline, env: { TIME_SCALE: String(timeScale), PROMETHEUS_URL: prometheus.url } });
+    prometheus = await startFakePrometheus({
+      http_request_duration_seconds_bucket: 0.412,
+      'status=~"5.."': 0.0042,
+      node_cpu_seconds_total: 0.31,
+    });
+    h = await startHarness({
+      plan: withoutGoNoGoDeadline,
+      env: { TIME_SCALE: String(timeScale), PROMETHEUS_URL: prometheus.url },
+    });
     await h.client.command('start v4.0.0', { user: users.lead });
     await waitUntil(() => checkIns().length >= 1, { timeoutMs: 20_000, label: 'first check-in' });
     // Answer the first one; leave the others unanswered.
     const first = checkIns()[0] as FakeMessage;
-    const ok = first.blocks.find((b: { type: string }) => b.type === 'actions').elements.find((e: { action_id: string }) => e.action_id === 'checkin_ok');
+    const ok = first.blocks
+      .find((b: { type: string }) => b.type === 'actions')
+      .elements.find((e: { action_id: string }) => e.action_id === 'checkin_ok');
     await h.client.action('checkin_ok', ok.value, { user: users.lead, messageTs: first.ts });
 
     await waitUntil(() => checkIns().length >= 12, { timeoutMs: 20_000, label: '12 check-ins' });
@@ -39,7 +50,11 @@ describe('check-ins', () => {
     expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
 
     // Due every 30 scaled minutes from the first traffic shift, and each fired close to its time.
-    const timers = (await h.db.query(`SELECT fire_at AS "fireAt", fired_at AS "firedAt" FROM timers WHERE kind = 'check_in' ORDER BY fire_at`)).rows;
+    const timers = (
+      await h.db.query(
+        `SELECT fire_at AS "fireAt", fired_at AS "firedAt" FROM timers WHERE kind = 'check_in' ORDER BY fire_at`,
+      )
+    ).rows;
     const expected = (30 * 60_000) / timeScale;
     const gaps = timers.slice(1).map((t, i) => t.fireAt.getTime() - timers[i].fireAt.getTime());
     expect(gaps.every((gap) => Math.abs(gap - expected) <= 2)).toBe(true);
@@ -57,7 +72,9 @@ describe('check-ins', () => {
     expect(decidedFirst?.text).toMatch(/All good by <@ULEAD>/);
     expect(all[2]?.text).toBeDefined();
     expect(JSON.stringify(all[2]?.blocks)).toContain('Check-in 2 went unanswered');
-    const pages = h.slack.messages('C_DEPLOY').filter((m) => !m.thread_ts && m.text.includes('check-ins in a row went unanswered'));
+    const pages = h.slack
+      .messages('C_DEPLOY')
+      .filter((m) => !m.thread_ts && m.text.includes('check-ins in a row went unanswered'));
     expect(pages.length).toBeGreaterThan(0);
     expect(pages[0]?.text).toContain('<@ULEAD>');
   });

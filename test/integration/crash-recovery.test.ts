@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
-import { parse, stringify } from 'yaml';
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { listTimers } from '../../src/db/timers.js';
 import { appDatabaseUrl, redisUrl, testDatabaseUrl } from '../support/databases.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
@@ -58,7 +58,14 @@ describe('a process killed with SIGKILL during a soak', () => {
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    await waitUntil(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false), { timeoutMs: 40_000, label: 'the process to listen' });
+    await waitUntil(
+      () =>
+        fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      { timeoutMs: 40_000, label: 'the process to listen' },
+    );
   };
 
   beforeAll(async () => {
@@ -72,8 +79,12 @@ describe('a process killed with SIGKILL during a soak', () => {
     await writeFile(`${workspace.dir}/plan.yaml`, stringify(plan));
     port = await freePort();
     db = new pg.Pool({ connectionString: testDatabaseUrl });
-    await db.query('TRUNCATE deployments, step_runs, audit_log, processed_slack_requests, role_assignments, environment_locks, timers, prompts RESTART IDENTITY CASCADE');
-    await db.query(`INSERT INTO role_assignments (role, user_id, assigned_by) VALUES ('deployment_lead', 'ULEAD', 'test')`);
+    await db.query(
+      'TRUNCATE deployments, step_runs, audit_log, processed_slack_requests, role_assignments, environment_locks, timers, prompts RESTART IDENTITY CASCADE',
+    );
+    await db.query(
+      `INSERT INTO role_assignments (role, user_id, assigned_by) VALUES ('deployment_lead', 'ULEAD', 'test')`,
+    );
   });
 
   afterAll(async () => {
@@ -86,9 +97,16 @@ describe('a process killed with SIGKILL during a soak', () => {
 
   it('still posts the approval prompt on time after a restart, and runs no step twice', async () => {
     await boot();
-    const client = createSlackClient({ baseUrl: `http://127.0.0.1:${port}`, signingSecret, responseUrl: (id) => slack.responseUrl(id) });
+    const client = createSlackClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      signingSecret,
+      responseUrl: (id) => slack.responseUrl(id),
+    });
     await client.command('start v4.0.0', { user: 'ULEAD' });
-    await waitUntil(async () => (await db.query(`SELECT state FROM deployments WHERE id = 1`)).rows[0]?.state === 'soaking', { timeoutMs: 20_000, label: 'soaking' });
+    await waitUntil(
+      async () => (await db.query(`SELECT state FROM deployments WHERE id = 1`)).rows[0]?.state === 'soaking',
+      { timeoutMs: 20_000, label: 'soaking' },
+    );
     const [soak] = (await listTimers(db, 1)).filter((t) => t.kind === 'soak_end');
     expect(soak?.status).toBe('pending');
 
@@ -102,39 +120,84 @@ describe('a process killed with SIGKILL during a soak', () => {
     await redis.quit();
     await boot();
 
-    const promotion = await waitUntil(() => slack.calls.find((c) => c.method === 'chat.postMessage' && String(c.args.text).includes('Promote to *50%*')), { timeoutMs: 20_000, label: 'promotion prompt' });
+    const promotion = await waitUntil(
+      () =>
+        slack.calls.find(
+          (c) => c.method === 'chat.postMessage' && String(c.args.text).includes('Promote to *50%*'),
+        ),
+      { timeoutMs: 20_000, label: 'promotion prompt' },
+    );
     const lateness = promotion.at - (soak as { fireAt: Date }).fireAt.getTime();
     expect(lateness).toBeGreaterThanOrEqual(-100);
     expect(lateness).toBeLessThan(3_000);
     const invocations = await workspace.invocations();
     expect(new Set(invocations).size).toBe(invocations.length);
-    expect(invocations.filter((line) => line.startsWith('deploy-frontend --env=production --percent'))).toEqual(['deploy-frontend --env=production --percent=10']);
-    const runs = (await db.query(`SELECT step_id, count(*)::int AS n FROM step_runs WHERE deployment_id = 1 GROUP BY step_id`)).rows;
+    expect(
+      invocations.filter((line) => line.startsWith('deploy-frontend --env=production --percent')),
+    ).toEqual(['deploy-frontend --env=production --percent=10']);
+    const runs = (
+      await db.query(
+        `SELECT step_id, count(*)::int AS n FROM step_runs WHERE deployment_id = 1 GROUP BY step_id`,
+      )
+    ).rows;
     expect(runs.every((r) => r.n === 1)).toBe(true);
   });
 
   it('marks a step cut off by the crash as interrupted and asks, instead of re-running it', async () => {
-    await db.query('TRUNCATE deployments, step_runs, audit_log, processed_slack_requests, environment_locks, timers, prompts RESTART IDENTITY CASCADE');
+    await db.query(
+      'TRUNCATE deployments, step_runs, audit_log, processed_slack_requests, environment_locks, timers, prompts RESTART IDENTITY CASCADE',
+    );
     await workspace.hang('migrate');
-    const client = createSlackClient({ baseUrl: `http://127.0.0.1:${port}`, signingSecret, responseUrl: (id) => slack.responseUrl(id) });
+    const client = createSlackClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      signingSecret,
+      responseUrl: (id) => slack.responseUrl(id),
+    });
     await client.command('start v4.0.1', { user: 'ULEAD' });
-    await waitUntil(async () => (await db.query(`SELECT status FROM step_runs WHERE deployment_id = 1 AND step_id = 'migrations'`)).rows[0]?.status === 'running', { timeoutMs: 20_000, label: 'migrations running' });
+    await waitUntil(
+      async () =>
+        (await db.query(`SELECT status FROM step_runs WHERE deployment_id = 1 AND step_id = 'migrations'`))
+          .rows[0]?.status === 'running',
+      { timeoutMs: 20_000, label: 'migrations running' },
+    );
     const migrationsBefore = (await workspace.invocations()).filter((line) => line === 'migrate').length;
     child?.kill('SIGKILL');
     await new Promise((resolve) => child?.once('exit', resolve));
     await workspace.heal('migrate');
     await boot();
 
-    const prompt = await waitUntil(() => slack.messages('C_DEPLOY').find((m) => Boolean(m.thread_ts) && m.text.includes('was interrupted')), { timeoutMs: 30_000, label: 'interrupted prompt' });
+    const prompt = await waitUntil(
+      () =>
+        slack.messages('C_DEPLOY').find((m) => Boolean(m.thread_ts) && m.text.includes('was interrupted')),
+      { timeoutMs: 30_000, label: 'interrupted prompt' },
+    );
     const buttons = prompt.blocks.find((b: { type: string }) => b.type === 'actions').elements;
-    expect(buttons.map((b: { action_id: string }) => b.action_id)).toEqual(['step_retry', 'step_mark_done', 'deploy_rollback']);
-    expect((await db.query(`SELECT state FROM deployments WHERE id = 1`)).rows[0].state).toBe('step_interrupted');
+    expect(buttons.map((b: { action_id: string }) => b.action_id)).toEqual([
+      'step_retry',
+      'step_mark_done',
+      'deploy_rollback',
+    ]);
+    expect((await db.query(`SELECT state FROM deployments WHERE id = 1`)).rows[0].state).toBe(
+      'step_interrupted',
+    );
     // Not re-run by the restart: the same number of migrate runs as before the kill.
-    expect((await workspace.invocations()).filter((line) => line === 'migrate')).toHaveLength(migrationsBefore);
+    expect((await workspace.invocations()).filter((line) => line === 'migrate')).toHaveLength(
+      migrationsBefore,
+    );
 
     await client.action('step_retry', buttons[0].value, { user: 'ULEAD', messageTs: prompt.ts });
-    await waitUntil(async () => (await db.query(`SELECT state FROM deployments WHERE id = 1`)).rows[0]?.state === 'soaking', { timeoutMs: 20_000, label: 'soaking after retry' });
-    const attempts = (await db.query(`SELECT attempt, status FROM step_runs WHERE deployment_id = 1 AND step_id = 'migrations' ORDER BY attempt`)).rows;
-    expect(attempts).toEqual([{ attempt: 1, status: 'interrupted' }, { attempt: 2, status: 'succeeded' }]);
+    await waitUntil(
+      async () => (await db.query(`SELECT state FROM deployments WHERE id = 1`)).rows[0]?.state === 'soaking',
+      { timeoutMs: 20_000, label: 'soaking after retry' },
+    );
+    const attempts = (
+      await db.query(
+        `SELECT attempt, status FROM step_runs WHERE deployment_id = 1 AND step_id = 'migrations' ORDER BY attempt`,
+      )
+    ).rows;
+    expect(attempts).toEqual([
+      { attempt: 1, status: 'interrupted' },
+      { attempt: 2, status: 'succeeded' },
+    ]);
   });
 });

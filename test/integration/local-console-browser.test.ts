@@ -129,7 +129,10 @@ describe.skipIf(!hasChromium)('local console in a browser', () => {
     // No reload happened: the page kept its state while messages arrived and changed.
     expect(await page.locator('.message .edited').count()).toBeGreaterThan(0);
     // Live updates re-render messages; a detached element only means the view moved on.
-    await root.locator('.block-header').scrollIntoViewIfNeeded().catch(() => undefined);
+    await root
+      .locator('.block-header')
+      .scrollIntoViewIfNeeded()
+      .catch(() => undefined);
     await page.screenshot({ path: 'test-results/local-console.png', animations: 'disabled' });
 
     // The answer was for Lee only.

@@ -6,13 +6,16 @@ import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';
 
 type Button = { action_id: string; value: string };
-const buttonsOf = (m: FakeMessage | undefined): Button[] => m?.blocks.find((b: { type: string }) => b.type === 'actions')?.elements ?? [];
+const buttonsOf = (m: FakeMessage | undefined): Button[] =>
+  m?.blocks.find((b: { type: string }) => b.type === 'actions')?.elements ?? [];
 
 /** Polls every 250 ms of wall-clock time at the given TIME_SCALE. */
-const pollingFast = (timeScale: number) => (plan: Plan): Plan => ({
-  ...withoutGoNoGoDeadline(plan),
-  monitoring: { ...plan.monitoring, pollEvery: 250 * timeScale },
-});
+const pollingFast =
+  (timeScale: number) =>
+  (plan: Plan): Plan => ({
+    ...withoutGoNoGoDeadline(plan),
+    monitoring: { ...plan.monitoring, pollEvery: 250 * timeScale },
+  });
 
 describe('monitoring, issues and success', () => {
   let h: Harness;
@@ -20,22 +23,38 @@ describe('monitoring, issues and success', () => {
     await h?.close();
   });
 
-  const root = () => h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && m.text.includes('→ production'));
+  const root = () =>
+    h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && m.text.includes('→ production'));
   const thread = () => {
     const r = root();
     return r ? h.slack.thread('C_DEPLOY', r.ts) : [];
   };
-  const alerts = () => thread().filter((m) => m.text.includes(':rotating_light:') || m.text.startsWith('🚨') || /beyond its threshold since|has no data since/.test(m.text));
+  const alerts = () =>
+    thread().filter(
+      (m) =>
+        m.text.includes(':rotating_light:') ||
+        m.text.startsWith('🚨') ||
+        /beyond its threshold since|has no data since/.test(m.text),
+    );
   const query = (id: string) => h.plan.monitoring.metrics.find((m) => m.id === id)?.query as string;
   const samples = async (metricId: string, status: string) =>
-    Number((await h.db.query(`SELECT count(*) FROM metric_samples WHERE metric_id = $1 AND status = $2`, [metricId, status])).rows[0].count);
-  const lastAnswer = () => (h.slack.responses.at(-1)?.body as { text: string }).text;
+    Number(
+      (
+        await h.db.query(`SELECT count(*) FROM metric_samples WHERE metric_id = $1 AND status = $2`, [
+          metricId,
+          status,
+        ])
+      ).rows[0].count,
+    );
+  const lastAnswer = () => (h.slack.responses.at(-1)?.body as { text: string } | undefined)?.text ?? '';
   const click = async (message: FakeMessage, actionId: string, user: string) => {
     const value = buttonsOf(message).find((b) => b.action_id === actionId)?.value as string;
     await h.client.action(actionId, value, { user, messageTs: message.ts });
   };
 
-  it('alerts once on a sustained breach, never on a single spike, and treats no data as unknown', { timeout: 90_000 }, async () => {
+  it('alerts once on a sustained breach, never on a single spike, and treats no data as unknown', {
+    timeout: 90_000,
+  }, async () => {
     // The canary soaks 6 s: long enough to watch polls, short enough to see them go on during the prompt.
     const timeScale = 14_400;
     h = await startHarness({ plan: pollingFast(timeScale), env: { TIME_SCALE: String(timeScale) } });
@@ -44,7 +63,9 @@ describe('monitoring, issues and success', () => {
 
     // One bad reading, then healthy again: no alert.
     h.prometheus.set(query('error_rate'), 0.3);
-    await waitUntil(async () => (await samples('error_rate', 'breach')) >= 1, { label: 'one breaching sample' });
+    await waitUntil(async () => (await samples('error_rate', 'breach')) >= 1, {
+      label: 'one breaching sample',
+    });
     h.prometheus.set(query('error_rate'), 0.001);
     await waitUntil(async () => (await samples('error_rate', 'ok')) >= 3, { label: 'healthy again' });
     expect(alerts()).toEqual([]);
@@ -53,23 +74,34 @@ describe('monitoring, issues and success', () => {
     h.prometheus.set(query('error_rate'), 0.3);
     const alert = await waitUntil(() => alerts()[0], { label: 'the alert' });
     const breachesAtAlert = await samples('error_rate', 'breach');
-    await waitUntil(async () => (await samples('error_rate', 'breach')) >= breachesAtAlert + 4, { label: 'more breaching polls' });
+    await waitUntil(async () => (await samples('error_rate', 'breach')) >= breachesAtAlert + 4, {
+      label: 'more breaching polls',
+    });
     expect(alerts()).toHaveLength(1);
     expect(alert.text).toMatch(/Error rate.*30\.0%.*at most 1\.0%/);
     expect(buttonsOf(alert).map((b) => b.action_id)).toEqual(['deploy_rollback', 'alert_ack']);
-    const page = h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && m.text.includes('beyond its threshold'));
+    const page = h.slack
+      .messages('C_DEPLOY')
+      .find((m) => !m.thread_ts && m.text.includes('beyond its threshold'));
     expect(page?.text).toContain('<@ULEAD>');
 
     // No data is unknown and goes to a human.
     h.prometheus.set(query('cpu'), undefined);
-    const unknown = await waitUntil(() => alerts().find((m) => m.text.includes('no data')), { label: 'the unknown alert' });
+    const unknown = await waitUntil(() => alerts().find((m) => m.text.includes('no data')), {
+      label: 'the unknown alert',
+    });
     expect(unknown.text).toMatch(/Server CPU usage has no data since/);
     expect(await samples('cpu', 'ok')).toBeGreaterThan(0);
 
     // Monitoring keeps polling while the promotion prompt waits.
-    await waitUntil(() => thread().some((m) => buttonsOf(m).some((b) => b.action_id === 'stage_promote')), { timeoutMs: 30_000, label: 'promotion prompt' });
+    await waitUntil(() => thread().some((m) => buttonsOf(m).some((b) => b.action_id === 'stage_promote')), {
+      timeoutMs: 30_000,
+      label: 'promotion prompt',
+    });
     const before = await samples('api_p95_latency', 'ok');
-    await waitUntil(async () => (await samples('api_p95_latency', 'ok')) > before + 2, { label: 'polls while waiting' });
+    await waitUntil(async () => (await samples('api_p95_latency', 'ok')) > before + 2, {
+      label: 'polls while waiting',
+    });
     await click(alert, 'alert_ack', users.lead);
     expect(lastAnswer()).toMatch(/Alert acknowledged/);
   });
@@ -80,49 +112,92 @@ describe('monitoring, issues and success', () => {
     await h.waitForState(1, 'soaking', 20_000);
     await h.client.command('issue minor Tooltip typo on the vitals chart', { user: users.stranger });
     expect(lastAnswer()).toMatch(/Issue #1 \(minor\) recorded/);
-    const minor = await waitUntil(() => thread().find((m) => m.text.includes('Minor issue #1')), { label: 'minor issue' });
+    const minor = await waitUntil(() => thread().find((m) => m.text.includes('Minor issue #1')), {
+      label: 'minor issue',
+    });
     expect(buttonsOf(minor)).toEqual([]);
-    expect(h.slack.messages('C_DEPLOY').filter((m) => !m.thread_ts && m.text.includes('critical issue'))).toEqual([]);
+    expect(
+      h.slack.messages('C_DEPLOY').filter((m) => !m.thread_ts && m.text.includes('critical issue')),
+    ).toEqual([]);
 
     await h.client.command('issue critical Medication orders fail to save', { user: users.stranger });
-    const critical = await waitUntil(() => thread().find((m) => m.text.includes('Critical issue #2')), { label: 'critical issue' });
+    const critical = await waitUntil(() => thread().find((m) => m.text.includes('Critical issue #2')), {
+      label: 'critical issue',
+    });
     expect(buttonsOf(critical).map((b) => b.action_id)).toEqual(['deploy_rollback', 'issue_resolved']);
-    const page = await waitUntil(() => h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && m.text.includes('critical issue #2')), { label: 'page' });
+    const page = await waitUntil(
+      () => h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && m.text.includes('critical issue #2')),
+      { label: 'page' },
+    );
     expect(page.text).toContain('<@ULEAD>');
     expect(page.text).toContain('<@UPROJECT>');
     await click(critical, 'deploy_rollback', users.lead);
-    await waitUntil(async () => ['rolling_back', 'awaiting_restore', 'rolled_back'].includes((await h.deployment(1))?.state ?? ''), { label: 'rollback' });
+    await waitUntil(
+      async () =>
+        ['rolling_back', 'awaiting_restore', 'rolled_back'].includes((await h.deployment(1))?.state ?? ''),
+      { label: 'rollback' },
+    );
   });
 
-  it('holds success back while a major issue is open, then asks for the declaration, then tracks the documentation', { timeout: 90_000 }, async () => {
+  it('holds success back while a major issue is open, then asks for the declaration, then tracks the documentation', {
+    timeout: 90_000,
+  }, async () => {
     const timeScale = 57_600;
     h = await startHarness({ plan: pollingFast(timeScale), env: { TIME_SCALE: String(timeScale) } });
     await h.client.command('start v4.0.0', { user: users.lead });
     for (const percent of [50, 100]) {
-      const prompt = await waitUntil(() => thread().find((m) => buttonsOf(m).some((b) => b.action_id === 'stage_promote') && m.text.includes(`${percent}%`)), { timeoutMs: 30_000, label: `promote to ${percent}` });
+      const prompt = await waitUntil(
+        () =>
+          thread().find(
+            (m) =>
+              buttonsOf(m).some((b) => b.action_id === 'stage_promote') && m.text.includes(`${percent}%`),
+          ),
+        { timeoutMs: 30_000, label: `promote to ${percent}` },
+      );
       await click(prompt, 'stage_promote', users.lead);
     }
     await h.waitForState(1, 'success_window', 20_000);
     await h.client.command('issue major Slow patient search for large panels', { user: users.stranger });
-    const notYet = await waitUntil(() => thread().find((m) => m.text.includes('Success criteria not met yet')), { timeoutMs: 20_000, label: 'held back' });
+    const notYet = await waitUntil(
+      () => thread().find((m) => m.text.includes('Success criteria not met yet')),
+      { timeoutMs: 20_000, label: 'held back' },
+    );
     expect(notYet.text).toMatch(/1 critical or major issue\(s\) still open/);
-    expect(thread().some((m) => buttonsOf(m).some((b) => b.action_id === 'deploy_declare_complete'))).toBe(false);
+    expect(thread().some((m) => buttonsOf(m).some((b) => b.action_id === 'deploy_declare_complete'))).toBe(
+      false,
+    );
 
     const major = thread().find((m) => m.text.includes('Major issue #1')) as FakeMessage;
     await click(major, 'issue_resolved', users.stranger);
     expect(lastAnswer()).toMatch(/Only the deployment team/);
     await click(major, 'issue_resolved', users.lead);
-    const declare = await waitUntil(() => thread().find((m) => buttonsOf(m).some((b) => b.action_id === 'deploy_declare_complete')), { timeoutMs: 20_000, label: 'declare prompt' });
+    const declare = await waitUntil(
+      () => thread().find((m) => buttonsOf(m).some((b) => b.action_id === 'deploy_declare_complete')),
+      { timeoutMs: 20_000, label: 'declare prompt' },
+    );
     expect(declare.text).toMatch(/every monitor stayed within its threshold/);
     expect(declare.text).toMatch(/Integration tests in production passed/);
     await click(declare, 'deploy_declare_complete', users.project);
     await h.waitForState(1, 'completed');
 
-    const checklist = await waitUntil(() => thread().find((m) => m.text.includes('Documentation updates')), { label: 'checklist' });
-    const doneButtons = checklist.blocks.filter((b: { accessory?: unknown }) => b.accessory).map((b: { accessory: Button }) => b.accessory);
+    const checklist = await waitUntil(() => thread().find((m) => m.text.includes('Documentation updates')), {
+      label: 'checklist',
+    });
+    const doneButtons = checklist.blocks
+      .filter((b: { accessory?: unknown }) => b.accessory)
+      .map((b: { accessory: Button }) => b.accessory);
     expect(doneButtons).toHaveLength(4);
     await h.client.action('doc_done', doneButtons[0].value, { user: users.lead, messageTs: checklist.ts });
-    await waitUntil(() => h.slack.messages('C_DEPLOY').find((m) => m.ts === checklist.ts)?.text.includes('(1/4 done)'), { label: 'checklist updated' });
-    expect(JSON.stringify(h.slack.messages('C_DEPLOY').find((m) => m.ts === checklist.ts)?.blocks)).toContain('API reference documentation · updated by <@ULEAD>');
+    await waitUntil(
+      () =>
+        h.slack
+          .messages('C_DEPLOY')
+          .find((m) => m.ts === checklist.ts)
+          ?.text.includes('(1/4 done)'),
+      { label: 'checklist updated' },
+    );
+    expect(JSON.stringify(h.slack.messages('C_DEPLOY').find((m) => m.ts === checklist.ts)?.blocks)).toContain(
+      'API reference documentation · updated by <@ULEAD>',
+    );
   });
 });

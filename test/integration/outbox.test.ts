@@ -6,9 +6,8 @@ import { messageIdFor } from '../../src/notify/email-notifier.js';
 import { enqueueNotification, type NotificationInput } from '../../src/notify/enqueue-notification.js';
 import { recoverNotifications } from '../../src/notify/recover-notifications.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { waitUntil } from '../support/wait.js';
 import { startMailbox, startWebhooks } from '../support/outbound-receivers.js';
-
+import { waitUntil } from '../support/wait.js';
 
 describe('the outbox', () => {
   let h: Harness;

@@ -1,4 +1,4 @@
-import { writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/db/audit.js';
@@ -22,20 +22,23 @@ describe('staged rollout', () => {
     await h?.close();
   });
 
-  const root = () => h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && !m.ephemeral && m.text.includes('→ production'));
+  const root = () =>
+    h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && !m.ephemeral && m.text.includes('→ production'));
   const thread = () => {
     const r = root();
     return r ? h.slack.thread('C_DEPLOY', r.ts) : [];
   };
   const promptWith = (actionId: string) =>
-    waitUntil(() => thread().find((m) => buttonsOf(m).some((b) => b.action_id === actionId)), { label: `a prompt with ${actionId}` });
+    waitUntil(() => thread().find((m) => buttonsOf(m).some((b) => b.action_id === actionId)), {
+      label: `a prompt with ${actionId}`,
+    });
   const click = async (actionId: string, user: string) => {
     const prompt = await promptWith(actionId);
     const button = buttonsOf(prompt).find((b) => b.action_id === actionId) as Button;
     await h.client.action(actionId, button.value, { user, messageTs: prompt.ts });
     return prompt;
   };
-  const lastAnswer = () => (h.slack.responses.at(-1)?.body as { text: string }).text;
+  const lastAnswer = () => (h.slack.responses.at(-1)?.body as { text: string } | undefined)?.text ?? '';
   const shifts = async () => (await h.workspace.invocations()).filter((line) => line.includes('--percent='));
 
   it('goes 10% → 50% → 100% with approvals, shifting traffic in order', async () => {
@@ -46,7 +49,11 @@ describe('staged rollout', () => {
 
     const first = await promptWith('stage_promote');
     expect(first.text).toMatch(/Canary.*10%.*Promote to \*50%\*/);
-    expect(buttonsOf(first).map((b) => b.action_id)).toEqual(['stage_promote', 'stage_extend_soak', 'deploy_rollback']);
+    expect(buttonsOf(first).map((b) => b.action_id)).toEqual([
+      'stage_promote',
+      'stage_extend_soak',
+      'deploy_rollback',
+    ]);
     await click('stage_promote', users.lead);
     expect(lastAnswer()).toMatch(/Promoting deployment #1/);
     await waitUntil(async () => (await h.deployment(1))?.currentPercent === 50, { label: '50%' });
@@ -54,7 +61,12 @@ describe('staged rollout', () => {
     expect(decided?.text).toMatch(/Promoted by <@ULEAD> at/);
     expect(buttonsOf(decided)).toEqual([]);
 
-    await waitUntil(() => thread().filter((m) => buttonsOf(m).some((b) => b.action_id === 'stage_promote')).length === 1 && thread().some((m) => m.text.includes('Promote to *100%*')), { label: 'second promotion prompt' });
+    await waitUntil(
+      () =>
+        thread().filter((m) => buttonsOf(m).some((b) => b.action_id === 'stage_promote')).length === 1 &&
+        thread().some((m) => m.text.includes('Promote to *100%*')),
+      { label: 'second promotion prompt' },
+    );
     await click('stage_promote', users.lead);
     await h.waitForState(1, 'success_window');
     expect((await h.deployment(1))?.currentPercent).toBe(100);
@@ -89,13 +101,26 @@ describe('staged rollout', () => {
     await h.client.command('start v4.0.0', { user: users.lead });
     const prompt = await promptWith('stage_promote');
     const value = buttonsOf(prompt).find((b) => b.action_id === 'stage_promote')?.value as string;
-    await Promise.all(Array.from({ length: 20 }, () => h.client.action('stage_promote', value, { user: users.lead, messageTs: prompt.ts })));
-    await waitUntil(async () => (await h.deployment(1))?.state === 'soaking' && (await h.deployment(1))?.currentPercent === 50, { label: '50% soak' });
-    expect(await shifts()).toEqual(['deploy-frontend --env=production --percent=10', 'deploy-frontend --env=production --percent=50']);
-    const answers = h.slack.responses.map((r) => (r.body as { text: string }).text).filter((t) => /Promoting|Already decided/.test(t));
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        h.client.action('stage_promote', value, { user: users.lead, messageTs: prompt.ts }),
+      ),
+    );
+    await waitUntil(
+      async () =>
+        (await h.deployment(1))?.state === 'soaking' && (await h.deployment(1))?.currentPercent === 50,
+      { label: '50% soak' },
+    );
+    expect(await shifts()).toEqual([
+      'deploy-frontend --env=production --percent=10',
+      'deploy-frontend --env=production --percent=50',
+    ]);
+    const answers = h.slack.responses
+      .map((r) => (r.body as { text: string }).text)
+      .filter((t) => /Promoting|Already decided/.test(t));
     expect(answers.filter((t) => t.startsWith('Promoting'))).toHaveLength(1);
     expect(answers.filter((t) => /Already decided: Promoted by <@ULEAD> at/.test(t))).toHaveLength(19);
-    expect((await listAudit(h.db, { deploymentId: 1, action: 'promote' }))).toHaveLength(1);
+    expect(await listAudit(h.db, { deploymentId: 1, action: 'promote' })).toHaveLength(1);
   });
 
   it('rolls back after migrations: reverts, restores the real database, and fires nothing afterwards', async () => {
@@ -103,36 +128,54 @@ describe('staged rollout', () => {
     const app = new pg.Client({ connectionString: appDatabaseUrl });
     await app.connect();
     await app.query('DROP TABLE IF EXISTS consent; DROP TABLE IF EXISTS patients');
-    await app.query(`CREATE TABLE patients (id serial PRIMARY KEY, name text NOT NULL); INSERT INTO patients (name) VALUES ('ada'), ('grace')`);
+    await app.query(
+      `CREATE TABLE patients (id serial PRIMARY KEY, name text NOT NULL); INSERT INTO patients (name) VALUES ('ada'), ('grace')`,
+    );
     await mkdir(`${h.workspace.dir}/.state`, { recursive: true });
     await writeFile(`${h.workspace.dir}/.state/database-url`, appDatabaseUrl);
     try {
       await h.client.command('start v4.0.0', { user: users.lead });
       await h.waitForState(1, 'soaking', 20_000);
-      expect((await app.query('SELECT name FROM patients ORDER BY id')).rows.map((r) => r.name)).toEqual(['ADA', 'GRACE']);
+      expect((await app.query('SELECT name FROM patients ORDER BY id')).rows.map((r) => r.name)).toEqual([
+        'ADA',
+        'GRACE',
+      ]);
       expect((await h.deployment(1))?.schemaChanged).toBe(true);
 
       await h.client.command('rollback error rate above threshold', { user: users.lead });
       await h.waitForState(1, 'awaiting_restore');
-      expect((await h.workspace.invocations()).at(-1)).toBe('deploy-frontend --env=production --rollback-to=v3.9.0');
+      expect((await h.workspace.invocations()).at(-1)).toBe(
+        'deploy-frontend --env=production --rollback-to=v3.9.0',
+      );
       const restorePrompt = await promptWith('restore_confirm');
       expect(restorePrompt.text).toMatch(/Data written since then will be lost/);
       await click('restore_confirm', users.stranger);
-      expect(lastAnswer()).toMatch(/Only the Database Admin or Deployment Lead may confirm a database restore/);
+      expect(lastAnswer()).toMatch(
+        /Only the Database Admin or Deployment Lead may confirm a database restore/,
+      );
       await click('restore_confirm', users.dba);
       await h.waitForState(1, 'rolled_back', 20_000);
 
-      expect((await app.query('SELECT name FROM patients ORDER BY id')).rows.map((r) => r.name)).toEqual(['ada', 'grace']);
-      const columns = await app.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'patients' ORDER BY ordinal_position`);
+      expect((await app.query('SELECT name FROM patients ORDER BY id')).rows.map((r) => r.name)).toEqual([
+        'ada',
+        'grace',
+      ]);
+      const columns = await app.query(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'patients' ORDER BY ordinal_position`,
+      );
       expect(columns.rows.map((r) => r.column_name)).toEqual(['id', 'name']);
       expect((await app.query(`SELECT to_regclass('consent') AS t`)).rows[0].t).toBeNull();
 
       const messagesAfter = h.slack.calls.length;
       await new Promise((resolve) => setTimeout(resolve, 2_500));
       expect(thread().some((m) => buttonsOf(m).some((b) => b.action_id === 'stage_promote'))).toBe(false);
-      expect((await listTimers(h.db, 1)).filter((t) => t.status === 'fired' && t.kind === 'soak_end')).toEqual([]);
+      expect(
+        (await listTimers(h.db, 1)).filter((t) => t.status === 'fired' && t.kind === 'soak_end'),
+      ).toEqual([]);
       // Nothing of the rollout speaks again (the T+1w review, a separate timer, is allowed to).
-      const after = h.slack.calls.slice(messagesAfter).filter((c) => c.method === 'chat.postMessage' && !/review|report/i.test(String(c.args.text)));
+      const after = h.slack.calls
+        .slice(messagesAfter)
+        .filter((c) => c.method === 'chat.postMessage' && !/review|report/i.test(String(c.args.text)));
       expect(after).toEqual([]);
       expect(h.slack.messages('C_MGMT').some((m) => m.text.includes('rolled back'))).toBe(true);
 
@@ -151,10 +194,17 @@ describe('staged rollout', () => {
     h = await startHarness({ env: { TIME_SCALE: timeScale } });
     await h.client.command('start v4.0.0', { user: users.lead });
     await h.waitForState(1, 'held');
-    const page = await waitUntil(() => h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && m.text.includes('go/no-go deadline passed')), { label: 'page' });
+    const page = await waitUntil(
+      () =>
+        h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && m.text.includes('go/no-go deadline passed')),
+      { label: 'page' },
+    );
     expect(page.text).toContain('<@ULEAD>');
     expect(page.text).toContain('<@UPROJECT>');
-    const goNoGo = await waitUntil(() => thread().find((m) => m.text.includes('Go/no-go') && m.text.includes('No decision by')), { label: 'decided go/no-go prompt' });
+    const goNoGo = await waitUntil(
+      () => thread().find((m) => m.text.includes('Go/no-go') && m.text.includes('No decision by')),
+      { label: 'decided go/no-go prompt' },
+    );
     expect(buttonsOf(goNoGo)).toEqual([]);
     // Nothing advances while held: no traffic shift happens.
     await new Promise((resolve) => setTimeout(resolve, 1_500));

@@ -2,14 +2,19 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/db/audit.js';
-import { signSlackRequest } from '../support/slack-requests.js';
 import { appDatabaseUrl } from '../support/databases.js';
 import { type Harness, signingSecret, startHarness, users } from '../support/harness.js';
-import { waitUntil } from '../support/wait.js';
 import { withoutGoNoGoDeadline } from '../support/plans.js';
+import { signSlackRequest } from '../support/slack-requests.js';
+import { waitUntil } from '../support/wait.js';
 
 const run = promisify(execFile);
-const preDeploymentSteps = ['Run final verification tests', 'Create database backup', 'Build production artifacts', 'Verify build artifacts'];
+const preDeploymentSteps = [
+  'Run final verification tests',
+  'Create database backup',
+  'Build production artifacts',
+  'Verify build artifacts',
+];
 
 describe('/deploy start', () => {
   let h: Harness;
@@ -20,8 +25,10 @@ describe('/deploy start', () => {
     await h.close();
   });
 
-  const lastResponse = () => h.slack.responses.at(-1)?.body as { text: string; response_type?: string } | undefined;
-  const deploymentCount = async () => Number((await h.db.query('SELECT count(*) FROM deployments')).rows[0].count);
+  const lastResponse = () =>
+    h.slack.responses.at(-1)?.body as { text: string; response_type?: string } | undefined;
+  const deploymentCount = async () =>
+    Number((await h.db.query('SELECT count(*) FROM deployments')).rows[0].count);
   const rootOf = () => h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && !m.ephemeral);
   const threadTexts = () => {
     const root = rootOf();
@@ -29,25 +36,38 @@ describe('/deploy start', () => {
   };
 
   it('refuses forged and stale signatures with 401 and does nothing', async () => {
-    const body = new URLSearchParams({ command: '/deploy', text: 'start v4.0.0', user_id: users.lead, channel_id: 'C_DEPLOY', trigger_id: 't-forged', response_url: h.slack.responseUrl('x') }).toString();
+    const body = new URLSearchParams({
+      command: '/deploy',
+      text: 'start v4.0.0',
+      user_id: users.lead,
+      channel_id: 'C_DEPLOY',
+      trigger_id: 't-forged',
+      response_url: h.slack.responseUrl('x'),
+    }).toString();
     const forged = await h.client.raw(body, signSlackRequest('not-the-secret', body));
-    const stale = await h.client.raw(body, signSlackRequest(signingSecret, body, Math.floor(Date.now() / 1000) - 6 * 60));
+    const stale = await h.client.raw(
+      body,
+      signSlackRequest(signingSecret, body, Math.floor(Date.now() / 1000) - 6 * 60),
+    );
     expect(forged.status).toBe(401);
     expect(stale.status).toBe(401);
     expect(await deploymentCount()).toBe(0);
     expect(h.slack.callsOf('chat.postMessage')).toHaveLength(0);
   });
 
-  it.each(['v4.0.0; rm -rf /', '$(id)', 'v4.0.0`id`', '../../etc/passwd'])('refuses the version %j and spawns nothing', async (version) => {
-    const reply = await h.client.command(`start ${version}`, { user: users.lead });
-    expect(reply.status).toBe(200);
-    const answer = lastResponse() ?? reply.json;
-    expect(answer?.response_type ?? 'ephemeral').toBe('ephemeral');
-    expect(answer?.text).toMatch(/not a valid version|Unexpected/);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await h.workspace.invocations()).toEqual([]);
-    expect(await deploymentCount()).toBe(0);
-  });
+  it.each(['v4.0.0; rm -rf /', '$(id)', 'v4.0.0`id`', '../../etc/passwd'])(
+    'refuses the version %j and spawns nothing',
+    async (version) => {
+      const reply = await h.client.command(`start ${version}`, { user: users.lead });
+      expect(reply.status).toBe(200);
+      const answer = lastResponse() ?? reply.json;
+      expect(answer?.response_type ?? 'ephemeral').toBe('ephemeral');
+      expect(answer?.text).toMatch(/not a valid version|Unexpected/);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await h.workspace.invocations()).toEqual([]);
+      expect(await deploymentCount()).toBe(0);
+    },
+  );
 
   it('runs the pre-deployment steps in plan order in the root message thread, with a real backup', async () => {
     await h.client.command('start v4.0.0', { user: users.lead });
@@ -57,7 +77,9 @@ describe('/deploy start', () => {
     const root = rootOf();
     expect(root?.text).toMatch(/v4\.0\.0 → production/);
     const started = threadTexts().filter((text) => text.includes('started:'));
-    expect(started.slice(0, 4).map((text) => preDeploymentSteps.find((name) => text.includes(name)))).toEqual(preDeploymentSteps);
+    expect(started.slice(0, 4).map((text) => preDeploymentSteps.find((name) => text.includes(name)))).toEqual(
+      preDeploymentSteps,
+    );
     expect(root?.updates).toBeGreaterThan(0);
 
     const deployment = await h.deployment(1);
@@ -91,16 +113,24 @@ describe('/deploy start', () => {
     await h.workspace.fail('phase5-test-runner');
     await h.client.command('start v4.0.0', { user: users.lead });
     await h.waitForState(1, 'step_failed');
-    const failure = await waitUntil(() => threadTexts().find((text) => text.includes('failed: *Run final verification tests*')), { label: 'failure post' });
+    const failure = await waitUntil(
+      () => threadTexts().find((text) => text.includes('failed: *Run final verification tests*')),
+      { label: 'failure post' },
+    );
     expect(failure).toMatch(/exit code 1/);
     const prompt = h.slack.thread('C_DEPLOY', rootOf()?.ts as string).find((m) => m.text === failure);
     const section = JSON.stringify(prompt?.blocks);
     expect(section).toContain('password=[redacted]');
     expect(section).not.toContain('hunter2');
-    const buttons = prompt?.blocks.find((b: { type: string }) => b.type === 'actions')?.elements.map((e: { action_id: string }) => e.action_id);
+    const buttons = prompt?.blocks
+      .find((b: { type: string }) => b.type === 'actions')
+      ?.elements.map((e: { action_id: string }) => e.action_id);
     expect(buttons).toEqual(['step_retry', 'deploy_abort']);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await h.workspace.invocations()).toEqual(['deploy-frontend --env=production --current-version', 'phase5-test-runner']);
+    expect(await h.workspace.invocations()).toEqual([
+      'deploy-frontend --env=production --current-version',
+      'phase5-test-runner',
+    ]);
     const steps = (await h.db.query(`SELECT step_id, status FROM step_runs ORDER BY id`)).rows;
     expect(steps.filter((s) => s.status !== 'pending').map((s) => s.step_id)).toEqual(['verification_tests']);
   });

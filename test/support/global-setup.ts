@@ -10,7 +10,9 @@ export default async function setup() {
   try {
     await admin.connect();
   } catch (error) {
-    throw new Error(`Postgres is not reachable at ${adminDatabaseUrl}: start it (pg_ctlcluster 15 main start) or set TEST_DATABASE_ADMIN_URL. ${String(error)}`);
+    throw new Error(
+      `Postgres is not reachable at ${adminDatabaseUrl}: start it (pg_ctlcluster 15 main start) or set TEST_DATABASE_ADMIN_URL. ${String(error)}`,
+    );
   }
   const names = [testDatabaseUrl, appDatabaseUrl].map((url) => new URL(url).pathname.slice(1));
   for (const name of names) {
@@ -22,7 +24,8 @@ export default async function setup() {
   await pool.end();
 
   return async () => {
-    for (const name of names) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+    for (const name of names)
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
     await admin.end();
   };
 }

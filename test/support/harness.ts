@@ -4,23 +4,29 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
-import type { DeploymentState } from '../../src/deploy/lifecycle.js';
 import { getDeployment } from '../../src/db/deployments.js';
+import type { DeploymentState } from '../../src/deploy/lifecycle.js';
 import { createLogger } from '../../src/log.js';
 import { loadPlan } from '../../src/plan/load-plan.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { stepEnvironment } from '../../src/run/step-environment.js';
 import { createRuntime, type ProcessRole, type Runtime } from '../../src/runtime.js';
 import { appDatabaseUrl, redisUrl, testDatabaseUrl } from './databases.js';
+import { startFakePrometheus } from './fake-prometheus.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
+import { startHealthServer } from './health-server.js';
 import { createSlackClient } from './slack-requests.js';
 import { waitUntil } from './wait.js';
-import { startHealthServer } from './health-server.js';
-import { startFakePrometheus } from './fake-prometheus.js';
 import { makeWorkspace, type Workspace } from './workspace.js';
 
 export const signingSecret = 'test-signing-secret';
-export const users = { lead: 'ULEAD', dba: 'UDBA', project: 'UPROJECT', admin: 'UADMIN', stranger: 'USTRANGER' } as const;
+export const users = {
+  lead: 'ULEAD',
+  dba: 'UDBA',
+  project: 'UPROJECT',
+  admin: 'UADMIN',
+  stranger: 'USTRANGER',
+} as const;
 
 export interface Harness {
   runtime: Runtime;
@@ -148,7 +154,12 @@ export async function startHarness(
     async close() {
       await shutdown(true);
       if (runtime) {
-        for (const queue of [runtime.queues.steps, runtime.queues.timers, runtime.queues.notify, runtime.queues.monitor]) {
+        for (const queue of [
+          runtime.queues.steps,
+          runtime.queues.timers,
+          runtime.queues.notify,
+          runtime.queues.monitor,
+        ]) {
           await queue.obliterate({ force: true }).catch(() => undefined);
         }
       }
@@ -163,5 +174,7 @@ export async function startHarness(
 
 /** A value comfortably inside a metric's threshold. */
 export function healthyValue(metric: { comparison: 'above' | 'below'; threshold: number }): number {
-  return metric.comparison === 'above' ? metric.threshold * 0.4 : Math.min(1, metric.threshold + (1 - metric.threshold) * 0.6);
+  return metric.comparison === 'above'
+    ? metric.threshold * 0.4
+    : Math.min(1, metric.threshold + (1 - metric.threshold) * 0.6);
 }

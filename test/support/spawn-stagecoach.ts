@@ -13,6 +13,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** The shipped plan with test-friendly edits, written where a child process can load it. */
+// biome-ignore lint/suspicious/noExplicitAny: a test edits the raw YAML tree freely before the schema sees it.
 export async function writePlan(path: string, edit: (plan: Record<string, any>) => void): Promise<string> {
   const plan = parse(await readFile('templates/plans/medplum-v4.yaml', 'utf8'));
   edit(plan);
@@ -21,13 +22,33 @@ export async function writePlan(path: string, edit: (plan: Record<string, any>) 
 }
 
 /** The real product (`npm start`'s entry point) as a child process, so it can be killed or stopped for real. */
-export async function spawnStagecoach(options: { role?: 'web' | 'worker' | 'all'; port: number; env: Record<string, string> }) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', `--role=${options.role ?? 'all'}`], {
-    env: { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...options.env, PORT: String(options.port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+export async function spawnStagecoach(options: {
+  role?: 'web' | 'worker' | 'all';
+  port: number;
+  env: Record<string, string>;
+}) {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/main.ts', `--role=${options.role ?? 'all'}`],
+    {
+      env: {
+        ...process.env,
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+        ...options.env,
+        PORT: String(options.port),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await waitUntil(() => fetch(`http://127.0.0.1:${options.port}/healthz`).then((r) => r.ok, () => false), { timeoutMs: 30_000, label: `stagecoach (${options.role ?? 'all'}) to listen` });
+  await waitUntil(
+    () =>
+      fetch(`http://127.0.0.1:${options.port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    { timeoutMs: 30_000, label: `stagecoach (${options.role ?? 'all'}) to listen` },
+  );
   return {
     child,
     exited,

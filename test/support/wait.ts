@@ -1,7 +1,11 @@
 /** Polls an async condition until it holds; the label says what was awaited when it times out. */
 export async function waitUntil<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 15_000, label = 'condition', intervalMs = 25 }: { timeoutMs?: number; label?: string; intervalMs?: number } = {},
+  {
+    timeoutMs = 15_000,
+    label = 'condition',
+    intervalMs = 25,
+  }: { timeoutMs?: number; label?: string; intervalMs?: number } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

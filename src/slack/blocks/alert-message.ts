@@ -12,10 +12,24 @@ export function alertButtons(promptId: number, withHold: boolean): ButtonSpec[] 
       text: 'Roll back',
       value,
       style: 'danger',
-      confirm: { title: 'Roll back?', text: 'Reverts production to the previous version and cancels every pending timer.', confirm: 'Roll back', style: 'danger' },
+      confirm: {
+        title: 'Roll back?',
+        text: 'Reverts production to the previous version and cancels every pending timer.',
+        confirm: 'Roll back',
+        style: 'danger',
+      },
     },
     { actionId: actionIds.acknowledgeAlert, text: 'Acknowledge', value },
-    ...(withHold ? [{ actionId: actionIds.holdAutoRollback, text: 'Hold (no auto-rollback)', value, style: 'primary' as const }] : []),
+    ...(withHold
+      ? [
+          {
+            actionId: actionIds.holdAutoRollback,
+            text: 'Hold (no auto-rollback)',
+            value,
+            style: 'primary' as const,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -36,9 +50,15 @@ export function alertMessage(input: {
     input.kind === 'alert_breach'
       ? `:rotating_light: *${metric.name}* is ${formatValue(metric.unit, reading.value ?? Number.NaN)}, beyond its threshold (${limit}), since ${since} (${metric.consecutive} readings in a row).`
       : `:rotating_light: *${metric.name}* has no data since ${since} (${reading.detail ?? 'no samples'}). Unknown is not a pass: check the monitoring before going further.`;
-  const auto = input.autoRollbackAt ? `Auto-rollback at ${formatTime(input.autoRollbackAt, input.timeZone)} unless someone presses Hold.` : undefined;
+  const auto = input.autoRollbackAt
+    ? `Auto-rollback at ${formatTime(input.autoRollbackAt, input.timeZone)} unless someone presses Hold.`
+    : undefined;
   return {
     text: text.replaceAll('*', ''),
-    blocks: [section(text), ...(auto ? [context(auto)] : []), actions(`prompt-${input.promptId}`, alertButtons(input.promptId, Boolean(input.autoRollbackAt)))],
+    blocks: [
+      section(text),
+      ...(auto ? [context(auto)] : []),
+      actions(`prompt-${input.promptId}`, alertButtons(input.promptId, Boolean(input.autoRollbackAt))),
+    ],
   };
 }

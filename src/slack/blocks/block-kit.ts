@@ -9,11 +9,15 @@ export const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
 export const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
 
 /** Cuts by code point, so a limit never splits an emoji in half. */
-export const clip = (text: string, limit: number) => (text.length <= limit ? text : [...text].slice(0, limit - 1).join('') + '…');
+export const clip = (text: string, limit: number) =>
+  text.length <= limit ? text : `${[...text].slice(0, limit - 1).join('')}…`;
 
 export const header = (text: string): Block => ({ type: 'header', text: plain(clip(text, 150)) });
 export const section = (text: string): Block => ({ type: 'section', text: mrkdwn(clip(text, 3000)) });
-export const fields = (items: string[]): Block => ({ type: 'section', fields: items.slice(0, 10).map(mrkdwn) });
+export const fields = (items: string[]): Block => ({
+  type: 'section',
+  fields: items.slice(0, 10).map(mrkdwn),
+});
 export const context = (text: string): Block => ({ type: 'context', elements: [mrkdwn(clip(text, 3000))] });
 export const divider = (): Block => ({ type: 'divider' });
 

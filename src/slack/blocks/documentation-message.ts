@@ -16,9 +16,21 @@ export function documentationMessage(input: { promptId: number; items: Documenta
       : {
           type: 'section',
           text: { type: 'mrkdwn', text: `:white_circle: ${item.item}` },
-          accessory: { type: 'button', action_id: actionIds.documentationDone, text: { type: 'plain_text', text: 'Done' }, value: `${input.promptId}:${item.position}` },
+          accessory: {
+            type: 'button',
+            action_id: actionIds.documentationDone,
+            text: { type: 'plain_text', text: 'Done' },
+            value: `${input.promptId}:${item.position}`,
+          },
         },
   );
   const title = `:books: Documentation updates (${done}/${input.items.length} done)`;
-  return { text: title, blocks: [section(`*${title.replace(':books: ', '')}*`), ...blocks, context('Section 7 of the plan: update each document now that the deployment is complete.')] };
+  return {
+    text: title,
+    blocks: [
+      section(`*${title.replace(':books: ', '')}*`),
+      ...blocks,
+      context('Section 7 of the plan: update each document now that the deployment is complete.'),
+    ],
+  };
 }

@@ -10,7 +10,12 @@ export interface HomeDeployment {
 }
 
 /** The App Home tab: active deployments with their stage and next decision, and the viewer's roles. */
-export function homeView(input: { deployments: HomeDeployment[]; roleNames: string[]; timeZone: string; now: Date }) {
+export function homeView(input: {
+  deployments: HomeDeployment[];
+  roleNames: string[];
+  timeZone: string;
+  now: Date;
+}) {
   const rows = input.deployments.map(({ deployment, stageName, nextDecision }) =>
     section(
       `*#${deployment.id} ${deployment.version} → ${deployment.environment}*\n${stateLabels[deployment.state]} · ${deployment.currentPercent}%${stageName ? ` (${stageName})` : ''}\nNext: ${nextDecision}`,
@@ -20,10 +25,16 @@ export function homeView(input: { deployments: HomeDeployment[]; roleNames: stri
     type: 'home' as const,
     blocks: [
       header('Stagecoach'),
-      section(input.deployments.length > 0 ? `*Active deployments* (${input.deployments.length})` : 'No active deployment. Start one with `/deploy start <version>`.'),
+      section(
+        input.deployments.length > 0
+          ? `*Active deployments* (${input.deployments.length})`
+          : 'No active deployment. Start one with `/deploy start <version>`.',
+      ),
       ...rows,
       divider(),
-      section(`*Your roles:* ${input.roleNames.length > 0 ? input.roleNames.join(', ') : 'none (an admin assigns them with `/deploy role`)'}`),
+      section(
+        `*Your roles:* ${input.roleNames.length > 0 ? input.roleNames.join(', ') : 'none (an admin assigns them with `/deploy role`)'}`,
+      ),
       context(`Updated ${formatTime(input.now, input.timeZone)} · \`/deploy help\` lists every command`),
     ],
   };

@@ -9,10 +9,20 @@ export interface IssueView {
   owner: string | null;
 }
 
-const icons = { critical: ':red_circle:', major: ':large_orange_circle:', minor: ':large_yellow_circle:' } as const;
+const icons = {
+  critical: ':red_circle:',
+  major: ':large_orange_circle:',
+  minor: ':large_yellow_circle:',
+} as const;
 
 /** An issue in the thread, with the response protocol of section 4.3 and only the buttons that apply. */
-export function issueMessage(input: { issue: IssueView; protocol: string; promptId: number; canRollBack: boolean; afterWindow: boolean }): Message {
+export function issueMessage(input: {
+  issue: IssueView;
+  protocol: string;
+  promptId: number;
+  canRollBack: boolean;
+  afterWindow: boolean;
+}): Message {
   const { issue } = input;
   const text = `${icons[issue.severity]} *${issue.severity[0]?.toUpperCase()}${issue.severity.slice(1)} issue #${issue.id}* reported by <@${issue.reportedBy}>: ${issue.description}`;
   const buttons: ButtonSpec[] = [];
@@ -22,15 +32,37 @@ export function issueMessage(input: { issue: IssueView; protocol: string; prompt
       text: 'Roll back',
       value: String(input.promptId),
       style: 'danger',
-      confirm: { title: 'Roll back?', text: 'Reverts production to the previous version and cancels every pending timer.', confirm: 'Roll back', style: 'danger' },
+      confirm: {
+        title: 'Roll back?',
+        text: 'Reverts production to the previous version and cancels every pending timer.',
+        confirm: 'Roll back',
+        style: 'danger',
+      },
     });
   }
-  if (issue.severity !== 'minor') buttons.push({ actionId: actionIds.resolveIssue, text: 'Resolved', value: String(input.promptId), style: 'primary' });
+  if (issue.severity !== 'minor')
+    buttons.push({
+      actionId: actionIds.resolveIssue,
+      text: 'Resolved',
+      value: String(input.promptId),
+      style: 'primary',
+    });
   const notes = [
     `Protocol: ${input.protocol}`,
-    ...(issue.severity === 'critical' && input.afterWindow ? ['Outside the rollback window: the deployment has ended, so fix forward with a priority patch.'] : []),
+    ...(issue.severity === 'critical' && input.afterWindow
+      ? ['Outside the rollback window: the deployment has ended, so fix forward with a priority patch.']
+      : []),
     ...(issue.owner ? [`Owner: <@${issue.owner}>`] : []),
-    ...(issue.severity !== 'minor' ? ['Open critical and major issues hold back the success declaration.'] : ['Documented for an upcoming sprint.']),
+    ...(issue.severity !== 'minor'
+      ? ['Open critical and major issues hold back the success declaration.']
+      : ['Documented for an upcoming sprint.']),
   ];
-  return { text: text.replaceAll('*', ''), blocks: [section(text), context(notes.join(' · ')), ...(buttons.length > 0 ? [actions(`prompt-${input.promptId}`, buttons)] : [])] };
+  return {
+    text: text.replaceAll('*', ''),
+    blocks: [
+      section(text),
+      context(notes.join(' · ')),
+      ...(buttons.length > 0 ? [actions(`prompt-${input.promptId}`, buttons)] : []),
+    ],
+  };
 }

@@ -1,5 +1,5 @@
-import type { DeploymentState } from '../../deploy/lifecycle.js';
 import type { StepStatus } from '../../db/step-runs.js';
+import type { DeploymentState } from '../../deploy/lifecycle.js';
 
 export const stateLabels: Record<DeploymentState, string> = {
   running: ':arrow_forward: Running',

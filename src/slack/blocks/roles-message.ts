@@ -10,7 +10,8 @@ export function rolesMessage(plan: Plan, assignments: Map<string, string[]>): Me
     return `*${role.name}* (\`${role.id}\`): ${who}\n${role.responsibilities}`;
   });
   const teams = plan.teams.map(
-    (team) => `*${team.name}*: ${team.roles.map((id) => plan.roles.find((r) => r.id === id)?.name ?? id).join(', ')}`,
+    (team) =>
+      `*${team.name}*: ${team.roles.map((id) => plan.roles.find((r) => r.id === id)?.name ?? id).join(', ')}`,
   );
   return {
     text: `Roles: ${plan.roles.map((role) => `${role.name}: ${(assignments.get(role.id) ?? []).length || 'unassigned'}`).join('; ')}`,

@@ -1,5 +1,5 @@
-import type { Plan } from '../../plan/schema.js';
 import { formatDuration } from '../../plan/duration.js';
+import type { Plan } from '../../plan/schema.js';
 import { formatTime, mention } from '../format.js';
 import { actions, type ButtonSpec, context, type Message, section } from './block-kit.js';
 
@@ -7,7 +7,11 @@ type Stage = Plan['stages'][number];
 
 const withButtons = (text: string, blockId: string, buttons: ButtonSpec[], note?: string): Message => ({
   text,
-  blocks: [section(text), ...(note ? [context(note)] : []), ...(buttons.length > 0 ? [actions(blockId, buttons)] : [])],
+  blocks: [
+    section(text),
+    ...(note ? [context(note)] : []),
+    ...(buttons.length > 0 ? [actions(blockId, buttons)] : []),
+  ],
 });
 
 export function stageLiveMessage(input: { stage: Stage; soakUntil: Date; timeZone: string }): Message {
@@ -17,22 +21,49 @@ export function stageLiveMessage(input: { stage: Stage; soakUntil: Date; timeZon
   return { text, blocks: [section(text), ...(focus ? [context(focus)] : [])] };
 }
 
-export function promotionPrompt(input: { stage: Stage; next: Stage; approvers: string; promptId: number; buttons: ButtonSpec[] }): Message {
+export function promotionPrompt(input: {
+  stage: Stage;
+  next: Stage;
+  approvers: string;
+  promptId: number;
+  buttons: ButtonSpec[];
+}): Message {
   const text = `:raised_hand: *${input.stage.name}* (${input.stage.percent}%) has soaked its ${formatDuration(input.stage.minSoak)}. Promote to *${input.next.percent}%* (${input.next.name})?`;
   return withButtons(text, `prompt-${input.promptId}`, input.buttons, `Approvers: ${input.approvers}`);
 }
 
-export function goNoGoPrompt(input: { deadline: Date; timeZone: string; policy: string; promptId: number; buttons: ButtonSpec[] }): Message {
+export function goNoGoPrompt(input: {
+  deadline: Date;
+  timeZone: string;
+  policy: string;
+  promptId: number;
+  buttons: ButtonSpec[];
+}): Message {
   const text = `:vertical_traffic_light: *Go/no-go*: decide by *${formatTime(input.deadline, input.timeZone)}* whether to proceed or roll back.`;
-  return withButtons(text, `prompt-${input.promptId}`, input.buttons, `Undecided at the deadline: ${input.policy}.`);
+  return withButtons(
+    text,
+    `prompt-${input.promptId}`,
+    input.buttons,
+    `Undecided at the deadline: ${input.policy}.`,
+  );
 }
 
-export function declarePrompt(input: { promptId: number; approvers: string; buttons: ButtonSpec[] }): Message {
-  const text = ':checkered_flag: The success criteria hold over the whole success window, with all traffic (100%) on the new version. Declare the deployment complete?';
+export function declarePrompt(input: {
+  promptId: number;
+  approvers: string;
+  buttons: ButtonSpec[];
+}): Message {
+  const text =
+    ':checkered_flag: The success criteria hold over the whole success window, with all traffic (100%) on the new version. Declare the deployment complete?';
   return withButtons(text, `prompt-${input.promptId}`, input.buttons, `Declared by: ${input.approvers}`);
 }
 
-export function restorePrompt(input: { backupTakenAt: string; promptId: number; approvers: string; buttons: ButtonSpec[] }): Message {
+export function restorePrompt(input: {
+  backupTakenAt: string;
+  promptId: number;
+  approvers: string;
+  buttons: ButtonSpec[];
+}): Message {
   const text = `:floppy_disk: The previous version is back. Migrations changed the schema, so the database can be restored from the backup taken at *${input.backupTakenAt}*. *Data written since then will be lost.*`;
   return withButtons(text, `prompt-${input.promptId}`, input.buttons, `Confirmed by: ${input.approvers}`);
 }
@@ -42,13 +73,21 @@ export function heldPrompt(input: { reason: string; promptId: number; buttons: B
   return withButtons(text, `prompt-${input.promptId}`, input.buttons);
 }
 
-export function rollbackFailedPrompt(input: { step: string; summary: string; promptId: number; buttons: ButtonSpec[] }): Message {
+export function rollbackFailedPrompt(input: {
+  step: string;
+  summary: string;
+  promptId: number;
+  buttons: ButtonSpec[];
+}): Message {
   const text = `:rotating_light: Rollback step *${input.step}* failed: ${input.summary}. Production may be half-reverted: retry, or act by hand.`;
   return withButtons(text, `prompt-${input.promptId}`, input.buttons);
 }
 
 export function pageMessage(userIds: string[], roleNames: string, text: string): Message {
-  const who = userIds.length > 0 ? userIds.map(mention).join(' ') : `(no one holds ${roleNames}: assign with \`/deploy role\`)`;
+  const who =
+    userIds.length > 0
+      ? userIds.map(mention).join(' ')
+      : `(no one holds ${roleNames}: assign with \`/deploy role\`)`;
   const full = `:rotating_light: ${who} ${text}`;
   return { text: full, blocks: [section(full)] };
 }

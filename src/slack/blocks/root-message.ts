@@ -18,7 +18,8 @@ export function rootMessage({ deployment, steps, application, timeZone, now }: R
   const state = stateLabels[deployment.state];
   const traffic = `${deployment.currentPercent}%`;
   const lines = steps.map((step) => {
-    const took = step.startedAt && step.finishedAt ? ` (${formatElapsed(step.startedAt, step.finishedAt)})` : '';
+    const took =
+      step.startedAt && step.finishedAt ? ` (${formatElapsed(step.startedAt, step.finishedAt)})` : '';
     const attempt = step.attempt > 1 ? ` attempt ${step.attempt}` : '';
     return `${stepStatusIcons[step.status]} ${phaseLabels[step.phase] ?? step.phase}: ${step.stepName}${attempt}${took}`;
   });
@@ -35,7 +36,9 @@ export function rootMessage({ deployment, steps, application, timeZone, now }: R
         ...(deployment.previousVersion ? [`*Previous version*\n${deployment.previousVersion}`] : []),
       ]),
       ...(lines.length > 0 ? [section(lines.join('\n'))] : []),
-      context(`Step output, check-ins and decisions are in the thread · updated ${formatTime(now, timeZone)}`),
+      context(
+        `Step output, check-ins and decisions are in the thread · updated ${formatTime(now, timeZone)}`,
+      ),
     ],
   };
 }

@@ -30,7 +30,9 @@ export function scheduleMessage(input: {
     text: `${title}: window starts ${formatDateTime(window.startsAt, input.timeZone)} for ${formatDuration(window.durationMs)}`,
     blocks: [
       header(title),
-      section(`Maintenance window: *${formatDateTime(window.startsAt, input.timeZone)}* for *${formatDuration(window.durationMs)}* (${input.timeZone})`),
+      section(
+        `Maintenance window: *${formatDateTime(window.startsAt, input.timeZone)}* for *${formatDuration(window.durationMs)}* (${input.timeZone})`,
+      ),
       ...(warnings.length > 0 ? [section(warnings.map((w) => `:warning: ${w}`).join('\n'))] : []),
       section(rows.join('\n')),
       context('Statuses follow the deployment as it moves. `/deploy schedule` shows this table again.'),

@@ -16,7 +16,8 @@ export function statusMessage(input: {
   const lines = steps.map((step) => {
     const took = step.startedAt ? ` · ${formatElapsed(step.startedAt, step.finishedAt ?? now)}` : '';
     const attempt = step.attempt > 1 ? ` (attempt ${step.attempt})` : '';
-    const summary = step.summary && step.status !== 'succeeded' && step.summary !== step.status ? ` · ${step.summary}` : '';
+    const summary =
+      step.summary && step.status !== 'succeeded' && step.summary !== step.status ? ` · ${step.summary}` : '';
     return `${stepStatusIcons[step.status]} ${phaseLabels[step.phase] ?? step.phase} · *${step.stepName}*${attempt}: ${step.status.replace('_', ' ')}${took}${summary}`;
   });
   const title = `#${deployment.id} ${input.application} ${deployment.version} → ${deployment.environment}`;
@@ -33,7 +34,9 @@ export function statusMessage(input: {
         ...(deployment.backupFile ? [`*Backup*\n\`${deployment.backupFile.split('/').pop()}\``] : []),
       ]),
       section(lines.join('\n') || 'No steps yet.'),
-      context(deployment.dryRun ? 'Dry run: commands are listed, not executed.' : `Plan: ${deployment.planName}`),
+      context(
+        deployment.dryRun ? 'Dry run: commands are listed, not executed.' : `Plan: ${deployment.planName}`,
+      ),
     ],
   };
 }

@@ -46,7 +46,12 @@ export function stepFailedMessage(input: {
   };
 }
 
-export function stepInterruptedMessage(input: { step: StepRun; total: number; buttons: ButtonSpec[]; promptId: number }): Message {
+export function stepInterruptedMessage(input: {
+  step: StepRun;
+  total: number;
+  buttons: ButtonSpec[];
+  promptId: number;
+}): Message {
   const text = `:warning: ${label(input.step, input.total)} *${input.step.stepName}* was interrupted: the worker running it stopped. It has not been re-run. Check its effects, then retry it, mark it done, or roll back.`;
   return {
     text,

@@ -9,6 +9,7 @@ import { createSlackClient } from '../../support/slack-requests.js';
 import { makeWorkspace, type Workspace } from '../../support/workspace.js';
 import { type AppProcess, createAppProcess } from './app-process.js';
 import { type RawPlan, writePlanCopy } from './plan-file.js';
+import { startHealthyPrometheus } from './healthy-prometheus.js';
 import { type PrivateRedis, startPrivateRedis } from './private-redis.js';
 import { people } from './rehearsal.js';
 
@@ -41,6 +42,7 @@ export async function startProduct(input: {
   const slack = await startFakeSlack();
   const workspace = await makeWorkspace();
   const health = await startHealthServer();
+  const prometheus = await startHealthyPrometheus();
   const redis = await startPrivateRedis();
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   db.on('error', () => undefined);
@@ -65,6 +67,7 @@ export async function startProduct(input: {
       APP_DATABASE_URL: appDatabaseUrl,
       APP_LOG_FILE: `${workspace.dir}/application.log`,
       HEALTHCHECK_URL: health.url,
+      PROMETHEUS_URL: prometheus.url,
       DEPLOY_CHANNEL_ID: 'C_DEPLOY',
       MANAGEMENT_CHANNEL_ID: 'C_MGMT',
       SUPPORT_CHANNEL_ID: 'C_SUPPORT',
@@ -93,6 +96,7 @@ export async function startProduct(input: {
       await db.end();
       await slack.close();
       await health.close();
+      await prometheus.close();
       await redis.close();
       await workspace.cleanup();
     },

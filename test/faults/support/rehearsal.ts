@@ -5,6 +5,9 @@ import { createClicker, openPrompts, type PromptMessage } from './prompts.js';
 
 export const people = { lead: 'ULEAD', project: 'UPROJECT', dba: 'UDBA' } as const;
 
+/** The success window (72 h in the shipped plan) passes before the declaration is asked for. */
+export const successWindowWaitMs = (timeScale: string) => (72 * 3600_000) / Number(timeScale);
+
 /** What a deployment lead and project lead click to see a rehearsal through: promote, declare, and "mark done" for a step cut off by a crash. */
 export function rehearsalChoice({ buttons }: PromptMessage) {
   if (buttons.some((b) => b.actionId === 'stage_promote')) return { actionId: 'stage_promote', user: people.lead };
@@ -41,6 +44,8 @@ export async function driveToCompletion(input: {
   deploymentId: number;
   timeoutMs: number;
   lostAfterMs?: number;
+  /** More patience for a state whose prompt comes late by design (the success window runs first). */
+  extraWaitMs?: Partial<Record<string, number>>;
   onTick?: (state: string) => Promise<void>;
 }): Promise<DriveResult> {
   const { db, slack, deploymentId, timeoutMs, lostAfterMs = 25_000 } = input;
@@ -59,7 +64,7 @@ export async function driveToCompletion(input: {
       if (waitingState !== state) {
         waitingState = state;
         waitingSince = Date.now();
-      } else if (Date.now() - waitingSince > lostAfterMs) {
+      } else if (Date.now() - waitingSince > lostAfterMs + (input.extraWaitMs?.[state] ?? 0)) {
         lostPrompts.push({ state, since: waitingSince });
         waitingState = '';
         if (state === 'awaiting_promotion') await input.client().command('approve', { user: people.lead }).catch(() => undefined);

@@ -28,6 +28,13 @@ function problems(edit: (plan: RawPlan) => void): string[] {
   throw new Error('the plan was accepted');
 }
 
+/** A step of the plan, failing the test clearly when it is missing. */
+function stepOf(plan: { steps: { id: string }[] }, id: string) {
+  const step = plan.steps.find((candidate) => candidate.id === id);
+  if (!step) throw new Error(`the plan has no step ${id}`);
+  return step as never as import('../../../src/plan/schema.js').Step;
+}
+
 describe('the shipped Medplum v4 plan', () => {
   const plan = loadPlan(planFile);
 
@@ -52,16 +59,16 @@ describe('the shipped Medplum v4 plan', () => {
   });
 
   it('runs commands as argument lists with variables', () => {
-    const infrastructure = plan.steps.find((step) => step.id === 'infrastructure')!;
+    const infrastructure = stepOf(plan, 'infrastructure');
     expect(infrastructure.run).toEqual({
       kind: 'command',
       command: ['npm', 'run', 'deploy', '--', '--stage={{environment}}'],
       cwd: 'packages/cdk',
     });
     expect(infrastructure.timeout).toBe(45 * 60_000);
-    const migrations = plan.steps.find((step) => step.id === 'migrations')!;
+    const migrations = stepOf(plan, 'migrations');
     expect(migrations.run).toMatchObject({ kind: 'command', records: 'schema_changed' });
-    const health = plan.steps.find((step) => step.id === 'health_check')!;
+    const health = stepOf(plan, 'health_check');
     expect(health.run).toEqual({
       kind: 'http_check',
       url: '{{healthcheckUrl}}',
@@ -76,7 +83,7 @@ describe('the shipped Medplum v4 plan', () => {
       ['expanded', 50, 48 * hour],
       ['full', 100, 0],
     ]);
-    expect(plan.stages[2]!.validationCriteria).toHaveLength(3);
+    expect(plan.stages[2]?.validationCriteria).toHaveLength(3);
   });
 
   it('keeps the schedule table of section 8', () => {
@@ -128,7 +135,7 @@ describe('the shipped Medplum v4 plan', () => {
       'support_lead',
       'project_lead',
     ]);
-    expect(plan.teams.find((team) => team.id === 'all_teams')!.roles).toEqual(roleIds);
+    expect(plan.teams.find((team) => team.id === 'all_teams')?.roles).toEqual(roleIds);
     expect(plan.authorization.restoreDatabase).toEqual(['database_admin', 'deployment_lead']);
     expect(plan.authorization.declareComplete).toEqual(['project_lead']);
   });
@@ -197,7 +204,7 @@ describe('a plan with mistakes', () => {
     const plan = parseEdited((raw) => {
       raw.steps[0].run.command = ['rm -rf / && x'];
     });
-    expect(plan.steps[0]!.run).toMatchObject({ command: ['rm -rf / && x'] });
+    expect(plan.steps[0]?.run).toMatchObject({ command: ['rm -rf / && x'] });
   });
 
   it('refuses a template variable outside the whitelist', () => {
