@@ -40,20 +40,7 @@ export function haltedStepButtons(
       },
     });
   }
-  if (valid.includes('rollback') && productionTouched) {
-    buttons.push({
-      actionId: actionIds.rollback,
-      text: 'Roll back',
-      value,
-      style: 'danger',
-      confirm: {
-        title: 'Roll back?',
-        text: 'Reverts production to the previous version. A database restore, if needed, is asked for separately.',
-        confirm: 'Roll back',
-        style: 'danger',
-      },
-    });
-  }
+  if (valid.includes('rollback') && productionTouched) buttons.push(rollbackButton(value));
   return buttons;
 }
 

@@ -1,3 +1,4 @@
+import { rollbackButton } from '../../deploy/buttons.js';
 import type { Metric, Reading } from '../../monitor/read-metric.js';
 import { actionIds } from '../action-ids.js';
 import { formatTime } from '../format.js';
@@ -7,18 +8,7 @@ import { formatValue } from './check-in-message.js';
 export function alertButtons(promptId: number, withHold: boolean): ButtonSpec[] {
   const value = String(promptId);
   return [
-    {
-      actionId: actionIds.rollback,
-      text: 'Roll back',
-      value,
-      style: 'danger',
-      confirm: {
-        title: 'Roll back?',
-        text: 'Reverts production to the previous version and cancels every pending timer.',
-        confirm: 'Roll back',
-        style: 'danger',
-      },
-    },
+    rollbackButton(value),
     { actionId: actionIds.acknowledgeAlert, text: 'Acknowledge', value },
     ...(withHold
       ? [

@@ -1,3 +1,4 @@
+import { rollbackButton } from '../../deploy/buttons.js';
 import type { MetricReading, Snapshot } from '../../monitor/snapshot.js';
 import { actionIds } from '../action-ids.js';
 import { formatTime } from '../format.js';
@@ -38,18 +39,7 @@ export function checkInButtons(promptId: number): ButtonSpec[] {
   return [
     { actionId: actionIds.checkInOk, text: 'All good', value, style: 'primary' },
     { actionId: actionIds.reportIssue, text: 'Report issue', value },
-    {
-      actionId: actionIds.rollback,
-      text: 'Roll back',
-      value,
-      style: 'danger',
-      confirm: {
-        title: 'Roll back?',
-        text: 'Reverts production to the previous version and cancels every pending timer.',
-        confirm: 'Roll back',
-        style: 'danger',
-      },
-    },
+    rollbackButton(value),
   ];
 }
 

@@ -1,3 +1,4 @@
+import { rollbackButton } from '../../deploy/buttons.js';
 import { actionIds } from '../action-ids.js';
 import { actions, type ButtonSpec, context, type Message, section } from './block-kit.js';
 
@@ -27,18 +28,7 @@ export function issueMessage(input: {
   const text = `${icons[issue.severity]} *${issue.severity[0]?.toUpperCase()}${issue.severity.slice(1)} issue #${issue.id}* reported by <@${issue.reportedBy}>: ${issue.description}`;
   const buttons: ButtonSpec[] = [];
   if (issue.severity === 'critical' && input.canRollBack) {
-    buttons.push({
-      actionId: actionIds.rollback,
-      text: 'Roll back',
-      value: String(input.promptId),
-      style: 'danger',
-      confirm: {
-        title: 'Roll back?',
-        text: 'Reverts production to the previous version and cancels every pending timer.',
-        confirm: 'Roll back',
-        style: 'danger',
-      },
-    });
+    buttons.push(rollbackButton(String(input.promptId)));
   }
   if (issue.severity !== 'minor')
     buttons.push({
