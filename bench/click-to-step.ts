@@ -32,9 +32,16 @@ export async function benchClickToStep(env: { databaseUrl: string; appDatabaseUr
     for (let i = 1; i <= benchConfig.rehearsals; i++) {
       const environment = `env-${i}`;
       await stack.client.command(`start v4.0.0 to ${environment}`, { user: users.lead });
+      // The HTTP answer leaves at ack(), before the deployment and its root message exist.
       const deployment = await waitUntil(
-        async () => (await stack.db.query<{ id: number; rootTs: string | null }>(`SELECT id, root_ts AS "rootTs" FROM deployments WHERE environment = $1`, [environment])).rows[0],
-        { timeoutMs: 10_000, label: `deployment to ${environment}` },
+        async () =>
+          (
+            await stack.db.query<{ id: number; rootTs: string }>(
+              `SELECT id, root_ts AS "rootTs" FROM deployments WHERE environment = $1 AND root_ts IS NOT NULL`,
+              [environment],
+            )
+          ).rows[0],
+        { timeoutMs: 30_000, label: `deployment to ${environment} and its root message` },
       );
       const prompt = await waitUntil(
         () =>

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -37,6 +37,12 @@ export interface ConcurrentResults {
   slackCallsPerChannel: Record<string, ChannelRate>;
   slackCallsByMethod: Record<string, number>;
   startAck: Summary;
+  /** HTTP statuses of the first burst of starts, and how many of them created no deployment. */
+  startStatuses: Record<string, number>;
+  startsFailedFirstTime: number;
+  clicksRetried: number;
+  /** Warnings and errors the product logged, by message (top ones). */
+  productWarnings: Record<string, number>;
   timers: Awaited<ReturnType<typeof timerLateness>>;
   clicks: number;
 }
@@ -105,6 +111,20 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
       senders: benchConfig.senders,
       send: (i) => client.command(`start v4.0.0 to env-${i + 1}`, { user: users.lead }),
     });
+    const startStatuses = starts.statuses;
+    // Starts that did not take (no deployment row) are sent again, as a person would, a few at a time.
+    const missing = async () => {
+      const have = new Set((await db.query<{ environment: string }>('SELECT environment FROM deployments')).rows.map((r) => r.environment));
+      return Array.from({ length: count }, (_, i) => `env-${i + 1}`).filter((env) => !have.has(env));
+    };
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const failedFirstTime = (await missing()).length;
+    for (let round = 0; round < 5; round++) {
+      const left = await missing();
+      if (left.length === 0) break;
+      await runLoad({ total: left.length, senders: 5, send: (i) => client.command(`start v4.0.0 to ${left[i]}`, { user: users.lead }) });
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+    }
     const clicker = createClicker({
       slack,
       client,
@@ -153,6 +173,10 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
         [...new Set(slack.calls.map((c) => c.method))].map((method) => [method, slack.callsOf(method).length]),
       ),
       startAck: summarize(starts.latencies),
+      startStatuses,
+      startsFailedFirstTime: failedFirstTime,
+      clicksRetried: clicker.retried(),
+      productWarnings: await warningsIn(join(dir, 'product.log')),
       timers: await timerLateness(db),
       clicks: clicker.log.length,
     };
@@ -196,4 +220,25 @@ function channelRates(slack: FakeSlack): Record<string, ChannelRate> {
     out[channel] = { calls: times.length, spanSeconds: round(span, 1), meanPerSecond: round(times.length / span, 1), peakPerSecond: peak };
   }
   return out;
+}
+
+/** Counts the product's warn/error log lines by message and error message. */
+async function warningsIn(file: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const text = await readFile(file, 'utf8').catch(() => '');
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{')) {
+      if (line.trim() !== '') counts['(not JSON)'] = (counts['(not JSON)'] ?? 0) + 1;
+      continue;
+    }
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+      if ((entry.level ?? 0) < 40) continue;
+      const key = `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message.slice(0, 80)}` : ''}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    } catch {
+      counts['(unparsable)'] = (counts['(unparsable)'] ?? 0) + 1;
+    }
+  }
+  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, 12));
 }

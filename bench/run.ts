@@ -21,20 +21,32 @@ async function main() {
   const dbs = await createBenchDatabases();
   const redis = await startPrivateRedis();
   const results: { ack?: AckResults; click?: ClickResults; concurrent?: ConcurrentResults } = {};
+  const errors: Record<string, string> = {};
   const log = (text: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+  // A part that fails is reported and the others still run.
+  const attempt = async <T>(part: string, label: string, work: () => Promise<T>): Promise<T | undefined> => {
+    if (!run(part)) return undefined;
+    log(label);
+    try {
+      return await work();
+    } catch (error) {
+      errors[part] = error instanceof Error ? error.message : String(error);
+      log(`${part} failed: ${errors[part]}`);
+      return undefined;
+    }
+  };
   try {
-    if (run('ack')) {
-      log(`ack latency: ${benchConfig.statusRounds}×${benchConfig.statusPerRound} status and ${benchConfig.starts} starts, ${benchConfig.senders} senders`);
-      results.ack = await benchAck({ ...dbs, redisUrl: redis.url });
-    }
-    if (run('click')) {
-      log(`click → step start: ${benchConfig.rehearsals} sequential rehearsals`);
-      results.click = await benchClickToStep({ ...dbs, redisUrl: redis.url });
-    }
-    if (run('concurrent')) {
-      log(`${benchConfig.concurrent} concurrent rehearsals on one product process`);
-      results.concurrent = await benchConcurrent(dbs);
-    }
+    results.ack = await attempt(
+      'ack',
+      `ack latency: ${benchConfig.statusRounds}×${benchConfig.statusPerRound} status and ${benchConfig.starts} starts, ${benchConfig.senders} senders`,
+      () => benchAck({ ...dbs, redisUrl: redis.url }),
+    );
+    results.click = await attempt('click', `click → step start: ${benchConfig.rehearsals} sequential rehearsals`, () =>
+      benchClickToStep({ ...dbs, redisUrl: redis.url }),
+    );
+    results.concurrent = await attempt('concurrent', `${benchConfig.concurrent} concurrent rehearsals on one product process`, () =>
+      benchConcurrent(dbs),
+    );
   } finally {
     await redis.close();
     await dbs.drop();
@@ -47,10 +59,12 @@ async function main() {
     config: benchConfig,
     targets,
     rows,
+    errors,
     results,
   };
   await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
   print(rows);
+  for (const [part, message] of Object.entries(errors)) process.stdout.write(`\n${part}: FAILED: ${message}\n`);
   process.stdout.write(`\nload average ${machine.loadAverageAtStart.join(' ')} → ${out.machine.loadAverageAtEnd.join(' ')} on ${machine.cpus} CPUs; details in bench/results.json\n`);
 }
 
@@ -168,7 +182,7 @@ function print(rows: Row[]) {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

@@ -5,7 +5,7 @@ import { listLatestStepRuns } from '../db/step-runs.js';
 import { stageLiveMessage } from '../slack/blocks/rollout-messages.js';
 import { stepFailedMessage } from '../slack/blocks/step-messages.js';
 import type { AfterCommit } from './after-commit.js';
-import { postInThread, postPrompt } from './announce.js';
+import { postInThread, recordPrompt } from './announce.js';
 import { applyTransition } from './apply-transition.js';
 import { haltedStepButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
@@ -33,7 +33,7 @@ export async function advance(
   const detail = { step: finished.stepId, attempt: finished.attempt, summary: finished.summary };
   if (!doneStatuses.includes(finished.status)) {
     await applyTransition(client, deps.plan, deployment.id, 'step_failed', 'stagecoach', { detail });
-    later.followUps.push(() => postFailure(deps, deployment, finished));
+    await recordFailure(client, deps, deployment, finished, later);
     return;
   }
   // Production traffic first moved: the check-ins and reviews start counting from now.
@@ -111,10 +111,16 @@ export async function enterStage(
   );
 }
 
-async function postFailure(deps: DeployDeps, deployment: Deployment, finished: StepRun) {
-  const steps = await listLatestStepRuns(deps.db, deployment.id);
+async function recordFailure(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deployment: Deployment,
+  finished: StepRun,
+  later: AfterCommit,
+) {
+  const steps = await listLatestStepRuns(client, deployment.id);
   const touched = productionTouched(steps);
-  await postPrompt(deps, deployment.id, 'step_failed', (promptId) =>
+  await recordPrompt(client, deps, later, deployment.id, 'step_failed', (promptId) =>
     stepFailedMessage({
       deployment,
       step: finished,

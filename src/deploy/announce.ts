@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { type Deployment, getDeployment, setRootTs } from '../db/deployments.js';
 import { inTransaction } from '../db/pool.js';
 import { getPrompt, insertPrompt, type Prompt, setPromptMessage } from '../db/prompts.js';
@@ -82,6 +83,49 @@ export async function postPrompt(
   const ts = await deps.messenger.post(deployment.channelId, message, rootTs);
   await setPromptMessage(deps.db, prompt.id, ts, message);
   return prompt;
+}
+
+/**
+ * Records a prompt, with its rendered message, in the caller's transaction, and posts it after
+ * COMMIT. If the process dies in between, the reconciler posts it from the stored message, so a
+ * prompt (a check-in, a promotion) is never lost.
+ */
+export async function recordPrompt(
+  client: pg.PoolClient,
+  deps: AnnounceDeps,
+  later: { followUps: (() => Promise<unknown>)[] },
+  deploymentId: number,
+  kind: string,
+  build: (promptId: number) => Message,
+  payload: Record<string, unknown> = {},
+): Promise<Prompt> {
+  const deployment = await getDeployment(client, deploymentId);
+  if (!deployment) throw new Error(`deployment ${deploymentId} not found`);
+  const prompt = await insertPrompt(client, { deploymentId, kind, channelId: deployment.channelId, payload });
+  const message = build(prompt.id);
+  await client.query(
+    `UPDATE prompts SET payload = payload || jsonb_build_object('message', $2::jsonb) WHERE id = $1`,
+    [prompt.id, JSON.stringify(message)],
+  );
+  const recorded = { ...prompt, payload: { ...prompt.payload, message } };
+  later.followUps.push(() => publishPrompt(deps, recorded, () => message));
+  return recorded;
+}
+
+/** Posts open prompts that were recorded but never reached Slack (the process died after COMMIT). */
+export async function publishUnpostedPrompts(deps: AnnounceDeps, olderThanMs = 3_000): Promise<number> {
+  const result = await deps.db.query<{ id: number }>(
+    `SELECT id FROM prompts WHERE message_ts IS NULL AND status = 'open' AND payload ? 'message'
+       AND created_at < now() - make_interval(secs => $1::float8 / 1000) ORDER BY id`,
+    [olderThanMs],
+  );
+  for (const { id } of result.rows) {
+    const prompt = await getPrompt(deps.db, id);
+    const message = prompt?.payload.message;
+    if (!prompt || !message || prompt.messageTs) continue;
+    await publishPrompt(deps, prompt, () => message);
+  }
+  return result.rows.length;
 }
 
 /**

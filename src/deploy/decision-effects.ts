@@ -14,7 +14,7 @@ import { formatDuration } from '../plan/duration.js';
 import { heldPrompt, note } from '../slack/blocks/rollout-messages.js';
 import { formatTime } from '../slack/format.js';
 import { advance, productionTouched } from './advance.js';
-import { postInThread, postPrompt } from './announce.js';
+import { postInThread, recordPrompt } from './announce.js';
 import { applyTransition } from './apply-transition.js';
 import { authorizeStage } from './authorize-stage.js';
 import { heldButtons } from './buttons.js';
@@ -254,10 +254,8 @@ const hold: Effect = async (context, client) => {
     detail: { reason: input.reason },
   });
   const reason = `held by <@${input.userId}>${input.reason ? `: ${input.reason}` : ''}. Timers keep their place; nothing advances until someone resumes.`;
-  context.later.followUps.push(() =>
-    postPrompt(deps, deployment.id, 'held', (promptId) =>
-      heldPrompt({ reason, promptId, buttons: heldButtons(promptId) }),
-    ),
+  await recordPrompt(client, deps, context.later, deployment.id, 'held', (promptId) =>
+    heldPrompt({ reason, promptId, buttons: heldButtons(promptId) }),
   );
   return `Held ${describe(context)}. Resume with \`/deploy resume\`.`;
 };

@@ -5,7 +5,7 @@ import { decidePrompt, insertPrompt, listOpenPrompts } from '../db/prompts.js';
 import { goNoGoPrompt, heldPrompt } from '../slack/blocks/rollout-messages.js';
 import { formatTime } from '../slack/format.js';
 import type { AfterCommit } from './after-commit.js';
-import { postPrompt, publishPrompt, showDecided } from './announce.js';
+import { publishPrompt, recordPrompt, showDecided } from './announce.js';
 import { applyTransition } from './apply-transition.js';
 import { goNoGoButtons, heldButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
@@ -83,10 +83,8 @@ export async function applyGoNoGoPolicy(
     outcome = 'the deployment is on hold';
     const reason =
       'the go/no-go deadline passed without a decision (plan policy). Resume to go on, or roll back.';
-    later.followUps.push(() =>
-      postPrompt(deps, deployment.id, 'held', (promptId) =>
-        heldPrompt({ reason, promptId, buttons: heldButtons(promptId) }),
-      ),
+    await recordPrompt(client, deps, later, deployment.id, 'held', (promptId) =>
+      heldPrompt({ reason, promptId, buttons: heldButtons(promptId) }),
     );
   } else if (policy === 'rollback' && allowed.includes('rollback')) {
     await startRollback(

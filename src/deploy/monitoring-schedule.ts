@@ -5,7 +5,7 @@ import type { Timer } from '../db/timers.js';
 import type { Snapshot } from '../monitor/snapshot.js';
 import { checkInMessage, reviewMessage } from '../slack/blocks/check-in-message.js';
 import type { AfterCommit } from './after-commit.js';
-import { postInThread, postPrompt, showDecided } from './announce.js';
+import { postInThread, recordPrompt, showDecided } from './announce.js';
 import type { DeployDeps } from './deps.js';
 import { pageRoles } from './page.js';
 import { scheduleTimer } from './timers.js';
@@ -104,23 +104,23 @@ export async function checkIn(
       later,
     );
   }
-  later.followUps.push(() =>
-    postPrompt(
-      deps,
-      deployment.id,
-      'check_in',
-      (promptId) =>
-        checkInMessage({
-          number: n,
-          total,
-          snapshot,
-          percent: deployment.currentPercent,
-          missed,
-          timeZone: deps.plan.timezone,
-          promptId,
-        }),
-      { n },
-    ),
+  await recordPrompt(
+    client,
+    deps,
+    later,
+    deployment.id,
+    'check_in',
+    (promptId) =>
+      checkInMessage({
+        number: n,
+        total,
+        snapshot,
+        percent: deployment.currentPercent,
+        missed,
+        timeZone: deps.plan.timezone,
+        promptId,
+      }),
+    { n },
   );
 }
 

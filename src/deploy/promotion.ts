@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { getDeployment } from '../db/deployments.js';
 import { promotionPrompt } from '../slack/blocks/rollout-messages.js';
 import type { AfterCommit } from './after-commit.js';
-import { postPrompt } from './announce.js';
+import { recordPrompt } from './announce.js';
 import { applyTransition } from './apply-transition.js';
 import { roleName } from './authorize.js';
 import { promotionButtons } from './buttons.js';
@@ -24,15 +24,13 @@ export async function promptPromotion(
     detail: { stage: stage.id },
   });
   const approvers = next.approvers.map((role) => roleName(deps.plan, role)).join(' or ');
-  later.followUps.push(() =>
-    postPrompt(deps, deploymentId, 'promotion', (promptId) =>
-      promotionPrompt({
-        stage,
-        next,
-        approvers,
-        promptId,
-        buttons: promotionButtons(promptId, next.percent),
-      }),
-    ),
+  await recordPrompt(client, deps, later, deploymentId, 'promotion', (promptId) =>
+    promotionPrompt({
+      stage,
+      next,
+      approvers,
+      promptId,
+      buttons: promotionButtons(promptId, next.percent),
+    }),
   );
 }

@@ -5,7 +5,8 @@ import { finishStepRun, listPendingStepRuns, listRunningStepRuns, type StepRun }
 import { recoverNotifications } from '../notify/recover-notifications.js';
 import { jobIds, queueNames } from '../queue/queues.js';
 import { stepInterruptedMessage } from '../slack/blocks/step-messages.js';
-import { postPrompt, refreshRoot } from './announce.js';
+import { afterCommit, runAfterCommit } from './after-commit.js';
+import { publishUnpostedPrompts, recordPrompt, refreshRoot } from './announce.js';
 import { applyTransition } from './apply-transition.js';
 import { haltedStepButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
@@ -39,6 +40,7 @@ export async function reconcile(
     requeued++;
   }
   const rearmed = await rearmPendingTimers(deps);
+  await publishUnpostedPrompts(deps);
   // Monitoring schedulers live in Redis only: recreate them for every deployment with live traffic.
   for (const deployment of await listActiveDeployments(deps.db)) {
     if (deployment.currentPercent > 0) await startMonitoring(deps, deployment.id);
@@ -63,6 +65,7 @@ async function isNextPending(deps: DeployDeps, run: StepRun): Promise<boolean> {
 }
 
 async function markInterrupted(deps: DeployDeps, run: StepRun): Promise<boolean> {
+  const later = afterCommit();
   const marked = await inTransaction(deps.db, async (client) => {
     const finished = await finishStepRun(client, run.id, {
       status: 'interrupted',
@@ -75,22 +78,20 @@ async function markInterrupted(deps: DeployDeps, run: StepRun): Promise<boolean>
       await applyTransition(client, deps.plan, run.deploymentId, 'step_interrupted', 'stagecoach', {
         detail: { step: run.stepId, attempt: run.attempt },
       });
+      await recordPrompt(client, deps, later, run.deploymentId, 'step_interrupted', (promptId) =>
+        stepInterruptedMessage({
+          step: run,
+          total: deps.plan.steps.length,
+          promptId,
+          buttons: haltedStepButtons('step_interrupted', promptId, run.phase !== 'pre_deployment'),
+        }),
+      );
     }
     return true;
   });
   if (!marked) return false;
   deps.log.warn({ deploymentId: run.deploymentId, step: run.stepId }, 'step interrupted: its worker stopped');
-  const deployment = await getDeployment(deps.db, run.deploymentId);
-  if (deployment?.state === 'step_interrupted') {
-    await postPrompt(deps, run.deploymentId, 'step_interrupted', (promptId) =>
-      stepInterruptedMessage({
-        step: run,
-        total: deps.plan.steps.length,
-        promptId,
-        buttons: haltedStepButtons('step_interrupted', promptId, run.phase !== 'pre_deployment'),
-      }),
-    );
-  }
+  await runAfterCommit(deps, later);
   await refreshRoot(deps, run.deploymentId);
   return true;
 }

@@ -7,7 +7,7 @@ import { cancelPendingStepRuns, insertStepRun, type StepRun } from '../db/step-r
 import { note, restorePrompt, rollbackFailedPrompt } from '../slack/blocks/rollout-messages.js';
 import { formatDateTime } from '../slack/format.js';
 import type { AfterCommit } from './after-commit.js';
-import { postInThread, postPrompt, refreshRoot, showDecided } from './announce.js';
+import { postInThread, recordPrompt, refreshRoot, showDecided } from './announce.js';
 import { applyTransition } from './apply-transition.js';
 import { roleName } from './authorize.js';
 import { restoreButtons, retryRollbackButtons } from './buttons.js';
@@ -89,15 +89,13 @@ export async function advanceRollback(
     const event = finished.stepId === rollbackStepIds.revert ? 'revert_failed' : 'restore_failed';
     await applyTransition(client, deps.plan, deployment.id, event, 'stagecoach', { detail });
     const name = resolveStep(deps.plan, finished.stepId)?.name ?? finished.stepId;
-    later.followUps.push(() =>
-      postPrompt(deps, deployment.id, 'rollback_failed', (promptId) =>
-        rollbackFailedPrompt({
-          step: name,
-          summary: finished.summary ?? 'failed',
-          promptId,
-          buttons: retryRollbackButtons(promptId),
-        }),
-      ),
+    await recordPrompt(client, deps, later, deployment.id, 'rollback_failed', (promptId) =>
+      rollbackFailedPrompt({
+        step: name,
+        summary: finished.summary ?? 'failed',
+        promptId,
+        buttons: retryRollbackButtons(promptId),
+      }),
     );
     return;
   }
@@ -110,15 +108,13 @@ export async function advanceRollback(
     const approvers = deps.plan.authorization.restoreDatabase
       .map((role) => roleName(deps.plan, role))
       .join(' or ');
-    later.followUps.push(() =>
-      postPrompt(deps, deployment.id, 'restore_database', (promptId) =>
-        restorePrompt({
-          backupTakenAt,
-          promptId,
-          approvers,
-          buttons: restoreButtons(promptId, backupTakenAt),
-        }),
-      ),
+    await recordPrompt(client, deps, later, deployment.id, 'restore_database', (promptId) =>
+      restorePrompt({
+        backupTakenAt,
+        promptId,
+        approvers,
+        buttons: restoreButtons(promptId, backupTakenAt),
+      }),
     );
     return;
   }

@@ -12,7 +12,7 @@ import { runCommand } from '../run/run-command.js';
 import { declarePrompt, note } from '../slack/blocks/rollout-messages.js';
 import { formatTime } from '../slack/format.js';
 import type { AfterCommit } from './after-commit.js';
-import { postInThread, postPrompt } from './announce.js';
+import { postInThread, recordPrompt } from './announce.js';
 import { roleName } from './authorize.js';
 import { declareButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
@@ -147,20 +147,18 @@ export async function actOnSuccessCheck(
   const approvers = deps.plan.authorization.declareComplete
     .map((role) => roleName(deps.plan, role))
     .join(' or ');
-  later.followUps.push(() =>
-    postPrompt(deps, deployment.id, 'declare_complete', (promptId) => {
-      const message = declarePrompt({ promptId, approvers, buttons: declareButtons(promptId) });
-      const criteria = evaluation.lines.join('\n');
-      return {
-        text: `${message.text}\n${criteria}`,
-        blocks: [
-          message.blocks[0] as never,
-          { type: 'section', text: { type: 'mrkdwn', text: criteria } },
-          ...message.blocks.slice(1),
-        ],
-      };
-    }),
-  );
+  await recordPrompt(client, deps, later, deployment.id, 'declare_complete', (promptId) => {
+    const message = declarePrompt({ promptId, approvers, buttons: declareButtons(promptId) });
+    const criteria = evaluation.lines.join('\n');
+    return {
+      text: `${message.text}\n${criteria}`,
+      blocks: [
+        message.blocks[0] as never,
+        { type: 'section', text: { type: 'mrkdwn', text: criteria } },
+        ...message.blocks.slice(1),
+      ],
+    };
+  });
 }
 
 /** A blocking issue was resolved: if the window already passed, judge again now instead of in an hour. */

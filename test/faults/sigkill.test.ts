@@ -1,7 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { waitUntil } from '../support/wait.js';
 import { farGoNoGo } from './support/plan-file.js';
 import { createPrng, seedFromEnv } from './support/prng.js';
 import { type Product, startProduct } from './support/product.js';
+import { textOf } from './support/slack-proxy.js';
 import { checkInPosts, driveToCompletion, people, repeatedInvocations, successWindowWaitMs } from './support/rehearsal.js';
 
 // 30 minutes in 125 ms: the 12 check-ins take 1.5 s, the soaks 6 s and 12 s.
@@ -104,3 +106,65 @@ describe('SIGKILL of the product at random points of a rehearsal, three times', 
     expect([...checkIns].sort((a, b) => a[0] - b[0]), `seed ${seed}: check-in posts by number`).toEqual([...expected]);
   });
 });
+
+describe('SIGKILL while a message is on its way to Slack', () => {
+  let p: Product | undefined;
+  afterEach(async () => {
+    await p?.close();
+    p = undefined;
+  });
+
+  it('still posts a check-in whose post was in flight when the process died', async () => {
+    p = await startProduct({ timeScale, editPlan: farGoNoGo, proxySlack: true });
+    const product = p;
+    const held = product.proxy?.holdNext((call) => call.method === 'chat.postMessage' && /Check-in 3\/12 at/.test(textOf(call)));
+    await product.app.boot();
+    await product.client.command('start v4.0.0', { user: people.lead });
+    await withTimeout(held as Promise<unknown>, 90_000, 'check-in 3 to be posted');
+    await product.app.kill();
+    product.proxy?.dropHeld();
+    await product.app.boot();
+
+    // Every check-in timer fired, and a few seconds more for their posts.
+    await waitUntil(
+      async () =>
+        (await product.db.query(`SELECT 1 FROM timers WHERE deployment_id = 1 AND kind = 'check_in' AND status = 'pending'`)).rowCount === 0,
+      { timeoutMs: 60_000, label: 'every check-in timer to fire' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const fired = await product.db.query(`SELECT 1 FROM timers WHERE deployment_id = 1 AND kind = 'check_in' AND key LIKE '%-3' AND status = 'fired'`);
+    expect(fired.rowCount, 'the timer of check-in 3 counts as fired').toBe(1);
+    expect(checkInPosts(product.slack).get(3), 'check-in 3 reached Slack').toBe(1);
+  });
+
+  it('still asks for promotion when the prompt was in flight when the process died', async () => {
+    p = await startProduct({ timeScale, editPlan: farGoNoGo, proxySlack: true });
+    const product = p;
+    const held = product.proxy?.holdNext((call) => call.method === 'chat.postMessage' && /Promote to \*50%\*/.test(textOf(call)));
+    await product.app.boot();
+    await product.client.command('start v4.0.0', { user: people.lead });
+    await withTimeout(held as Promise<unknown>, 90_000, 'the promotion prompt to be posted');
+    await product.app.kill();
+    product.proxy?.dropHeld();
+    await product.app.boot();
+
+    const prompt = await waitUntil(
+      () => product.slack.callsOf('chat.postMessage').find((call) => /Promote to \*50%\*/.test(String(call.args.text))),
+      { timeoutMs: 30_000, label: 'the promotion prompt after the restart' },
+    ).catch(() => undefined);
+    expect(await product.deploymentState(1)).toBe('awaiting_promotion');
+    expect(prompt, 'the promotion prompt reached Slack after the restart').toBeDefined();
+  });
+});
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${label}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -55,6 +55,10 @@ export async function createAppProcess(options: AppProcessOptions): Promise<AppP
       });
       if (typeof out === 'number') closeSync(out);
       child = started;
+      // A test or bench that dies must not leave the product running.
+      const reap = () => started.kill('SIGKILL');
+      process.once('exit', reap);
+      started.once('exit', () => process.off('exit', reap));
       started.on('message', (message) => {
         for (const listener of listeners) listener(message);
       });

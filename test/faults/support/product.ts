@@ -12,6 +12,7 @@ import { type RawPlan, writePlanCopy } from './plan-file.js';
 import { startHealthyPrometheus } from './healthy-prometheus.js';
 import { type PrivateRedis, startPrivateRedis } from './private-redis.js';
 import { people } from './rehearsal.js';
+import { startSlackProxy } from './slack-proxy.js';
 
 export const faultSigningSecret = 'fault-test-secret';
 
@@ -24,6 +25,8 @@ export interface Product {
   /** Where the product's own log goes; kept when a test fails. */
   logFile: string;
   client: ReturnType<typeof createSlackClient>;
+  /** Between the product and the fake Slack, when asked for. */
+  proxy?: Awaited<ReturnType<typeof startSlackProxy>> | undefined;
   deploymentState(id: number): Promise<string | undefined>;
   close(): Promise<void>;
 }
@@ -37,6 +40,8 @@ export async function startProduct(input: {
   editPlan?: (plan: RawPlan) => void;
   databaseUrl?: string;
   env?: Record<string, string>;
+  /** Route the product's Web API calls through a proxy that can hold one in flight. */
+  proxySlack?: boolean;
 }): Promise<Product> {
   const databaseUrl = input.databaseUrl ?? testDatabaseUrl;
   const slack = await startFakeSlack();
@@ -44,6 +49,7 @@ export async function startProduct(input: {
   const health = await startHealthServer();
   const prometheus = await startHealthyPrometheus();
   const redis = await startPrivateRedis();
+  const proxy = input.proxySlack ? await startSlackProxy(slack.url) : undefined;
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   db.on('error', () => undefined);
   await db.query(
@@ -60,7 +66,7 @@ export async function startProduct(input: {
     env: {
       SLACK_BOT_TOKEN: 'xoxb-fault',
       SLACK_SIGNING_SECRET: faultSigningSecret,
-      SLACK_API_URL: slack.url,
+      SLACK_API_URL: proxy?.url ?? slack.url,
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
       WORKSPACE_DIR: workspace.dir,
@@ -88,11 +94,13 @@ export async function startProduct(input: {
     db,
     logFile,
     client,
+    proxy,
     async deploymentState(id) {
       return (await db.query<{ state: string }>('SELECT state FROM deployments WHERE id = $1', [id])).rows[0]?.state;
     },
     async close() {
       await app.kill();
+      await proxy?.close();
       await db.end();
       await slack.close();
       await health.close();

@@ -33,8 +33,9 @@ export interface Choice {
 
 /**
  * Clicks prompts as people would: `choose` says which button of a prompt to press and as whom
- * (undefined: leave it). A click that got no HTTP answer (the process died) is tried again while the
- * prompt still shows its buttons, at most `maxAttempts` times.
+ * (undefined: leave it). A prompt that still shows its buttons `retryAfterMs` after a click (no
+ * HTTP answer because the process died, or an answer that said something went wrong) is clicked
+ * again, at most `maxAttempts` times.
  */
 export function createClicker(input: {
   slack: FakeSlack;
@@ -46,22 +47,21 @@ export function createClicker(input: {
   concurrency?: number;
 }) {
   const { slack, client, choose, channel = 'C_DEPLOY', retryAfterMs = 3_000, maxAttempts = 4, concurrency = 20 } = input;
-  const attempts = new Map<string, { count: number; lastAt: number; answered: boolean }>();
+  const attempts = new Map<string, { count: number; lastAt: number }>();
   const log: { actionId: string; value: string; user: string; at: number; status: number | 'error' }[] = [];
 
   const click = async (prompt: PromptMessage, choice: Choice) => {
     const button = prompt.buttons.find((b) => b.actionId === choice.actionId);
     if (!button) return;
     const key = `${prompt.message.ts}:${button.actionId}`;
-    const seen = attempts.get(key) ?? { count: 0, lastAt: 0, answered: false };
-    if (seen.answered || seen.count >= maxAttempts || Date.now() - seen.lastAt < retryAfterMs) return;
+    const seen = attempts.get(key) ?? { count: 0, lastAt: 0 };
+    if (seen.count >= maxAttempts || Date.now() - seen.lastAt < retryAfterMs) return;
     seen.count += 1;
     seen.lastAt = Date.now();
     attempts.set(key, seen);
     const at = Date.now();
     try {
       const reply = await client.action(button.actionId, button.value, { user: choice.user, messageTs: prompt.message.ts, channel });
-      seen.answered = reply.status < 500;
       log.push({ actionId: button.actionId, value: button.value, user: choice.user, at, status: reply.status });
     } catch {
       log.push({ actionId: button.actionId, value: button.value, user: choice.user, at, status: 'error' });
@@ -71,6 +71,8 @@ export function createClicker(input: {
   return {
     log,
     /** One pass over the open prompts; resolves when its clicks were answered. */
+    /** Prompts clicked more than once: each retry is a click that did not take the first time. */
+    retried: () => [...attempts.values()].filter((a) => a.count > 1).length,
     async tick(): Promise<number> {
       const work = openPrompts(slack, channel)
         .map((prompt) => ({ prompt, choice: choose(prompt) }))
