@@ -148,6 +148,8 @@ describe('a process killed with SIGKILL during a soak', () => {
       'TRUNCATE deployments, step_runs, audit_log, processed_slack_requests, environment_locks, timers, prompts RESTART IDENTITY CASCADE',
     );
     await workspace.hang('migrate');
+    const migrateRuns = async () => (await workspace.invocations()).filter((line) => line === 'migrate').length;
+    const earlier = await migrateRuns();
     const client = createSlackClient({
       baseUrl: `http://127.0.0.1:${port}`,
       signingSecret,
@@ -160,7 +162,9 @@ describe('a process killed with SIGKILL during a soak', () => {
           .rows[0]?.status === 'running',
       { timeoutMs: 20_000, label: 'migrations running' },
     );
-    const migrationsBefore = (await workspace.invocations()).filter((line) => line === 'migrate').length;
+    // The hung migration has really started (its own log line) before the process is killed.
+    await waitUntil(async () => (await migrateRuns()) === earlier + 1, { label: 'the migration to start' });
+    const migrationsBefore = await migrateRuns();
     child?.kill('SIGKILL');
     await new Promise((resolve) => child?.once('exit', resolve));
     await workspace.heal('migrate');
