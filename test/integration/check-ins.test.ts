@@ -5,8 +5,8 @@ import { type Harness, startHarness, users } from '../support/harness.js';
 import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';
 
-// 30 minutes pass in 250 ms; the canary's 24 h soak (12 s) outlasts the 6 h of check-ins (3 s).
-const timeScale = 7200;
+// 30 minutes pass in 500 ms; the canary's 24 h soak (24 s) outlasts the 6 h of check-ins (6 s).
+const timeScale = 3600;
 
 describe('check-ins', () => {
   let h: Harness;
@@ -34,15 +34,17 @@ describe('check-ins', () => {
       env: { TIME_SCALE: String(timeScale), PROMETHEUS_URL: prometheus.url },
     });
     await h.client.command('start v4.0.0', { user: users.lead });
-    await waitUntil(() => checkIns().length >= 1, { timeoutMs: 20_000, label: 'first check-in' });
-    // Answer the first one; leave the others unanswered.
-    const first = checkIns()[0] as FakeMessage;
+    // Answer the first one as soon as it shows; leave the others unanswered.
+    const first = await waitUntil(() => checkIns().find((m) => m.text.includes('Check-in 1/12')), {
+      timeoutMs: 20_000,
+      label: 'first check-in',
+    });
     const ok = first.blocks
       .find((b: { type: string }) => b.type === 'actions')
       .elements.find((e: { action_id: string }) => e.action_id === 'checkin_ok');
     await h.client.action('checkin_ok', ok.value, { user: users.lead, messageTs: first.ts });
 
-    await waitUntil(() => checkIns().length >= 12, { timeoutMs: 20_000, label: '12 check-ins' });
+    await waitUntil(() => checkIns().length >= 12, { timeoutMs: 30_000, label: '12 check-ins' });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const all = checkIns();
     expect(all).toHaveLength(12);
