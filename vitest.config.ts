@@ -7,8 +7,8 @@ export default defineConfig({
     exclude: ['test/faults/**', 'node_modules/**'],
     // Integration tests share one Postgres database and one Redis; run files one at a time, as BullMQ does.
     fileParallelism: false,
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     globalSetup: ['test/support/global-setup.ts'],
   },
 });
