@@ -2,16 +2,17 @@ import { waitUntil } from '../test/support/wait.js';
 import { benchConfig } from './config.js';
 import { startBareBolt } from './support/bare-bolt.js';
 import { withLoopDelay } from './support/event-loop.js';
-import { compose, type Stack, startStack, users, withEnvironments, withoutGoNoGo } from './support/stack.js';
-import { runLoad, type Summary, summarize } from './support/stats.js';
+import { startLoadThread } from './support/load-thread.js';
+import { compose, signingSecret, startStack, users, withEnvironments, withoutGoNoGo } from './support/stack.js';
+import { type Summary, summarize } from './support/stats.js';
 
 export interface AckResult {
   bare: Summary;
   stagecoach: Summary;
   statuses: Record<string, number>;
   errors: number;
+  /** Event-loop delay of the server's thread while Stagecoach was measured. */
   loopDelayMs: { p50: number; p99: number; max: number };
-  note?: string;
 }
 
 export interface AckResults {
@@ -19,49 +20,52 @@ export interface AckResults {
   start: AckResult & { started: number; refused: number; answers: Record<string, number> };
 }
 
-type Client = Stack['client'];
-
-const load = (client: Client, total: number, text: (i: number) => string) =>
-  runLoad({ total, senders: benchConfig.senders, send: (i) => client.command(text(i), { user: users.lead }) });
+type LoadThread = Awaited<ReturnType<typeof startLoadThread>>;
 
 /**
  * Ack latency: time to the HTTP answer of a signed slash command, 20 senders at a time, against
- * Stagecoach's runtime (processBeforeResponse false) and a bare Bolt app in the same process, in
- * alternating rounds so that machine load hits both alike.
+ * Stagecoach's runtime (processBeforeResponse false) and a bare Bolt app, both served from this
+ * thread, in alternating rounds so that machine load hits both alike. The senders and the Slack
+ * stand-in run on a worker thread so that their own work does not queue on the measured loop.
  */
 export async function benchAck(env: { databaseUrl: string; appDatabaseUrl: string; redisUrl: string }): Promise<AckResults> {
+  const thread = await startLoadThread();
   const stack = await startStack({
     ...env,
     plan: compose(withEnvironments(benchConfig.starts), withoutGoNoGo),
     // Real time: started deployments run their steps, then soak for a day without firing anything.
     env: { TIME_SCALE: '1' },
+    slackApiUrl: thread.slackUrl,
   });
-  const bare = await startBareBolt(stack.slack.url, (id) => stack.slack.responseUrl(id));
+  const bare = await startBareBolt(thread.slackUrl);
+  const load = (baseUrl: string, total: number, texts: string[]) =>
+    thread.load({ baseUrl, signingSecret, total, senders: benchConfig.senders, texts, user: users.lead });
+  const startTexts = Array.from({ length: benchConfig.starts }, (_, i) => `start v4.0.0 to env-${i + 1}`);
   try {
-    // Warm both paths (JIT, connection pools, prepared Bolt listeners).
-    await load(bare.client, 60, () => 'status');
-    await load(stack.client, 60, () => 'status');
+    // Warm both paths (JIT, connection pools, Bolt's listeners).
+    await load(bare.baseUrl, 100, ['status']);
+    await load(stack.baseUrl, 100, ['status']);
     // One deployment that ran its steps, so `status` renders a real table.
-    await stack.client.command('start v4.0.0', { user: users.lead });
+    await load(stack.baseUrl, 1, ['start v4.0.0']);
     await waitUntil(async () => (await stack.db.query(`SELECT state FROM deployments WHERE environment = 'production'`)).rows[0]?.state === 'soaking', {
       timeoutMs: 180_000,
       intervalMs: 200,
       label: 'the warm-up deployment to soak',
     });
 
-    const status = await alternate(bare.client, stack.client, benchConfig.statusRounds, benchConfig.statusPerRound, () => 'status');
+    const status = await alternate(bare.baseUrl, stack.baseUrl, load, ['status']);
 
     // Starts: each to its own environment, so every one is a real start (none refused as already active).
-    const bareBefore = await load(bare.client, benchConfig.starts, (i) => `start v4.0.0 to env-${i + 1}`);
-    const responsesBefore = stack.slack.responses.length;
-    const measured = await withLoopDelay(() => load(stack.client, benchConfig.starts, (i) => `start v4.0.0 to env-${i + 1}`));
-    const bareAfter = await load(bare.client, benchConfig.starts, (i) => `start v4.0.0 to env-${i + 1}`);
-    await waitUntil(() => stack.slack.responses.length - responsesBefore >= benchConfig.starts, {
+    const bareBefore = await load(bare.baseUrl, benchConfig.starts, startTexts);
+    const answersBefore = (await thread.responses()).length;
+    const measured = await withLoopDelay(() => load(stack.baseUrl, benchConfig.starts, startTexts));
+    const bareAfter = await load(bare.baseUrl, benchConfig.starts, startTexts);
+    await waitUntil(async () => (await thread.responses(answersBefore)).length >= benchConfig.starts, {
       timeoutMs: 60_000,
-      intervalMs: 100,
+      intervalMs: 250,
       label: 'an answer to every start',
     }).catch(() => undefined);
-    const answers = stack.slack.responses.slice(responsesBefore).map((r) => String((r.body as { text?: string }).text ?? ''));
+    const answers = await thread.responses(answersBefore);
     const started = answers.filter((text) => text.startsWith('Started deployment')).length;
     return {
       status,
@@ -80,18 +84,24 @@ export async function benchAck(env: { databaseUrl: string; appDatabaseUrl: strin
     await bare.close();
     // Graceful: the steps the starts queued and that already run finish; the rest stay queued.
     await stack.close();
+    await thread.close();
   }
 }
 
-async function alternate(bare: Client, stagecoach: Client, rounds: number, perRound: number, text: (i: number) => string): Promise<AckResult> {
+async function alternate(
+  bareUrl: string,
+  stagecoachUrl: string,
+  load: (baseUrl: string, total: number, texts: string[]) => ReturnType<LoadThread['load']>,
+  texts: string[],
+): Promise<AckResult> {
   const bareLatencies: number[] = [];
   const ours: number[] = [];
   const statuses: Record<string, number> = {};
   let errors = 0;
   const delays: { p50: number; p99: number; max: number }[] = [];
-  for (let round = 0; round < rounds; round++) {
-    bareLatencies.push(...(await load(bare, perRound, text)).latencies);
-    const measured = await withLoopDelay(() => load(stagecoach, perRound, text));
+  for (let round = 0; round < benchConfig.statusRounds; round++) {
+    bareLatencies.push(...(await load(bareUrl, benchConfig.statusPerRound, texts)).latencies);
+    const measured = await withLoopDelay(() => load(stagecoachUrl, benchConfig.statusPerRound, texts));
     ours.push(...measured.result.latencies);
     errors += measured.result.errors;
     for (const [code, n] of Object.entries(measured.result.statuses)) statuses[code] = (statuses[code] ?? 0) + n;

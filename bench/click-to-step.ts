@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { buttonsOf } from '../test/faults/support/prompts.js';
@@ -6,13 +9,18 @@ import { waitUntil } from '../test/support/wait.js';
 import { benchConfig } from './config.js';
 import { compose, startStack, users, withEnvironments, withoutGoNoGo } from './support/stack.js';
 import { type Summary, summarize } from './support/stats.js';
+import { loggedTimerLateness } from './support/log-lateness.js';
 import { pendingTimers, timerLateness } from './support/timer-lateness.js';
 
 export interface ClickResults {
   clickToStep: Summary;
+  /** Where the time went: click → decide's transaction began → job added → worker took it → run claimed. */
+  phases: Record<'clickToTransaction' | 'transactionToJobAdded' | 'jobAddedToPickedUp' | 'pickedUpToClaimed', Summary>;
   clickAck: Summary;
   bullAddToProcess: Summary;
   timers: Awaited<ReturnType<typeof timerLateness>>;
+  /** The product's "timer fired" latenessMs: when the job ran, before the snapshot a check-in takes. */
+  timersLogged: Awaited<ReturnType<typeof loggedTimerLateness>>;
 }
 
 /**
@@ -21,13 +29,16 @@ export interface ClickResults {
  * lateness of the timers those rehearsals fired.
  */
 export async function benchClickToStep(env: { databaseUrl: string; appDatabaseUrl: string; redisUrl: string }): Promise<ClickResults> {
+  const logFile = join(tmpdir(), `stagecoach-bench-click-${randomUUID()}.log`);
   const stack = await startStack({
     ...env,
     plan: compose(withEnvironments(benchConfig.rehearsals), withoutGoNoGo),
     env: { TIME_SCALE: benchConfig.timeScale },
+    logFile,
   });
   const latencies: number[] = [];
   const acks: number[] = [];
+  const phases = { clickToTransaction: [] as number[], transactionToJobAdded: [] as number[], jobAddedToPickedUp: [] as number[], pickedUpToClaimed: [] as number[] };
   try {
     for (let i = 1; i <= benchConfig.rehearsals; i++) {
       const environment = `env-${i}`;
@@ -65,9 +76,24 @@ export async function benchClickToStep(env: { databaseUrl: string; appDatabaseUr
               [deployment.id],
             )
           ).rows[0]?.startedAt,
-        { timeoutMs: 30_000, intervalMs: 5, label: `shift_to_expanded of ${environment} to start` },
+        // started_at is Postgres's own clock: polling only decides when we learn it, not the sample.
+        { timeoutMs: 30_000, intervalMs: 25, label: `shift_to_expanded of ${environment} to start` },
       );
       latencies.push((startedAt as Date).getTime() - clickedAt);
+      const marks = await stack.db.query<{ runId: number; txAt: Date }>(
+        `SELECT s.id AS "runId", a.created_at AS "txAt" FROM step_runs s
+         JOIN audit_log a ON a.deployment_id = s.deployment_id AND a.action = 'promote'
+         WHERE s.deployment_id = $1 AND s.step_id = 'shift_to_expanded' ORDER BY a.id LIMIT 1`,
+        [deployment.id],
+      );
+      const mark = marks.rows[0];
+      const job = mark ? await stack.runtime.queues.steps.getJob(`step-${mark.runId}`) : undefined;
+      if (mark && job?.processedOn) {
+        phases.clickToTransaction.push(mark.txAt.getTime() - clickedAt);
+        phases.transactionToJobAdded.push(job.timestamp - mark.txAt.getTime());
+        phases.jobAddedToPickedUp.push(job.processedOn - job.timestamp);
+        phases.pickedUpToClaimed.push((startedAt as Date).getTime() - job.processedOn);
+      }
     }
     // Let the rehearsals' remaining check-ins and soaks fire before reading their lateness.
     await waitUntil(async () => (await pendingTimers(stack.db)) === 0, { timeoutMs: 60_000, intervalMs: 250, label: 'timers to fire' }).catch(
@@ -75,9 +101,19 @@ export async function benchClickToStep(env: { databaseUrl: string; appDatabaseUr
     );
     const timers = await timerLateness(stack.db);
     const bull = await bareBull(env.redisUrl, benchConfig.bullSamples);
-    return { clickToStep: summarize(latencies), clickAck: summarize(acks), bullAddToProcess: summarize(bull), timers };
+    return {
+      clickToStep: summarize(latencies),
+      phases: {
+        clickToTransaction: summarize(phases.clickToTransaction),
+        transactionToJobAdded: summarize(phases.transactionToJobAdded),
+        jobAddedToPickedUp: summarize(phases.jobAddedToPickedUp),
+        pickedUpToClaimed: summarize(phases.pickedUpToClaimed),
+      },
+      clickAck: summarize(acks),
+      timersLogged: await loggedTimerLateness(logFile), bullAddToProcess: summarize(bull), timers };
   } finally {
     await stack.close();
+    await rm(logFile, { force: true });
   }
 }
 

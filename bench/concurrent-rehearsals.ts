@@ -16,6 +16,7 @@ import { resetTables } from './support/databases.js';
 import { procCpuSeconds, procMemory } from './support/proc.js';
 import { signingSecret, users } from './support/stack.js';
 import { round, runLoad, summarize, type Summary } from './support/stats.js';
+import { loggedTimerLateness } from './support/log-lateness.js';
 import { timerLateness } from './support/timer-lateness.js';
 
 export interface ChannelRate {
@@ -41,9 +42,12 @@ export interface ConcurrentResults {
   startStatuses: Record<string, number>;
   startsFailedFirstTime: number;
   clicksRetried: number;
+  /** Steps the reconciler called interrupted although the process never died. */
+  interruptedWithoutCrash: string[];
   /** Warnings and errors the product logged, by message (top ones). */
   productWarnings: Record<string, number>;
   timers: Awaited<ReturnType<typeof timerLateness>>;
+  timersLogged: Awaited<ReturnType<typeof loggedTimerLateness>>;
   clicks: number;
 }
 
@@ -101,6 +105,7 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
     if (m.probe === 'rss' && typeof m.peak === 'number') probePeak = Math.max(probePeak, m.peak);
   });
   let kernelPeak = 0;
+  let keepLogs = process.env.BENCH_KEEP_LOGS === '1';
   try {
     await app.boot();
     const pid = app.child?.pid as number;
@@ -132,6 +137,9 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
       choose: ({ buttons }) => {
         if (buttons.some((b) => b.actionId === 'stage_promote')) return { actionId: 'stage_promote', user: users.lead };
         if (buttons.some((b) => b.actionId === 'deploy_declare_complete')) return { actionId: 'deploy_declare_complete', user: users.project };
+        // Nothing crashed here, so an "interrupted" step is a false alarm worth counting; marking it
+        // done (never retrying) keeps the rehearsal going without running anything twice.
+        if (buttons.some((b) => b.actionId === 'step_mark_done')) return { actionId: 'step_mark_done', user: users.lead };
         return undefined;
       },
     });
@@ -146,7 +154,8 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
         lastCheck = Date.now();
         states = await countStates(db);
         if ((states.completed ?? 0) >= count) break;
-        if ((states.step_failed ?? 0) + (states.step_interrupted ?? 0) + (states.rollback_failed ?? 0) > 0) {
+        if ((states.step_failed ?? 0) + (states.rollback_failed ?? 0) + (states.held ?? 0) > 0) {
+          keepLogs = true;
           throw new Error(`a rehearsal halted: ${JSON.stringify(states)}; see ${join(dir, 'product.log')}`);
         }
       }
@@ -158,6 +167,8 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
     const memory = await procMemory(pid);
     if (memory) kernelPeak = Math.max(kernelPeak, memory.hwm);
     const cpuSeconds = await procCpuSeconds(pid);
+    const interrupted = await db.query<{ step_id: string; summary: string }>(`SELECT step_id, summary FROM step_runs WHERE status IN ('interrupted', 'marked_done')`);
+    if ((states.completed ?? 0) < count || interrupted.rows.length > 0) keepLogs = true;
     const redisMemory = await redis.memory();
     return {
       deployments: count,
@@ -176,8 +187,10 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
       startStatuses,
       startsFailedFirstTime: failedFirstTime,
       clicksRetried: clicker.retried(),
+      interruptedWithoutCrash: interrupted.rows.map((r) => r.step_id),
       productWarnings: await warningsIn(join(dir, 'product.log')),
       timers: await timerLateness(db),
+      timersLogged: await loggedTimerLateness(join(dir, 'product.log')),
       clicks: clicker.log.length,
     };
   } finally {
@@ -188,7 +201,7 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
     await prometheus.close();
     await redis.close();
     await workspace.cleanup();
-    if (process.env.BENCH_KEEP_LOGS !== '1') await rm(dir, { recursive: true, force: true });
+    if (!keepLogs) await rm(dir, { recursive: true, force: true });
     else process.stderr.write(`product log kept in ${dir}\n`);
   }
 }

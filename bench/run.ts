@@ -65,6 +65,7 @@ async function main() {
   await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
   print(rows);
   for (const [part, message] of Object.entries(errors)) process.stdout.write(`\n${part}: FAILED: ${message}\n`);
+  if (Object.keys(errors).length > 0) process.exitCode = 1;
   process.stdout.write(`\nload average ${machine.loadAverageAtStart.join(' ')} → ${out.machine.loadAverageAtEnd.join(' ')} on ${machine.cpus} CPUs; details in bench/results.json\n`);
 }
 
@@ -108,9 +109,22 @@ function table(r: { ack?: AckResults; click?: ClickResults; concurrent?: Concurr
       target: `p95 < ${targets.clickToStepP95Ms} ms`,
       result: verdict(c.clickToStep.p95 < targets.clickToStepP95Ms),
     });
+    for (const [phase, t] of Object.entries(c.phases)) {
+      rows.push({ metric: `  of which ${phase} p50 / p95`, stagecoach: `${ms(t.p50)} / ${ms(t.p95)}`, baseline: '', ratio: '', target: '', result: 'info' });
+    }
+    for (const [kind, t] of Object.entries(c.timersLogged)) {
+      rows.push({
+        metric: `timer delivery ${kind} p50 / p99 (log latenessMs, n=${t.n})`,
+        stagecoach: `${ms(t.p50)} / ${ms(t.p99)}`,
+        baseline: '',
+        ratio: '',
+        target: '',
+        result: 'info',
+      });
+    }
     for (const [kind, t] of Object.entries(c.timers)) {
       rows.push({
-        metric: `timer lateness ${kind} p50 / p99 (n=${t.n}, sequential rehearsals)`,
+        metric: `timer lateness ${kind} p50 / p99 (fired_at − fire_at, n=${t.n}, sequential rehearsals)`,
         stagecoach: `${ms(t.p50)} / ${ms(t.p99)}`,
         baseline: '',
         ratio: '',
@@ -138,6 +152,22 @@ function table(r: { ack?: AckResults; click?: ClickResults; concurrent?: Concurr
       result: verdict(Math.max(c.peakRssMb, c.peakRssKernelMb) < targets.peakRssMb),
     });
     rows.push({
+      metric: 'starts that failed in the 20-sender burst (sent again later)',
+      stagecoach: `${c.startsFailedFirstTime}/${c.deployments}`,
+      baseline: '',
+      ratio: '',
+      target: '0',
+      result: verdict(c.startsFailedFirstTime === 0),
+    });
+    rows.push({
+      metric: 'steps called interrupted without any crash (marked done)',
+      stagecoach: `${c.interruptedWithoutCrash.length}`,
+      baseline: '',
+      ratio: '',
+      target: '0',
+      result: verdict(c.interruptedWithoutCrash.length === 0),
+    });
+    rows.push({
       metric: 'Redis used_memory_peak (private server)',
       stagecoach: `${c.redisUsedMemoryPeakMb} MB`,
       baseline: '',
@@ -155,9 +185,19 @@ function table(r: { ack?: AckResults; click?: ClickResults; concurrent?: Concurr
         result: 'info',
       });
     }
+    for (const [kind, t] of Object.entries(c.timersLogged)) {
+      rows.push({
+        metric: `timer delivery ${kind} p50 / p99 (log latenessMs, n=${t.n}, ${c.deployments} concurrent)`,
+        stagecoach: `${ms(t.p50)} / ${ms(t.p99)}`,
+        baseline: '',
+        ratio: '',
+        target: '',
+        result: 'info',
+      });
+    }
     for (const [kind, t] of Object.entries(c.timers)) {
       rows.push({
-        metric: `timer lateness ${kind} p50 / p99 (n=${t.n}, ${c.deployments} concurrent)`,
+        metric: `timer lateness ${kind} p50 / p99 (fired_at − fire_at, n=${t.n}, ${c.deployments} concurrent)`,
         stagecoach: `${ms(t.p50)} / ${ms(t.p99)}`,
         baseline: '',
         ratio: '',

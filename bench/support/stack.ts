@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
+import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createPool } from '../../src/db/pool.js';
 import { createLogger } from '../../src/log.js';
@@ -43,13 +44,19 @@ export async function startStack(input: {
   plan?: (plan: Plan) => Plan;
   env?: Record<string, string>;
   role?: ProcessRole;
+  /** A Slack stand-in elsewhere (the load thread's) for the runtime to call instead of the local one. */
+  slackApiUrl?: string;
+  /** The product's info log as JSON lines in this file (e.g. to read "timer fired" lateness), instead of silence. */
+  logFile?: string;
 }): Promise<Stack> {
   const slack = await startFakeSlack();
   const workspace = await makeWorkspace();
   const health = await startHealthServer();
   const prometheus = await startHealthyPrometheus();
   await writeFile(`${workspace.dir}/application.log`, '');
-  const log = createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent');
+  const log = input.logFile
+    ? pino({ level: 'info', base: { service: 'stagecoach' } }, pino.destination({ dest: input.logFile, sync: false }))
+    : createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent');
   // The production pool (max 10, 5 s connection timeout), so pool pressure behaves as it would in production.
   const db = createPool(input.databaseUrl, (error) => log.error({ err: error }, 'postgres pool error'));
   await db.query(resetTables);
@@ -86,7 +93,7 @@ export async function startStack(input: {
     role: input.role ?? 'all',
     botToken: 'xoxb-bench-token',
     signingSecret,
-    apiUrl: slack.url,
+    apiUrl: input.slackApiUrl ?? slack.url,
     queuePrefix: `bench-${randomUUID()}`,
     processBeforeResponse: false,
     stepEnv: stepEnvironment(process.env),

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../support/wait.js';
 import { farGoNoGo, manyEnvironments } from './support/plan-file.js';
 import { type Product, startProduct } from './support/product.js';
+import { openPrompts } from './support/prompts.js';
 import { people } from './support/rehearsal.js';
 
 const environments = 20;
@@ -38,5 +39,41 @@ describe('20 people starting deployments to 20 environments at the same moment',
     expect(Math.max(...replies.map((r) => r.ms))).toBeLessThan(3_000);
     expect(answers.filter((a) => a.startsWith('Started deployment'))).toHaveLength(environments);
     expect(deployments.rows[0]).toEqual({ n: environments, rooted: environments });
+  });
+});
+
+describe('20 concurrent approve clicks on one promotion prompt, with the production pool', () => {
+  let p: Product | undefined;
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('answers all 20 within Slack’s time and shifts traffic exactly once', async () => {
+    // 24 h of soak in 1.5 s.
+    p = await startProduct({ timeScale: '57600', editPlan: farGoNoGo });
+    const product = p;
+    await product.app.boot();
+    await product.client.command('start v4.0.0', { user: people.lead });
+    const prompt = await waitUntil(
+      () => openPrompts(product.slack).find((candidate) => candidate.buttons.some((b) => b.actionId === 'stage_promote')),
+      { timeoutMs: 90_000, label: 'the promotion prompt' },
+    );
+    const value = prompt.buttons.find((b) => b.actionId === 'stage_promote')?.value as string;
+    const before = product.slack.responses.length;
+    const started = Date.now();
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () => product.client.action('stage_promote', value, { user: people.lead, messageTs: prompt.message.ts })),
+    );
+    await waitUntil(() => product.slack.responses.length - before >= 20, { timeoutMs: 30_000, label: '20 answers' }).catch(() => undefined);
+    const answers = product.slack.responses.slice(before).map((r) => String((r.body as { text?: string }).text ?? ''));
+    const answeredIn = Math.max(...product.slack.responses.slice(before).map((r) => r.at - started));
+    console.info(`answers within ${answeredIn} ms: ${JSON.stringify(answers.map((a) => a.slice(0, 60)))}`);
+    expect(replies.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(answers.filter((a) => a.startsWith('Promoting'))).toHaveLength(1);
+    expect(answers.filter((a) => a.startsWith('Already decided'))).toHaveLength(19);
+    // A person sees the answer within a few seconds, not after a pool timeout.
+    expect(answeredIn).toBeLessThan(3_000);
+    await waitUntil(async () => (await product.workspace.invocations()).some((line) => line.endsWith('--percent=50')), { timeoutMs: 30_000, label: 'the 50% shift' });
+    expect((await product.workspace.invocations()).filter((line) => line.includes('--percent=50'))).toHaveLength(1);
   });
 });
