@@ -3,7 +3,14 @@ import { benchConfig } from './config.js';
 import { startBareBolt } from './support/bare-bolt.js';
 import { withLoopDelay } from './support/event-loop.js';
 import { startLoadThread } from './support/load-thread.js';
-import { compose, signingSecret, startStack, users, withEnvironments, withoutGoNoGo } from './support/stack.js';
+import {
+  compose,
+  signingSecret,
+  startStack,
+  users,
+  withEnvironments,
+  withoutGoNoGo,
+} from './support/stack.js';
 import { type Summary, summarize } from './support/stats.js';
 
 export interface AckResult {
@@ -28,7 +35,11 @@ type LoadThread = Awaited<ReturnType<typeof startLoadThread>>;
  * thread, in alternating rounds so that machine load hits both alike. The senders and the Slack
  * stand-in run on a worker thread so that their own work does not queue on the measured loop.
  */
-export async function benchAck(env: { databaseUrl: string; appDatabaseUrl: string; redisUrl: string }): Promise<AckResults> {
+export async function benchAck(env: {
+  databaseUrl: string;
+  appDatabaseUrl: string;
+  redisUrl: string;
+}): Promise<AckResults> {
   const thread = await startLoadThread();
   const stack = await startStack({
     ...env,
@@ -47,11 +58,16 @@ export async function benchAck(env: { databaseUrl: string; appDatabaseUrl: strin
     await load(stack.baseUrl, 100, ['status']);
     // One deployment that ran its steps, so `status` renders a real table.
     await load(stack.baseUrl, 1, ['start v4.0.0']);
-    await waitUntil(async () => (await stack.db.query(`SELECT state FROM deployments WHERE environment = 'production'`)).rows[0]?.state === 'soaking', {
-      timeoutMs: 180_000,
-      intervalMs: 200,
-      label: 'the warm-up deployment to soak',
-    });
+    await waitUntil(
+      async () =>
+        (await stack.db.query(`SELECT state FROM deployments WHERE environment = 'production'`)).rows[0]
+          ?.state === 'soaking',
+      {
+        timeoutMs: 180_000,
+        intervalMs: 200,
+        label: 'the warm-up deployment to soak',
+      },
+    );
 
     const status = await alternate(bare.baseUrl, stack.baseUrl, load, ['status']);
 
@@ -104,7 +120,8 @@ async function alternate(
     const measured = await withLoopDelay(() => load(stagecoachUrl, benchConfig.statusPerRound, texts));
     ours.push(...measured.result.latencies);
     errors += measured.result.errors;
-    for (const [code, n] of Object.entries(measured.result.statuses)) statuses[code] = (statuses[code] ?? 0) + n;
+    for (const [code, n] of Object.entries(measured.result.statuses))
+      statuses[code] = (statuses[code] ?? 0) + n;
     delays.push(measured.loopDelayMs);
   }
   return {
@@ -124,7 +141,11 @@ async function alternate(
 function tally(texts: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const text of texts) {
-    const key = text.replace(/#\d+/g, '#N').replace(/env-\d+/g, 'env-N').replace(/ref [0-9a-f]+/g, 'ref X').slice(0, 160);
+    const key = text
+      .replace(/#\d+/g, '#N')
+      .replace(/env-\d+/g, 'env-N')
+      .replace(/ref [0-9a-f]+/g, 'ref X')
+      .slice(0, 160);
     out[key] = (out[key] ?? 0) + 1;
   }
   return out;

@@ -7,15 +7,18 @@ import { Redis } from 'ioredis';
 import { buttonsOf } from '../test/faults/support/prompts.js';
 import { waitUntil } from '../test/support/wait.js';
 import { benchConfig } from './config.js';
+import { loggedTimerLateness } from './support/log-lateness.js';
 import { compose, startStack, users, withEnvironments, withoutGoNoGo } from './support/stack.js';
 import { type Summary, summarize } from './support/stats.js';
-import { loggedTimerLateness } from './support/log-lateness.js';
 import { pendingTimers, timerLateness } from './support/timer-lateness.js';
 
 export interface ClickResults {
   clickToStep: Summary;
   /** Where the time went: click → decide's transaction began → job added → worker took it → run claimed. */
-  phases: Record<'clickToTransaction' | 'transactionToJobAdded' | 'jobAddedToPickedUp' | 'pickedUpToClaimed', Summary>;
+  phases: Record<
+    'clickToTransaction' | 'transactionToJobAdded' | 'jobAddedToPickedUp' | 'pickedUpToClaimed',
+    Summary
+  >;
   clickAck: Summary;
   bullAddToProcess: Summary;
   timers: Awaited<ReturnType<typeof timerLateness>>;
@@ -28,7 +31,11 @@ export interface ClickResults {
  * rehearsals at a high TIME_SCALE; then a bare BullMQ add → process on the same Redis; then the
  * lateness of the timers those rehearsals fired.
  */
-export async function benchClickToStep(env: { databaseUrl: string; appDatabaseUrl: string; redisUrl: string }): Promise<ClickResults> {
+export async function benchClickToStep(env: {
+  databaseUrl: string;
+  appDatabaseUrl: string;
+  redisUrl: string;
+}): Promise<ClickResults> {
   const logFile = join(tmpdir(), `stagecoach-bench-click-${randomUUID()}.log`);
   const stack = await startStack({
     ...env,
@@ -38,7 +45,12 @@ export async function benchClickToStep(env: { databaseUrl: string; appDatabaseUr
   });
   const latencies: number[] = [];
   const acks: number[] = [];
-  const phases = { clickToTransaction: [] as number[], transactionToJobAdded: [] as number[], jobAddedToPickedUp: [] as number[], pickedUpToClaimed: [] as number[] };
+  const phases = {
+    clickToTransaction: [] as number[],
+    transactionToJobAdded: [] as number[],
+    jobAddedToPickedUp: [] as number[],
+    pickedUpToClaimed: [] as number[],
+  };
   try {
     for (let i = 1; i <= benchConfig.rehearsals; i++) {
       const environment = `env-${i}`;
@@ -58,14 +70,22 @@ export async function benchClickToStep(env: { databaseUrl: string; appDatabaseUr
         () =>
           stack.slack
             .messages('C_DEPLOY')
-            .find((m) => m.thread_ts !== undefined && m.thread_ts === deployment.rootTs && buttonsOf(m).some((b) => b.actionId === 'stage_promote')),
+            .find(
+              (m) =>
+                m.thread_ts !== undefined &&
+                m.thread_ts === deployment.rootTs &&
+                buttonsOf(m).some((b) => b.actionId === 'stage_promote'),
+            ),
         { timeoutMs: 180_000, intervalMs: 10, label: `the promotion prompt of ${environment}` },
       );
       const button = buttonsOf(prompt).find((b) => b.actionId === 'stage_promote');
       if (!button) throw new Error('promotion prompt without a promote button');
       const clickedAt = Date.now();
       const sent = performance.now();
-      const reply = await stack.client.action('stage_promote', button.value, { user: users.lead, messageTs: prompt.ts });
+      const reply = await stack.client.action('stage_promote', button.value, {
+        user: users.lead,
+        messageTs: prompt.ts,
+      });
       acks.push(performance.now() - sent);
       if (reply.status !== 200) throw new Error(`promote click answered HTTP ${reply.status}`);
       const startedAt = await waitUntil(
@@ -96,9 +116,11 @@ export async function benchClickToStep(env: { databaseUrl: string; appDatabaseUr
       }
     }
     // Let the rehearsals' remaining check-ins and soaks fire before reading their lateness.
-    await waitUntil(async () => (await pendingTimers(stack.db)) === 0, { timeoutMs: 60_000, intervalMs: 250, label: 'timers to fire' }).catch(
-      () => undefined,
-    );
+    await waitUntil(async () => (await pendingTimers(stack.db)) === 0, {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      label: 'timers to fire',
+    }).catch(() => undefined);
     const timers = await timerLateness(stack.db);
     const bull = await bareBull(env.redisUrl, benchConfig.bullSamples);
     return {
@@ -110,7 +132,10 @@ export async function benchClickToStep(env: { databaseUrl: string; appDatabaseUr
         pickedUpToClaimed: summarize(phases.pickedUpToClaimed),
       },
       clickAck: summarize(acks),
-      timersLogged: await loggedTimerLateness(logFile), bullAddToProcess: summarize(bull), timers };
+      timersLogged: await loggedTimerLateness(logFile),
+      bullAddToProcess: summarize(bull),
+      timers,
+    };
   } finally {
     await stack.close();
     await rm(logFile, { force: true });

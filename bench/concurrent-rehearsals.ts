@@ -13,10 +13,10 @@ import { createSlackClient } from '../test/support/slack-requests.js';
 import { makeWorkspace } from '../test/support/workspace.js';
 import { benchConfig } from './config.js';
 import { resetTables } from './support/databases.js';
+import { loggedTimerLateness } from './support/log-lateness.js';
 import { procCpuSeconds, procMemory } from './support/proc.js';
 import { signingSecret, users } from './support/stack.js';
-import { round, runLoad, summarize, type Summary } from './support/stats.js';
-import { loggedTimerLateness } from './support/log-lateness.js';
+import { round, runLoad, type Summary, summarize } from './support/stats.js';
 import { timerLateness } from './support/timer-lateness.js';
 
 export interface ChannelRate {
@@ -56,7 +56,10 @@ export interface ConcurrentResults {
  * it), each driven to completion by clicking its prompts; the process's RSS is sampled from inside
  * by a preloaded probe, Redis is a private server so its peak memory is this run's alone.
  */
-export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl: string }): Promise<ConcurrentResults> {
+export async function benchConcurrent(env: {
+  databaseUrl: string;
+  appDatabaseUrl: string;
+}): Promise<ConcurrentResults> {
   const count = benchConfig.concurrent;
   const dir = await mkdtemp(join(tmpdir(), 'stagecoach-bench-'));
   const redis = await startPrivateRedis();
@@ -97,6 +100,7 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
     },
     logFile: join(dir, 'product.log'),
     imports: ['./bench/support/rss-probe.ts'],
+    entry: 'bench/support/product-entry.ts',
     ipc: true,
   });
   let probePeak = 0;
@@ -109,7 +113,11 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
   try {
     await app.boot();
     const pid = app.child?.pid as number;
-    const client = createSlackClient({ baseUrl: app.baseUrl, signingSecret, responseUrl: (id) => slack.responseUrl(id) });
+    const client = createSlackClient({
+      baseUrl: app.baseUrl,
+      signingSecret,
+      responseUrl: (id) => slack.responseUrl(id),
+    });
     const began = Date.now();
     const starts = await runLoad({
       total: count,
@@ -119,7 +127,11 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
     const startStatuses = starts.statuses;
     // Starts that did not take (no deployment row) are sent again, as a person would, a few at a time.
     const missing = async () => {
-      const have = new Set((await db.query<{ environment: string }>('SELECT environment FROM deployments')).rows.map((r) => r.environment));
+      const have = new Set(
+        (await db.query<{ environment: string }>('SELECT environment FROM deployments')).rows.map(
+          (r) => r.environment,
+        ),
+      );
       return Array.from({ length: count }, (_, i) => `env-${i + 1}`).filter((env) => !have.has(env));
     };
     await new Promise((resolve) => setTimeout(resolve, 5_000));
@@ -127,19 +139,29 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
     for (let round = 0; round < 5; round++) {
       const left = await missing();
       if (left.length === 0) break;
-      await runLoad({ total: left.length, senders: 5, send: (i) => client.command(`start v4.0.0 to ${left[i]}`, { user: users.lead }) });
+      await runLoad({
+        total: left.length,
+        senders: 5,
+        send: (i) => client.command(`start v4.0.0 to ${left[i]}`, { user: users.lead }),
+      });
       await new Promise((resolve) => setTimeout(resolve, 5_000));
     }
     const clicker = createClicker({
       slack,
       client,
       concurrency: benchConfig.senders,
+      // A person whose click answered "something went wrong" clicks again a little later.
+      retryAfterMs: 5_000,
+      maxAttempts: 40,
       choose: ({ buttons }) => {
-        if (buttons.some((b) => b.actionId === 'stage_promote')) return { actionId: 'stage_promote', user: users.lead };
-        if (buttons.some((b) => b.actionId === 'deploy_declare_complete')) return { actionId: 'deploy_declare_complete', user: users.project };
+        if (buttons.some((b) => b.actionId === 'stage_promote'))
+          return { actionId: 'stage_promote', user: users.lead };
+        if (buttons.some((b) => b.actionId === 'deploy_declare_complete'))
+          return { actionId: 'deploy_declare_complete', user: users.project };
         // Nothing crashed here, so an "interrupted" step is a false alarm worth counting; marking it
         // done (never retrying) keeps the rehearsal going without running anything twice.
-        if (buttons.some((b) => b.actionId === 'step_mark_done')) return { actionId: 'step_mark_done', user: users.lead };
+        if (buttons.some((b) => b.actionId === 'step_mark_done'))
+          return { actionId: 'step_mark_done', user: users.lead };
         return undefined;
       },
     });
@@ -147,6 +169,7 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
     let states: Record<string, number> = {};
     let lastCheck = 0;
     while (Date.now() < deadline) {
+      if (app.unexpectedExit) throw new Error(`the product process ended on its own: ${app.unexpectedExit}`);
       await clicker.tick();
       const memory = await procMemory(pid);
       if (memory) kernelPeak = Math.max(kernelPeak, memory.hwm);
@@ -167,7 +190,9 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
     const memory = await procMemory(pid);
     if (memory) kernelPeak = Math.max(kernelPeak, memory.hwm);
     const cpuSeconds = await procCpuSeconds(pid);
-    const interrupted = await db.query<{ step_id: string; summary: string }>(`SELECT step_id, summary FROM step_runs WHERE status IN ('interrupted', 'marked_done')`);
+    const interrupted = await db.query<{ step_id: string; summary: string }>(
+      `SELECT step_id, summary FROM step_runs WHERE status IN ('interrupted', 'marked_done')`,
+    );
     if ((states.completed ?? 0) < count || interrupted.rows.length > 0) keepLogs = true;
     const redisMemory = await redis.memory();
     return {
@@ -181,7 +206,10 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
       redisUsedMemoryPeakMb: round(Number(redisMemory.used_memory_peak ?? 0) / 2 ** 20, 2),
       slackCallsPerChannel: channelRates(slack),
       slackCallsByMethod: Object.fromEntries(
-        [...new Set(slack.calls.map((c) => c.method))].map((method) => [method, slack.callsOf(method).length]),
+        [...new Set(slack.calls.map((c) => c.method))].map((method) => [
+          method,
+          slack.callsOf(method).length,
+        ]),
       ),
       startAck: summarize(starts.latencies),
       startStatuses,
@@ -207,7 +235,9 @@ export async function benchConcurrent(env: { databaseUrl: string; appDatabaseUrl
 }
 
 async function countStates(db: pg.Pool): Promise<Record<string, number>> {
-  const result = await db.query<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM deployments GROUP BY state`);
+  const result = await db.query<{ state: string; n: number }>(
+    `SELECT state, count(*)::int AS n FROM deployments GROUP BY state`,
+  );
   return Object.fromEntries(result.rows.map((row) => [row.state, row.n]));
 }
 
@@ -230,7 +260,12 @@ function channelRates(slack: FakeSlack): Record<string, ChannelRate> {
       peak = Math.max(peak, right - left + 1);
     }
     const span = Math.max(1, ((times.at(-1) as number) - (times[0] as number)) / 1000);
-    out[channel] = { calls: times.length, spanSeconds: round(span, 1), meanPerSecond: round(times.length / span, 1), peakPerSecond: peak };
+    out[channel] = {
+      calls: times.length,
+      spanSeconds: round(span, 1),
+      meanPerSecond: round(times.length / span, 1),
+      peakPerSecond: peak,
+    };
   }
   return out;
 }
@@ -253,5 +288,9 @@ async function warningsIn(file: string): Promise<Record<string, number>> {
       counts['(unparsable)'] = (counts['(unparsable)'] ?? 0) + 1;
     }
   }
-  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, 12));
+  return Object.fromEntries(
+    Object.entries(counts)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12),
+  );
 }

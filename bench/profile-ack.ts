@@ -4,7 +4,14 @@ import { waitUntil } from '../test/support/wait.js';
 import { startBareBolt } from './support/bare-bolt.js';
 import { createBenchDatabases } from './support/databases.js';
 import { startLoadThread } from './support/load-thread.js';
-import { compose, signingSecret, startStack, users, withEnvironments, withoutGoNoGo } from './support/stack.js';
+import {
+  compose,
+  signingSecret,
+  startStack,
+  users,
+  withEnvironments,
+  withoutGoNoGo,
+} from './support/stack.js';
 import { summarize } from './support/stats.js';
 
 /**
@@ -36,23 +43,53 @@ async function main() {
   session.connect();
   try {
     const target = what === 'bare' ? bare.baseUrl : stack.baseUrl;
-    const texts = what === 'start' ? Array.from({ length: total }, (_, i) => `start v4.0.0 to env-${i + 1}`) : ['status'];
-    await thread.load({ baseUrl: target, signingSecret, total: 100, senders: 20, texts: ['status'], user: users.lead });
+    const texts =
+      what === 'start' ? Array.from({ length: total }, (_, i) => `start v4.0.0 to env-${i + 1}`) : ['status'];
+    await thread.load({
+      baseUrl: target,
+      signingSecret,
+      total: 100,
+      senders: 20,
+      texts: ['status'],
+      user: users.lead,
+    });
     if (what === 'status') {
-      await thread.load({ baseUrl: stack.baseUrl, signingSecret, total: 1, senders: 1, texts: ['start v4.0.0'], user: users.lead });
-      await waitUntil(async () => (await stack.db.query(`SELECT 1 FROM deployments WHERE state = 'soaking'`)).rowCount === 1, {
-        timeoutMs: 180_000,
-        label: 'the warm-up deployment to soak',
+      await thread.load({
+        baseUrl: stack.baseUrl,
+        signingSecret,
+        total: 1,
+        senders: 1,
+        texts: ['start v4.0.0'],
+        user: users.lead,
       });
+      await waitUntil(
+        async () =>
+          (await stack.db.query(`SELECT 1 FROM deployments WHERE state = 'soaking'`)).rowCount === 1,
+        {
+          timeoutMs: 180_000,
+          label: 'the warm-up deployment to soak',
+        },
+      );
     }
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 200 });
     await session.post('Profiler.start');
     const started = performance.now();
-    const result = await thread.load({ baseUrl: target, signingSecret, total, senders: 20, texts, user: users.lead });
+    const result = await thread.load({
+      baseUrl: target,
+      signingSecret,
+      total,
+      senders: 20,
+      texts,
+      user: users.lead,
+    });
     const wallMs = performance.now() - started;
-    const { profile } = (await session.post('Profiler.stop')) as { profile: { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] } };
-    console.log(`${what}: ${JSON.stringify(summarize(result.latencies))} statuses ${JSON.stringify(result.statuses)}; ${Math.round(total / (wallMs / 1000))} req/s`);
+    const { profile } = (await session.post('Profiler.stop')) as {
+      profile: { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] };
+    };
+    console.log(
+      `${what}: ${JSON.stringify(summarize(result.latencies))} statuses ${JSON.stringify(result.statuses)}; ${Math.round(total / (wallMs / 1000))} req/s`,
+    );
     report(profile);
   } finally {
     session.disconnect();
@@ -81,9 +118,11 @@ function report(profile: { nodes: ProfileNode[]; samples: number[] }) {
   }
   const pct = (n: number) => `${((100 * n) / total).toFixed(1)}%`;
   console.log('\nself time by area:');
-  for (const [area, n] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${pct(n).padStart(6)}  ${area}`);
+  for (const [area, n] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 20))
+    console.log(`  ${pct(n).padStart(6)}  ${area}`);
   console.log('\ntop functions (self time):');
-  for (const [fn, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${pct(n).padStart(6)}  ${fn}`);
+  for (const [fn, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    console.log(`  ${pct(n).padStart(6)}  ${fn}`);
 }
 
 function areaOf(url: string, functionName: string): string {

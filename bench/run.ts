@@ -17,12 +17,17 @@ async function main() {
   const parts = new Set(process.argv.slice(2).filter((arg) => !arg.startsWith('-')));
   const run = (part: string) => parts.size === 0 || parts.has(part);
   const started = new Date();
-  const machine = { cpus: cpus().length, node: process.version, loadAverageAtStart: loadavg().map((x) => round(x)) };
+  const machine = {
+    cpus: cpus().length,
+    node: process.version,
+    loadAverageAtStart: loadavg().map((x) => round(x)),
+  };
   const dbs = await createBenchDatabases();
   const redis = await startPrivateRedis();
   const results: { ack?: AckResults; click?: ClickResults; concurrent?: ConcurrentResults } = {};
   const errors: Record<string, string> = {};
-  const log = (text: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+  const log = (text: string) =>
+    process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
   // A part that fails is reported and the others still run.
   const attempt = async <T>(part: string, label: string, work: () => Promise<T>): Promise<T | undefined> => {
     if (!run(part)) return undefined;
@@ -41,11 +46,15 @@ async function main() {
       `ack latency: ${benchConfig.statusRounds}×${benchConfig.statusPerRound} status and ${benchConfig.starts} starts, ${benchConfig.senders} senders`,
       () => benchAck({ ...dbs, redisUrl: redis.url }),
     );
-    results.click = await attempt('click', `click → step start: ${benchConfig.rehearsals} sequential rehearsals`, () =>
-      benchClickToStep({ ...dbs, redisUrl: redis.url }),
+    results.click = await attempt(
+      'click',
+      `click → step start: ${benchConfig.rehearsals} sequential rehearsals`,
+      () => benchClickToStep({ ...dbs, redisUrl: redis.url }),
     );
-    results.concurrent = await attempt('concurrent', `${benchConfig.concurrent} concurrent rehearsals on one product process`, () =>
-      benchConcurrent(dbs),
+    results.concurrent = await attempt(
+      'concurrent',
+      `${benchConfig.concurrent} concurrent rehearsals on one product process`,
+      () => benchConcurrent(dbs),
     );
   } finally {
     await redis.close();
@@ -64,9 +73,12 @@ async function main() {
   };
   await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
   print(rows);
-  for (const [part, message] of Object.entries(errors)) process.stdout.write(`\n${part}: FAILED: ${message}\n`);
+  for (const [part, message] of Object.entries(errors))
+    process.stdout.write(`\n${part}: FAILED: ${message}\n`);
   if (Object.keys(errors).length > 0) process.exitCode = 1;
-  process.stdout.write(`\nload average ${machine.loadAverageAtStart.join(' ')} → ${out.machine.loadAverageAtEnd.join(' ')} on ${machine.cpus} CPUs; details in bench/results.json\n`);
+  process.stdout.write(
+    `\nload average ${machine.loadAverageAtStart.join(' ')} → ${out.machine.loadAverageAtEnd.join(' ')} on ${machine.cpus} CPUs; details in bench/results.json\n`,
+  );
 }
 
 interface Row {
@@ -110,7 +122,14 @@ function table(r: { ack?: AckResults; click?: ClickResults; concurrent?: Concurr
       result: verdict(c.clickToStep.p95 < targets.clickToStepP95Ms),
     });
     for (const [phase, t] of Object.entries(c.phases)) {
-      rows.push({ metric: `  of which ${phase} p50 / p95`, stagecoach: `${ms(t.p50)} / ${ms(t.p95)}`, baseline: '', ratio: '', target: '', result: 'info' });
+      rows.push({
+        metric: `  of which ${phase} p50 / p95`,
+        stagecoach: `${ms(t.p50)} / ${ms(t.p95)}`,
+        baseline: '',
+        ratio: '',
+        target: '',
+        result: 'info',
+      });
     }
     for (const [kind, t] of Object.entries(c.timersLogged)) {
       rows.push({
@@ -212,7 +231,8 @@ function table(r: { ack?: AckResults; click?: ClickResults; concurrent?: Concurr
 function print(rows: Row[]) {
   const headers = ['metric', 'stagecoach', 'baseline', 'ratio', 'target', 'result'] as const;
   const widths = headers.map((h) => Math.max(h.length, ...rows.map((row) => row[h].length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] as number)).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, i) => cell.padEnd(widths[i] as number)).join(' | ')} |`;
   process.stdout.write(`${line([...headers])}\n`);
   process.stdout.write(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |\n`);
   for (const row of rows) process.stdout.write(`${line(headers.map((h) => row[h]))}\n`);
@@ -224,7 +244,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 main().then(
   () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

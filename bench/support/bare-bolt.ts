@@ -5,7 +5,11 @@ import { signingSecret } from './stack.js';
 
 /** The floor to compare with: a Bolt app whose `/deploy` only acks, served the same way. */
 export async function startBareBolt(slackApiUrl: string) {
-  const receiver = new HTTPReceiver({ signingSecret, endpoints: '/slack/events', processBeforeResponse: false });
+  const receiver = new HTTPReceiver({
+    signingSecret,
+    endpoints: '/slack/events',
+    processBeforeResponse: false,
+  });
   const app = new App({
     token: 'xoxb-bench-token',
     receiver,

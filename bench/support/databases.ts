@@ -17,13 +17,18 @@ export async function createBenchDatabases() {
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`Postgres is not reachable at ${admin}: start it (pg_ctlcluster 15 main start) or set TEST_DATABASE_ADMIN_URL. ${String(error)}`);
+    throw new Error(
+      `Postgres is not reachable at ${admin}: start it (pg_ctlcluster 15 main start) or set TEST_DATABASE_ADMIN_URL. ${String(error)}`,
+    );
   }
   // Databases of earlier bench runs that died before cleaning up.
-  const stale = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ '^stagecoach_(app_)?bench_[0-9]+$'`);
+  const stale = await client.query<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE datname ~ '^stagecoach_(app_)?bench_[0-9]+$'`,
+  );
   for (const { datname } of stale.rows) {
     const pid = Number(datname.split('_').at(-1));
-    if (pid !== process.pid && !isAlive(pid)) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    if (pid !== process.pid && !isAlive(pid))
+      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   }
   for (const name of names) {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -36,7 +41,8 @@ export async function createBenchDatabases() {
     databaseUrl: urlOf(names[0]),
     appDatabaseUrl: urlOf(names[1]),
     async drop() {
-      for (const name of names) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+      for (const name of names)
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
       await client.end();
     },
   };

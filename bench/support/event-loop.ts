@@ -2,7 +2,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { round } from './stats.js';
 
 /** Event-loop delay of this process while `work` runs: a busy loop delays every HTTP answer behind it. */
-export async function withLoopDelay<T>(work: () => Promise<T>): Promise<{ result: T; loopDelayMs: { p50: number; p99: number; max: number } }> {
+export async function withLoopDelay<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; loopDelayMs: { p50: number; p99: number; max: number } }> {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   histogram.enable();
   try {

@@ -26,8 +26,18 @@ export async function startLoadThread() {
   return {
     /** The fake Slack Web API on the load thread; pass as the apps' slackApiUrl. */
     slackUrl: url,
-    load(input: { baseUrl: string; signingSecret: string; total: number; senders: number; texts: string[]; user: string }) {
-      return call<{ latencies: number[]; statuses: Record<string, number>; errors: number }>({ type: 'load', ...input });
+    load(input: {
+      baseUrl: string;
+      signingSecret: string;
+      total: number;
+      senders: number;
+      texts: string[];
+      user: string;
+    }) {
+      return call<{ latencies: number[]; statuses: Record<string, number>; errors: number }>({
+        type: 'load',
+        ...input,
+      });
     },
     /** Texts of the answers posted to response_url, from index `from` on. */
     responses(from = 0) {

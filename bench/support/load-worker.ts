@@ -10,7 +10,16 @@ import { runLoad } from './stats.js';
  */
 type Request =
   | { id: number; type: 'start-slack' }
-  | { id: number; type: 'load'; baseUrl: string; signingSecret: string; total: number; senders: number; texts: string[]; user: string }
+  | {
+      id: number;
+      type: 'load';
+      baseUrl: string;
+      signingSecret: string;
+      total: number;
+      senders: number;
+      texts: string[];
+      user: string;
+    }
   | { id: number; type: 'responses'; from: number }
   | { id: number; type: 'close' };
 
@@ -19,7 +28,11 @@ let slack: FakeSlack | undefined;
 parentPort?.on('message', (request: Request) => {
   handle(request).then(
     (result) => parentPort?.postMessage({ id: request.id, result }),
-    (error: unknown) => parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      parentPort?.postMessage({
+        id: request.id,
+        error: error instanceof Error ? error.message : String(error),
+      }),
   );
 });
 
@@ -31,15 +44,22 @@ async function handle(request: Request): Promise<unknown> {
     case 'load': {
       const fake = slack;
       if (!fake) throw new Error('start-slack first');
-      const client = createSlackClient({ baseUrl: request.baseUrl, signingSecret: request.signingSecret, responseUrl: (id) => fake.responseUrl(id) });
+      const client = createSlackClient({
+        baseUrl: request.baseUrl,
+        signingSecret: request.signingSecret,
+        responseUrl: (id) => fake.responseUrl(id),
+      });
       return runLoad({
         total: request.total,
         senders: request.senders,
-        send: (i) => client.command(request.texts[i % request.texts.length] as string, { user: request.user }),
+        send: (i) =>
+          client.command(request.texts[i % request.texts.length] as string, { user: request.user }),
       });
     }
     case 'responses':
-      return (slack?.responses ?? []).slice(request.from).map((r) => String((r.body as { text?: string }).text ?? ''));
+      return (slack?.responses ?? [])
+        .slice(request.from)
+        .map((r) => String((r.body as { text?: string }).text ?? ''));
     case 'close':
       await slack?.close();
       setImmediate(() => process.exit(0));

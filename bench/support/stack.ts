@@ -11,11 +11,11 @@ import { loadPlan } from '../../src/plan/load-plan.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { stepEnvironment } from '../../src/run/step-environment.js';
 import { createRuntime, type ProcessRole, type Runtime } from '../../src/runtime.js';
+import { startHealthyPrometheus } from '../../test/faults/support/healthy-prometheus.js';
 import { type FakeSlack, startFakeSlack } from '../../test/support/fake-slack.js';
 import { startHealthServer } from '../../test/support/health-server.js';
 import { createSlackClient } from '../../test/support/slack-requests.js';
 import { makeWorkspace, type Workspace } from '../../test/support/workspace.js';
-import { startHealthyPrometheus } from '../../test/faults/support/healthy-prometheus.js';
 import { resetTables } from './databases.js';
 
 export const signingSecret = 'bench-signing-secret';
@@ -55,7 +55,10 @@ export async function startStack(input: {
   const prometheus = await startHealthyPrometheus();
   await writeFile(`${workspace.dir}/application.log`, '');
   const log = input.logFile
-    ? pino({ level: 'info', base: { service: 'stagecoach' } }, pino.destination({ dest: input.logFile, sync: false }))
+    ? pino(
+        { level: 'info', base: { service: 'stagecoach' } },
+        pino.destination({ dest: input.logFile, sync: false }),
+      )
     : createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent');
   // The production pool (max 10, 5 s connection timeout), so pool pressure behaves as it would in production.
   const db = createPool(input.databaseUrl, (error) => log.error({ err: error }, 'postgres pool error'));
@@ -132,13 +135,18 @@ export async function startStack(input: {
 }
 
 /** In-process plan transformers (durations in ms). */
-export const withEnvironments = (count: number) => (plan: Plan): Plan => ({
-  ...plan,
-  environments: [...plan.environments, ...Array.from({ length: count }, (_, i) => `env-${i + 1}`)],
-});
+export const withEnvironments =
+  (count: number) =>
+  (plan: Plan): Plan => ({
+    ...plan,
+    environments: [...plan.environments, ...Array.from({ length: count }, (_, i) => `env-${i + 1}`)],
+  });
 
 /** 10,000 weeks: still a day away at TIME_SCALE 57600 (the tests' 1000 h is only a minute there). */
-export const withoutGoNoGo = (plan: Plan): Plan => ({ ...plan, goNoGo: { ...plan.goNoGo, after: 10_000 * 7 * 24 * 3600_000 } });
+export const withoutGoNoGo = (plan: Plan): Plan => ({
+  ...plan,
+  goNoGo: { ...plan.goNoGo, after: 10_000 * 7 * 24 * 3600_000 },
+});
 
 export const compose =
   (...steps: ((plan: Plan) => Plan)[]) =>

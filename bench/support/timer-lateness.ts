@@ -2,7 +2,10 @@ import type pg from 'pg';
 import { type Summary, summarize } from './stats.js';
 
 /** fired_at − fire_at of every fired timer, by kind: how late the durable timers acted. */
-export async function timerLateness(db: pg.Pool, kinds = ['check_in', 'soak_end']): Promise<Record<string, Summary & { early: number }>> {
+export async function timerLateness(
+  db: pg.Pool,
+  kinds = ['check_in', 'soak_end'],
+): Promise<Record<string, Summary & { early: number }>> {
   const result = await db.query<{ kind: string; ms: number }>(
     `SELECT kind, (extract(epoch FROM (fired_at - fire_at)) * 1000)::float8 AS ms
      FROM timers WHERE status = 'fired' AND kind = ANY($1)`,

@@ -148,7 +148,8 @@ describe('a process killed with SIGKILL during a soak', () => {
       'TRUNCATE deployments, step_runs, audit_log, processed_slack_requests, environment_locks, timers, prompts RESTART IDENTITY CASCADE',
     );
     await workspace.hang('migrate');
-    const migrateRuns = async () => (await workspace.invocations()).filter((line) => line === 'migrate').length;
+    const migrateRuns = async () =>
+      (await workspace.invocations()).filter((line) => line === 'migrate').length;
     const earlier = await migrateRuns();
     const client = createSlackClient({
       baseUrl: `http://127.0.0.1:${port}`,

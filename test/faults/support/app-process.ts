@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { openSync, closeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { freePort } from './free-port.js';
 
 export interface AppProcessOptions {
@@ -12,6 +12,8 @@ export interface AppProcessOptions {
   imports?: string[];
   /** Open an IPC channel (for a probe that reports with process.send). */
   ipc?: boolean;
+  /** The module to run; src/main.ts unless a wrapper loads it. */
+  entry?: string;
 }
 
 export interface AppProcess {
@@ -25,6 +27,8 @@ export interface AppProcess {
   /** SIGTERM (graceful shutdown) and wait, SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   onMessage(listener: (message: unknown) => void): void;
+  /** How the last run ended when nobody here stopped it (killed from outside), if it did. */
+  readonly unexpectedExit: string | undefined;
 }
 
 /** The real product as its own process, so a test can kill it for real, on a port chosen once. */
@@ -32,6 +36,8 @@ export async function createAppProcess(options: AppProcessOptions): Promise<AppP
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
+  let unexpectedExit: string | undefined;
+  let stopping = false;
   const listeners: ((message: unknown) => void)[] = [];
 
   const waitExit = async (target: ChildProcess) => {
@@ -49,7 +55,8 @@ export async function createAppProcess(options: AppProcessOptions): Promise<AppP
       if (child) throw new Error('the product process is already running');
       const out = options.logFile ? openSync(options.logFile, 'a') : 'inherit';
       const imports = ['tsx', ...(options.imports ?? [])].flatMap((module) => ['--import', module]);
-      const started = spawn(process.execPath, [...imports, 'src/main.ts'], {
+      stopping = false;
+      const started = spawn(process.execPath, [...imports, options.entry ?? 'src/main.ts'], {
         env: { ...process.env, ...options.env, PORT: String(port) },
         stdio: ['ignore', out, out, ...(options.ipc ? (['ipc'] as const) : [])],
       });
@@ -62,23 +69,33 @@ export async function createAppProcess(options: AppProcessOptions): Promise<AppP
       started.on('message', (message) => {
         for (const listener of listeners) listener(message);
       });
-      started.once('exit', () => {
+      started.once('exit', (code, signal) => {
+        if (!stopping) unexpectedExit = signal ? `killed by ${signal}` : `exited with code ${code}`;
         if (child === started) child = undefined;
       });
       const deadline = Date.now() + 30_000;
       for (;;) {
         if (started.exitCode !== null) {
-          throw new Error(`the product process exited with code ${started.exitCode} during start-up${options.logFile ? ` (see ${options.logFile})` : ''}`);
+          throw new Error(
+            `the product process exited with code ${started.exitCode} during start-up${options.logFile ? ` (see ${options.logFile})` : ''}`,
+          );
         }
-        const up = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+        const up = await fetch(`${baseUrl}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (up) return;
         if (Date.now() > deadline) throw new Error('the product process did not answer /healthz within 30 s');
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
+    get unexpectedExit() {
+      return unexpectedExit;
+    },
     async kill() {
       const target = child;
       if (!target) return;
+      stopping = true;
       target.kill('SIGKILL');
       await waitExit(target);
       child = undefined;
@@ -86,6 +103,7 @@ export async function createAppProcess(options: AppProcessOptions): Promise<AppP
     async stop(graceMs = 10_000) {
       const target = child;
       if (!target) return;
+      stopping = true;
       target.kill('SIGTERM');
       const timer = setTimeout(() => target.kill('SIGKILL'), graceMs);
       await waitExit(target);

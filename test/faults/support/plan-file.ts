@@ -8,7 +8,10 @@ export type RawPlan = any;
  * Writes a copy of the shipped plan, edited as raw YAML (durations stay strings such as '24h'),
  * for a product process started with PLAN_FILE. The product validates it at start-up.
  */
-export async function writePlanCopy(file: string, edit: (plan: RawPlan) => void = () => undefined): Promise<void> {
+export async function writePlanCopy(
+  file: string,
+  edit: (plan: RawPlan) => void = () => undefined,
+): Promise<void> {
   const plan = parse(await readFile('templates/plans/medplum-v4.yaml', 'utf8'));
   edit(plan);
   await writeFile(file, stringify(plan));

@@ -16,7 +16,8 @@ export interface PrivatePostgres {
 
 /** Why a private cluster cannot be made here, or undefined when it can. */
 export async function privatePostgresUnavailable(): Promise<string | undefined> {
-  if (process.getuid?.() !== 0) return 'the tests do not run as root, so they cannot run initdb as the postgres user';
+  if (process.getuid?.() !== 0)
+    return 'the tests do not run as root, so they cannot run initdb as the postgres user';
   try {
     await run('id', ['postgres']);
   } catch {
@@ -41,11 +42,23 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   await chown(dir, Number(ids.trim()), Number(gids.trim()));
   const data = join(dir, 'data');
   const port = await freePort();
-  const asPostgres = async (tool: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', await binary(tool), ...args], { cwd: dir });
+  const asPostgres = async (tool: string, args: string[]) =>
+    run('runuser', ['-u', 'postgres', '--', await binary(tool), ...args], { cwd: dir });
   await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off`;
   const start = async () => {
-    await asPostgres('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+    await asPostgres('pg_ctl', [
+      '-D',
+      data,
+      '-o',
+      options,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '30',
+      'start',
+    ]);
   };
   const stop = async () => {
     await asPostgres('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']);
@@ -55,7 +68,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const pgCtl = await binary('pg_ctl');
   const reap = () => {
     try {
-      execFileSync('runuser', ['-u', 'postgres', '--', pgCtl, '-D', data, '-m', 'immediate', 'stop'], { stdio: 'ignore' });
+      execFileSync('runuser', ['-u', 'postgres', '--', pgCtl, '-D', data, '-m', 'immediate', 'stop'], {
+        stdio: 'ignore',
+      });
     } catch {
       // already stopped
     }

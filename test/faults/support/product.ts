@@ -8,8 +8,8 @@ import { startHealthServer } from '../../support/health-server.js';
 import { createSlackClient } from '../../support/slack-requests.js';
 import { makeWorkspace, type Workspace } from '../../support/workspace.js';
 import { type AppProcess, createAppProcess } from './app-process.js';
-import { type RawPlan, writePlanCopy } from './plan-file.js';
 import { startHealthyPrometheus } from './healthy-prometheus.js';
+import { type RawPlan, writePlanCopy } from './plan-file.js';
 import { type PrivateRedis, startPrivateRedis } from './private-redis.js';
 import { people } from './rehearsal.js';
 import { startSlackProxy } from './slack-proxy.js';
@@ -85,7 +85,11 @@ export async function startProduct(input: {
     },
     logFile,
   });
-  const client = createSlackClient({ baseUrl: app.baseUrl, signingSecret: faultSigningSecret, responseUrl: (id) => slack.responseUrl(id) });
+  const client = createSlackClient({
+    baseUrl: app.baseUrl,
+    signingSecret: faultSigningSecret,
+    responseUrl: (id) => slack.responseUrl(id),
+  });
   return {
     app,
     slack,
@@ -96,7 +100,8 @@ export async function startProduct(input: {
     client,
     proxy,
     async deploymentState(id) {
-      return (await db.query<{ state: string }>('SELECT state FROM deployments WHERE id = $1', [id])).rows[0]?.state;
+      return (await db.query<{ state: string }>('SELECT state FROM deployments WHERE id = $1', [id])).rows[0]
+        ?.state;
     },
     async close() {
       await app.kill();

@@ -12,10 +12,12 @@ export interface PromptMessage {
 }
 
 export const buttonsOf = (message: FakeMessage | undefined): Button[] =>
-  message?.blocks.find((block: { type?: string }) => block?.type === 'actions')?.elements?.map((e: { action_id: string; value: string }) => ({
-    actionId: e.action_id,
-    value: e.value,
-  })) ?? [];
+  message?.blocks
+    .find((block: { type?: string }) => block?.type === 'actions')
+    ?.elements?.map((e: { action_id: string; value: string }) => ({
+      actionId: e.action_id,
+      value: e.value,
+    })) ?? [];
 
 /** Thread messages in `channel` that still show buttons: the prompts nobody decided yet. */
 export function openPrompts(slack: FakeSlack, channel = 'C_DEPLOY'): PromptMessage[] {
@@ -46,7 +48,15 @@ export function createClicker(input: {
   maxAttempts?: number;
   concurrency?: number;
 }) {
-  const { slack, client, choose, channel = 'C_DEPLOY', retryAfterMs = 3_000, maxAttempts = 4, concurrency = 20 } = input;
+  const {
+    slack,
+    client,
+    choose,
+    channel = 'C_DEPLOY',
+    retryAfterMs = 3_000,
+    maxAttempts = 4,
+    concurrency = 20,
+  } = input;
   const attempts = new Map<string, { count: number; lastAt: number }>();
   const log: { actionId: string; value: string; user: string; at: number; status: number | 'error' }[] = [];
 
@@ -61,8 +71,18 @@ export function createClicker(input: {
     attempts.set(key, seen);
     const at = Date.now();
     try {
-      const reply = await client.action(button.actionId, button.value, { user: choice.user, messageTs: prompt.message.ts, channel });
-      log.push({ actionId: button.actionId, value: button.value, user: choice.user, at, status: reply.status });
+      const reply = await client.action(button.actionId, button.value, {
+        user: choice.user,
+        messageTs: prompt.message.ts,
+        channel,
+      });
+      log.push({
+        actionId: button.actionId,
+        value: button.value,
+        user: choice.user,
+        at,
+        status: reply.status,
+      });
     } catch {
       log.push({ actionId: button.actionId, value: button.value, user: choice.user, at, status: 'error' });
     }

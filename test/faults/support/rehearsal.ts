@@ -10,10 +10,13 @@ export const successWindowWaitMs = (timeScale: string) => (72 * 3600_000) / Numb
 
 /** What a deployment lead and project lead click to see a rehearsal through: promote, declare, and "mark done" for a step cut off by a crash. */
 export function rehearsalChoice({ buttons }: PromptMessage) {
-  if (buttons.some((b) => b.actionId === 'stage_promote')) return { actionId: 'stage_promote', user: people.lead };
-  if (buttons.some((b) => b.actionId === 'deploy_declare_complete')) return { actionId: 'deploy_declare_complete', user: people.project };
+  if (buttons.some((b) => b.actionId === 'stage_promote'))
+    return { actionId: 'stage_promote', user: people.lead };
+  if (buttons.some((b) => b.actionId === 'deploy_declare_complete'))
+    return { actionId: 'deploy_declare_complete', user: people.project };
   // The orphaned step ran (or was cut off) once already: marking it done never runs it twice.
-  if (buttons.some((b) => b.actionId === 'step_mark_done')) return { actionId: 'step_mark_done', user: people.lead };
+  if (buttons.some((b) => b.actionId === 'step_mark_done'))
+    return { actionId: 'step_mark_done', user: people.lead };
   return undefined;
 }
 
@@ -56,7 +59,9 @@ export async function driveToCompletion(input: {
   let waitingSince = 0;
   let waitingState = '';
   while (Date.now() < deadline) {
-    state = (await db.query<{ state: string }>('SELECT state FROM deployments WHERE id = $1', [deploymentId])).rows[0]?.state ?? 'missing';
+    state =
+      (await db.query<{ state: string }>('SELECT state FROM deployments WHERE id = $1', [deploymentId]))
+        .rows[0]?.state ?? 'missing';
     if (['completed', 'step_failed', 'rollback_failed', 'rolled_back', 'aborted'].includes(state)) break;
     await clicker.tick().catch(() => undefined);
     const needed = neededPrompt[state];
@@ -67,7 +72,11 @@ export async function driveToCompletion(input: {
       } else if (Date.now() - waitingSince > lostAfterMs + (input.extraWaitMs?.[state] ?? 0)) {
         lostPrompts.push({ state, since: waitingSince });
         waitingState = '';
-        if (state === 'awaiting_promotion') await input.client().command('approve', { user: people.lead }).catch(() => undefined);
+        if (state === 'awaiting_promotion')
+          await input
+            .client()
+            .command('approve', { user: people.lead })
+            .catch(() => undefined);
       }
     } else {
       waitingState = '';

@@ -24,11 +24,14 @@ describe('a step that hangs past its timeout', () => {
     await h.workspace.hang('test-smoke');
     await h.client.command('start v4.0.0', { user: users.lead });
 
-    const sleeper = await waitUntil(async () => (await processesIn(h.workspace.dir)).find((p) => p.command === 'sleep 300'), {
-      timeoutMs: 60_000,
-      intervalMs: 50,
-      label: 'the hanging smoke test to start its sleep 300',
-    });
+    const sleeper = await waitUntil(
+      async () => (await processesIn(h.workspace.dir)).find((p) => p.command === 'sleep 300'),
+      {
+        timeoutMs: 60_000,
+        intervalMs: 50,
+        label: 'the hanging smoke test to start its sleep 300',
+      },
+    );
     const tree = await processesIn(h.workspace.dir);
     expect(tree.length).toBeGreaterThanOrEqual(2);
 
@@ -53,9 +56,12 @@ describe('a step that hangs past its timeout', () => {
     expect(await processesIn(h.workspace.dir)).toEqual([]);
 
     await h.waitForState(1, 'step_failed');
-    const failed = await waitUntil(() => h.slack.messages('C_DEPLOY').find((m) => m.text.includes('failed: *Run smoke tests*')), {
-      label: 'the failure prompt',
-    });
+    const failed = await waitUntil(
+      () => h.slack.messages('C_DEPLOY').find((m) => m.text.includes('failed: *Run smoke tests*')),
+      {
+        label: 'the failure prompt',
+      },
+    );
     expect(failed.text).toContain('timed out after 3s');
     // Nothing after the hung step ran.
     const invocations = await h.workspace.invocations();

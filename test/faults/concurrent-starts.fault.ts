@@ -26,15 +26,22 @@ describe('20 people starting deployments to 20 environments at the same moment',
     const replies = await Promise.all(
       Array.from({ length: environments }, (_, i) => {
         const sent = Date.now();
-        return product.client.command(`start v4.0.0 to env-${i + 1}`, { user: people.lead }).then((reply) => ({ status: reply.status, ms: Date.now() - sent }));
+        return product.client
+          .command(`start v4.0.0 to env-${i + 1}`, { user: people.lead })
+          .then((reply) => ({ status: reply.status, ms: Date.now() - sent }));
       }),
     );
-    await waitUntil(() => product.slack.responses.length >= environments, { timeoutMs: 30_000, label: 'an answer to every start' }).catch(() => undefined);
+    await waitUntil(() => product.slack.responses.length >= environments, {
+      timeoutMs: 30_000,
+      label: 'an answer to every start',
+    }).catch(() => undefined);
     const answers = product.slack.responses.map((r) => String((r.body as { text?: string }).text ?? ''));
     const deployments = await product.db.query<{ n: number; rooted: number }>(
       `SELECT count(*)::int AS n, count(root_ts)::int AS rooted FROM deployments`,
     );
-    console.info(`statuses: ${JSON.stringify(replies)}; answers: ${JSON.stringify(answers.map((a) => a.slice(0, 80)))}`);
+    console.info(
+      `statuses: ${JSON.stringify(replies)}; answers: ${JSON.stringify(answers.map((a) => a.slice(0, 80)))}`,
+    );
     expect(replies.map((r) => r.status)).toEqual(Array(environments).fill(200));
     expect(Math.max(...replies.map((r) => r.ms))).toBeLessThan(3_000);
     expect(answers.filter((a) => a.startsWith('Started deployment'))).toHaveLength(environments);
@@ -55,17 +62,27 @@ describe('20 concurrent approve clicks on one promotion prompt, with the product
     await product.app.boot();
     await product.client.command('start v4.0.0', { user: people.lead });
     const prompt = await waitUntil(
-      () => openPrompts(product.slack).find((candidate) => candidate.buttons.some((b) => b.actionId === 'stage_promote')),
+      () =>
+        openPrompts(product.slack).find((candidate) =>
+          candidate.buttons.some((b) => b.actionId === 'stage_promote'),
+        ),
       { timeoutMs: 90_000, label: 'the promotion prompt' },
     );
     const value = prompt.buttons.find((b) => b.actionId === 'stage_promote')?.value as string;
     const before = product.slack.responses.length;
     const started = Date.now();
     const replies = await Promise.all(
-      Array.from({ length: 20 }, () => product.client.action('stage_promote', value, { user: people.lead, messageTs: prompt.message.ts })),
+      Array.from({ length: 20 }, () =>
+        product.client.action('stage_promote', value, { user: people.lead, messageTs: prompt.message.ts }),
+      ),
     );
-    await waitUntil(() => product.slack.responses.length - before >= 20, { timeoutMs: 30_000, label: '20 answers' }).catch(() => undefined);
-    const answers = product.slack.responses.slice(before).map((r) => String((r.body as { text?: string }).text ?? ''));
+    await waitUntil(() => product.slack.responses.length - before >= 20, {
+      timeoutMs: 30_000,
+      label: '20 answers',
+    }).catch(() => undefined);
+    const answers = product.slack.responses
+      .slice(before)
+      .map((r) => String((r.body as { text?: string }).text ?? ''));
     const answeredIn = Math.max(...product.slack.responses.slice(before).map((r) => r.at - started));
     console.info(`answers within ${answeredIn} ms: ${JSON.stringify(answers.map((a) => a.slice(0, 60)))}`);
     expect(replies.map((r) => r.status)).toEqual(Array(20).fill(200));
@@ -73,7 +90,12 @@ describe('20 concurrent approve clicks on one promotion prompt, with the product
     expect(answers.filter((a) => a.startsWith('Already decided'))).toHaveLength(19);
     // A person sees the answer within a few seconds, not after a pool timeout.
     expect(answeredIn).toBeLessThan(3_000);
-    await waitUntil(async () => (await product.workspace.invocations()).some((line) => line.endsWith('--percent=50')), { timeoutMs: 30_000, label: 'the 50% shift' });
-    expect((await product.workspace.invocations()).filter((line) => line.includes('--percent=50'))).toHaveLength(1);
+    await waitUntil(
+      async () => (await product.workspace.invocations()).some((line) => line.endsWith('--percent=50')),
+      { timeoutMs: 30_000, label: 'the 50% shift' },
+    );
+    expect(
+      (await product.workspace.invocations()).filter((line) => line.includes('--percent=50')),
+    ).toHaveLength(1);
   });
 });

@@ -19,7 +19,10 @@ describe('Redis stopped for 20 s during a soak (a private redis-server, no persi
     const product = p;
     await product.app.boot();
     await product.client.command('start v4.0.0', { user: people.lead });
-    await waitUntil(async () => (await product.deploymentState(1)) === 'soaking', { timeoutMs: 60_000, label: 'the canary soak' });
+    await waitUntil(async () => (await product.deploymentState(1)) === 'soaking', {
+      timeoutMs: 60_000,
+      label: 'the canary soak',
+    });
 
     await product.redis.stop();
     const downAt = Date.now();
@@ -29,10 +32,16 @@ describe('Redis stopped for 20 s during a soak (a private redis-server, no persi
       const sent = Date.now();
       const reply = await product.client.command(text, { user: people.lead });
       const ms = Date.now() - sent;
-      const answer = await waitUntil(() => product.slack.responses[responsesBefore], { timeoutMs: 10_000, label: `an answer to ${text}` }).catch(
-        () => undefined,
-      );
-      answers.push({ command: text, status: reply.status, ms, text: String((answer?.body as { text?: string })?.text ?? reply.text) });
+      const answer = await waitUntil(() => product.slack.responses[responsesBefore], {
+        timeoutMs: 10_000,
+        label: `an answer to ${text}`,
+      }).catch(() => undefined);
+      answers.push({
+        command: text,
+        status: reply.status,
+        ms,
+        text: String((answer?.body as { text?: string })?.text ?? reply.text),
+      });
     }
     console.info(`answers while Redis was down: ${JSON.stringify(answers, null, 1)}`);
     // Still down for the whole round of commands.
@@ -51,24 +60,44 @@ describe('Redis stopped for 20 s during a soak (a private redis-server, no persi
 
     // The soak ended during the outage: the prompt still comes once Redis is back.
     const prompt = await waitUntil(
-      () => product.slack.callsOf('chat.postMessage').find((call) => /Promote to \*50%\*/.test(String(call.args.text))),
+      () =>
+        product.slack
+          .callsOf('chat.postMessage')
+          .find((call) => /Promote to \*50%\*/.test(String(call.args.text))),
       { timeoutMs: 45_000, label: 'the promotion prompt after Redis came back' },
     );
     console.info(`promotion prompt ${prompt.at - upAt} ms after Redis came back`);
     expect(product.app.child?.exitCode ?? null).toBeNull();
     // Check-ins due during the outage fire together once the reconciler re-arms them.
-    await waitUntil(() => checkInPosts(product.slack).size >= 12, { timeoutMs: 30_000, label: 'all 12 check-ins' }).catch(() => undefined);
+    await waitUntil(() => checkInPosts(product.slack).size >= 12, {
+      timeoutMs: 30_000,
+      label: 'all 12 check-ins',
+    }).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const checkIns = checkInPosts(product.slack);
-    expect([...checkIns].sort((a, b) => a[0] - b[0])).toEqual(Array.from({ length: 12 }, (_, i) => [i + 1, 1]));
+    expect([...checkIns].sort((a, b) => a[0] - b[0])).toEqual(
+      Array.from({ length: 12 }, (_, i) => [i + 1, 1]),
+    );
 
     // What the start during the outage said must be what happened.
-    const staging = (await product.db.query<{ id: number; state: string }>(`SELECT id, state FROM deployments WHERE environment = 'staging'`)).rows;
+    const staging = (
+      await product.db.query<{ id: number; state: string }>(
+        `SELECT id, state FROM deployments WHERE environment = 'staging'`,
+      )
+    ).rows;
     const startAnswer = answers[1]?.text ?? '';
     await new Promise((resolve) => setTimeout(resolve, 8_000));
-    const stagingSteps = (await product.db.query(`SELECT 1 FROM step_runs s JOIN deployments d ON d.id = s.deployment_id WHERE d.environment = 'staging' AND s.started_at IS NOT NULL`)).rowCount ?? 0;
+    const stagingSteps =
+      (
+        await product.db.query(
+          `SELECT 1 FROM step_runs s JOIN deployments d ON d.id = s.deployment_id WHERE d.environment = 'staging' AND s.started_at IS NOT NULL`,
+        )
+      ).rowCount ?? 0;
     if (/Nothing new was started/.test(startAnswer)) {
-      expect({ deployments: staging, stepsRun: stagingSteps }, `the answer was "${startAnswer}"`).toEqual({ deployments: [], stepsRun: 0 });
+      expect({ deployments: staging, stepsRun: stagingSteps }, `the answer was "${startAnswer}"`).toEqual({
+        deployments: [],
+        stepsRun: 0,
+      });
     } else {
       expect(startAnswer).toMatch(/Started deployment #2/);
     }

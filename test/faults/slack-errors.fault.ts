@@ -9,7 +9,9 @@ const timeScale = '14400';
 
 /** "Step n/10 started|done" lines of the deployment's thread, in the order Slack shows them. */
 function stepLines(slack: FakeSlack): string[] {
-  const root = slack.messages('C_DEPLOY').find((m) => !m.thread_ts && !m.ephemeral && m.text.includes('→ production'));
+  const root = slack
+    .messages('C_DEPLOY')
+    .find((m) => !m.thread_ts && !m.ephemeral && m.text.includes('→ production'));
   if (!root) return [];
   return slack
     .thread('C_DEPLOY', root.ts)
@@ -46,14 +48,23 @@ describe('the Slack API answering 429 and 500 for a while', () => {
     const product = p;
     await product.app.boot();
     await product.client.command('start v4.0.0', { user: people.lead });
-    await waitUntil(() => stepLines(product.slack).length > 0, { timeoutMs: 30_000, label: 'the first step message' });
+    await waitUntil(() => stepLines(product.slack).length > 0, {
+      timeoutMs: 30_000,
+      label: 'the first step message',
+    });
     // Rate limited first (Retry-After: 1), then failing: each burst within the client's three retries.
     product.slack.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 1, times: 3 });
     product.slack.failNext('chat.update', { status: 429, retryAfterSeconds: 1, times: 3 });
-    await waitUntil(() => product.slack.rejected.length >= 6, { timeoutMs: 60_000, label: 'the 429 burst to be used up' });
+    await waitUntil(() => product.slack.rejected.length >= 6, {
+      timeoutMs: 60_000,
+      label: 'the 429 burst to be used up',
+    });
     product.slack.failNext('chat.postMessage', { status: 500, times: 3 });
     product.slack.failNext('chat.update', { status: 500, times: 3 });
-    await waitUntil(() => product.slack.rejected.length >= 12, { timeoutMs: 60_000, label: 'the 500 burst to be used up' });
+    await waitUntil(() => product.slack.rejected.length >= 12, {
+      timeoutMs: 60_000,
+      label: 'the 500 burst to be used up',
+    });
 
     const result = await rehearse(product);
     console.info(`rejected calls: ${product.slack.rejected.map((c) => c.method).join(', ')}`);
@@ -61,7 +72,9 @@ describe('the Slack API answering 429 and 500 for a while', () => {
     expect(result.state).toBe('completed');
     expect(result.lostPrompts).toEqual([]);
     expect(stepLines(product.slack)).toEqual(expectedSteps);
-    expect([...checkInPosts(product.slack)].sort((a, b) => a[0] - b[0])).toEqual(Array.from({ length: 12 }, (_, i) => [i + 1, 1]));
+    expect([...checkInPosts(product.slack)].sort((a, b) => a[0] - b[0])).toEqual(
+      Array.from({ length: 12 }, (_, i) => [i + 1, 1]),
+    );
     const management = product.slack.messages('C_MGMT').map((m) => m.text);
     expect(management.some((t) => t.includes('started'))).toBe(true);
     expect(management.some((t) => t.includes('complete'))).toBe(true);
@@ -72,9 +85,15 @@ describe('the Slack API answering 429 and 500 for a while', () => {
     const product = p;
     await product.app.boot();
     await product.client.command('start v4.0.0', { user: people.lead });
-    await waitUntil(() => stepLines(product.slack).length > 0, { timeoutMs: 30_000, label: 'the first step message' });
+    await waitUntil(() => stepLines(product.slack).length > 0, {
+      timeoutMs: 30_000,
+      label: 'the first step message',
+    });
     product.slack.failNext('chat.postMessage', { status: 500, times: 6 });
-    await waitUntil(() => product.slack.rejected.length >= 6, { timeoutMs: 60_000, label: 'the 500 burst to be used up' });
+    await waitUntil(() => product.slack.rejected.length >= 6, {
+      timeoutMs: 60_000,
+      label: 'the 500 burst to be used up',
+    });
 
     const result = await rehearse(product);
     console.info(`thread after 6 × 500: ${stepLines(product.slack).join(', ')}`);

@@ -32,7 +32,10 @@ describe('10,000 random commands and malformed payloads, validly signed', () => 
     const seed = seedFromEnv();
     // Printed so that a failure can be replayed: FAULT_SEED=<seed> npm run test:faults -- fuzz
     console.info(`fuzz seed ${seed}`);
-    const next = createFuzzInputs(createPrng(seed), { signingSecret, responseUrl: (id) => h.slack.responseUrl(id) });
+    const next = createFuzzInputs(createPrng(seed), {
+      signingSecret,
+      responseUrl: (id) => h.slack.responseUrl(id),
+    });
     const requests: FuzzRequest[] = Array.from({ length: total }, next);
     const before = await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM deployments');
 
@@ -50,13 +53,17 @@ describe('10,000 random commands and malformed payloads, validly signed', () => 
         const sent = Date.now();
         try {
           status = (await h.client.raw(request.body, request.headers)).status;
-          if (status === 404 && Date.now() - sent >= 2_900) unacknowledged.push({ index, kind: request.kind });
+          if (status === 404 && Date.now() - sent >= 2_900)
+            unacknowledged.push({ index, kind: request.kind });
         } catch (error) {
-          status = `no answer: ${error instanceof Error ? (error.cause as Error | undefined)?.message ?? error.message : String(error)}`;
+          status = `no answer: ${error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)}`;
         }
         const key = `${request.kind} ${status}`;
         statuses[key] = (statuses[key] ?? 0) + 1;
-        const bad = typeof status === 'string' || status >= 500 || (request.expectUnauthorized === true && status !== 401);
+        const bad =
+          typeof status === 'string' ||
+          status >= 500 ||
+          (request.expectUnauthorized === true && status !== 401);
         if (bad) failures.push({ index, kind: request.kind, status, body: request.body.slice(0, 300) });
       }
     };
@@ -65,7 +72,9 @@ describe('10,000 random commands and malformed payloads, validly signed', () => 
     console.info(`unacknowledged (404 after 3 s), first 10: ${JSON.stringify(unacknowledged.slice(0, 10))}`);
 
     expect(cursor, 'every request was sent before the deadline').toBe(total);
-    expect(failures.slice(0, 20), `seed ${seed}: ${failures.length} requests got a 5xx or no answer`).toEqual([]);
+    expect(failures.slice(0, 20), `seed ${seed}: ${failures.length} requests got a 5xx or no answer`).toEqual(
+      [],
+    );
     expect(unhandled.map(String)).toEqual([]);
     // Still serving, and nothing ran: no plan command, no new deployment.
     const status = await h.client.command('status', { user: users.stranger });

@@ -3,8 +3,14 @@ import { waitUntil } from '../support/wait.js';
 import { farGoNoGo } from './support/plan-file.js';
 import { createPrng, seedFromEnv } from './support/prng.js';
 import { type Product, startProduct } from './support/product.js';
+import {
+  checkInPosts,
+  driveToCompletion,
+  people,
+  repeatedInvocations,
+  successWindowWaitMs,
+} from './support/rehearsal.js';
 import { textOf } from './support/slack-proxy.js';
-import { checkInPosts, driveToCompletion, people, repeatedInvocations, successWindowWaitMs } from './support/rehearsal.js';
 
 // 30 minutes in 125 ms: the 12 check-ins take 1.5 s, the soaks 6 s and 12 s.
 const timeScale = '14400';
@@ -56,9 +62,15 @@ describe('SIGKILL of the product at random points of a rehearsal, three times', 
           if ((started.rowCount ?? 0) > 0) killOneAt = now + killOneDelay;
         }
         if (kills.length === 0 && killOneAt !== undefined && now >= killOneAt) {
-          const running = await product.db.query<{ step_id: string }>(`SELECT step_id FROM step_runs WHERE deployment_id = 1 AND status = 'running'`);
+          const running = await product.db.query<{ step_id: string }>(
+            `SELECT step_id FROM step_runs WHERE deployment_id = 1 AND status = 'running'`,
+          );
           const fresh = (await product.deploymentState(1)) ?? state;
-          kills.push({ at: 'during the plan steps', state: fresh, step: running.rows.map((r) => r.step_id).join(',') || 'none running' });
+          kills.push({
+            at: 'during the plan steps',
+            state: fresh,
+            step: running.rows.map((r) => r.step_id).join(',') || 'none running',
+          });
           await product.app.kill();
           await product.app.boot();
           restartedAt = Date.now();
@@ -70,7 +82,8 @@ describe('SIGKILL of the product at random points of a rehearsal, three times', 
               `SELECT min(fire_at) AS first, max(fire_at) AS last FROM timers WHERE deployment_id = 1 AND kind = 'check_in'`,
             )
           ).rows[0];
-          if (window?.first && window.last) killTwoAt = prng.between(window.first.getTime() - 100, window.last.getTime());
+          if (window?.first && window.last)
+            killTwoAt = prng.between(window.first.getTime() - 100, window.last.getTime());
         }
         if (kills.length === 1 && killTwoAt !== undefined && now >= killTwoAt) {
           await killAndRestart('among the check-ins', state);
@@ -85,7 +98,11 @@ describe('SIGKILL of the product at random points of a rehearsal, three times', 
     console.info(`kills: ${JSON.stringify(kills)}; clicks: ${result.clicks.length}; log: ${product.logFile}`);
 
     expect(kills[0]?.state, 'the first kill came while plan steps ran').toBe('running');
-    expect(kills.map((k) => k.at)).toEqual(['during the plan steps', 'among the check-ins', 'during the soaks and promotions']);
+    expect(kills.map((k) => k.at)).toEqual([
+      'during the plan steps',
+      'among the check-ins',
+      'during the soaks and promotions',
+    ]);
     expect(result.lostPrompts, `seed ${seed}: waiting states without their prompt`).toEqual([]);
     expect(result.state, `seed ${seed}`).toBe('completed');
 
@@ -103,7 +120,10 @@ describe('SIGKILL of the product at random points of a rehearsal, three times', 
 
     const checkIns = checkInPosts(product.slack);
     const expected = new Map(Array.from({ length: 12 }, (_, i) => [i + 1, 1]));
-    expect([...checkIns].sort((a, b) => a[0] - b[0]), `seed ${seed}: check-in posts by number`).toEqual([...expected]);
+    expect(
+      [...checkIns].sort((a, b) => a[0] - b[0]),
+      `seed ${seed}: check-in posts by number`,
+    ).toEqual([...expected]);
   });
 });
 
@@ -117,7 +137,9 @@ describe('SIGKILL while a message is on its way to Slack', () => {
   it('still posts a check-in whose post was in flight when the process died', async () => {
     p = await startProduct({ timeScale, editPlan: farGoNoGo, proxySlack: true });
     const product = p;
-    const held = product.proxy?.holdNext((call) => call.method === 'chat.postMessage' && /Check-in 3\/12 at/.test(textOf(call)));
+    const held = product.proxy?.holdNext(
+      (call) => call.method === 'chat.postMessage' && /Check-in 3\/12 at/.test(textOf(call)),
+    );
     await product.app.boot();
     await product.client.command('start v4.0.0', { user: people.lead });
     await withTimeout(held as Promise<unknown>, 90_000, 'check-in 3 to be posted');
@@ -128,11 +150,17 @@ describe('SIGKILL while a message is on its way to Slack', () => {
     // Every check-in timer fired, and a few seconds more for their posts.
     await waitUntil(
       async () =>
-        (await product.db.query(`SELECT 1 FROM timers WHERE deployment_id = 1 AND kind = 'check_in' AND status = 'pending'`)).rowCount === 0,
+        (
+          await product.db.query(
+            `SELECT 1 FROM timers WHERE deployment_id = 1 AND kind = 'check_in' AND status = 'pending'`,
+          )
+        ).rowCount === 0,
       { timeoutMs: 60_000, label: 'every check-in timer to fire' },
     );
     await new Promise((resolve) => setTimeout(resolve, 5_000));
-    const fired = await product.db.query(`SELECT 1 FROM timers WHERE deployment_id = 1 AND kind = 'check_in' AND key LIKE '%-3' AND status = 'fired'`);
+    const fired = await product.db.query(
+      `SELECT 1 FROM timers WHERE deployment_id = 1 AND kind = 'check_in' AND key LIKE '%-3' AND status = 'fired'`,
+    );
     expect(fired.rowCount, 'the timer of check-in 3 counts as fired').toBe(1);
     expect(checkInPosts(product.slack).get(3), 'check-in 3 reached Slack').toBe(1);
   });
@@ -140,7 +168,9 @@ describe('SIGKILL while a message is on its way to Slack', () => {
   it('still asks for promotion when the prompt was in flight when the process died', async () => {
     p = await startProduct({ timeScale, editPlan: farGoNoGo, proxySlack: true });
     const product = p;
-    const held = product.proxy?.holdNext((call) => call.method === 'chat.postMessage' && /Promote to \*50%\*/.test(textOf(call)));
+    const held = product.proxy?.holdNext(
+      (call) => call.method === 'chat.postMessage' && /Promote to \*50%\*/.test(textOf(call)),
+    );
     await product.app.boot();
     await product.client.command('start v4.0.0', { user: people.lead });
     await withTimeout(held as Promise<unknown>, 90_000, 'the promotion prompt to be posted');
@@ -149,7 +179,10 @@ describe('SIGKILL while a message is on its way to Slack', () => {
     await product.app.boot();
 
     const prompt = await waitUntil(
-      () => product.slack.callsOf('chat.postMessage').find((call) => /Promote to \*50%\*/.test(String(call.args.text))),
+      () =>
+        product.slack
+          .callsOf('chat.postMessage')
+          .find((call) => /Promote to \*50%\*/.test(String(call.args.text))),
       { timeoutMs: 30_000, label: 'the promotion prompt after the restart' },
     ).catch(() => undefined);
     expect(await product.deploymentState(1)).toBe('awaiting_promotion');
