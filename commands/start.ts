@@ -1,8 +1,10 @@
+import { queueDelayNote } from '../src/deploy/queue-delay-note.js';
 import { startDeployment } from '../src/deploy/start-deployment.js';
 import type { SubcommandHandler } from '../src/slack/command-context.js';
 
 export const start: SubcommandHandler<'start'> = async (command, { deps, userId }) => {
   const deployment = await startDeployment(deps, { ...command, userId });
   const dry = deployment.dryRun ? ' as a dry run (nothing is executed)' : '';
-  return `Started deployment #${deployment.id}: ${deployment.version} → ${deployment.environment}${dry}. Follow it in <#${deployment.channelId}>.`;
+  const waiting = deployment.queued ? '' : ` ${queueDelayNote}`;
+  return `Started deployment #${deployment.id}: ${deployment.version} → ${deployment.environment}${dry}. Follow it in <#${deployment.channelId}>.${waiting}`;
 };

@@ -41,6 +41,20 @@ export async function setPromptMessage(db: DbClient, id: number, messageTs: stri
   );
 }
 
+/**
+ * Takes the right to post a prompt to Slack for `leaseMs`: false when it is already posted or
+ * another poster's lease is still running.
+ */
+export async function claimPromptPost(db: DbClient, id: number, leaseMs: number): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE prompts SET post_claimed_at = now()
+      WHERE id = $1 AND message_ts IS NULL
+        AND (post_claimed_at IS NULL OR post_claimed_at < now() - make_interval(secs => $2::float8 / 1000))`,
+    [id, leaseMs],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
 /** Compare-and-set on the prompt: exactly one decision wins. */
 export async function decidePrompt(db: DbClient, id: number, decision: string, decidedBy: string) {
   const result = await db.query<Prompt>(

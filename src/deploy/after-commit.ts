@@ -22,11 +22,22 @@ export function afterCommit(): AfterCommit {
   return { enqueue: [], arm: [], disarm: [], notify: [], followUps: [] };
 }
 
-export async function runAfterCommit(deps: DeployDeps, actions: AfterCommit): Promise<void> {
-  await disarmTimers(deps, actions.disarm);
-  for (const run of actions.enqueue) await enqueueStep(deps, run);
-  await armTimers(deps, actions.arm);
-  await dispatchNotifications(deps, actions.notify);
+/**
+ * Returns false when the queue work (steps, timers, notifications) could not reach Redis: the
+ * change is committed all the same, and the reconciler redoes that work from Postgres once Redis
+ * is back, so the caller must not report the change as failed.
+ */
+export async function runAfterCommit(deps: DeployDeps, actions: AfterCommit): Promise<boolean> {
+  let queued = true;
+  try {
+    await disarmTimers(deps, actions.disarm);
+    for (const run of actions.enqueue) await enqueueStep(deps, run);
+    await armTimers(deps, actions.arm);
+    await dispatchNotifications(deps, actions.notify);
+  } catch (error) {
+    queued = false;
+    deps.log.warn({ err: error }, 'committed work could not be queued yet; the reconciler will queue it');
+  }
   for (const action of actions.followUps) {
     try {
       await action();
@@ -35,4 +46,5 @@ export async function runAfterCommit(deps: DeployDeps, actions: AfterCommit): Pr
       deps.log.warn({ err: error }, 'a follow-up message could not be sent');
     }
   }
+  return queued;
 }

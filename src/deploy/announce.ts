@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { type Deployment, getDeployment, setRootTs } from '../db/deployments.js';
-import { inTransaction } from '../db/pool.js';
-import { getPrompt, insertPrompt, type Prompt, setPromptMessage } from '../db/prompts.js';
+import { type DbClient, inTransaction } from '../db/pool.js';
+import { claimPromptPost, getPrompt, insertPrompt, type Prompt, setPromptMessage } from '../db/prompts.js';
 import { listLatestStepRuns } from '../db/step-runs.js';
+import { dispatchNotifications } from '../notify/dispatch-notifications.js';
+import { enqueueNotification } from '../notify/enqueue-notification.js';
 import type { Message } from '../slack/blocks/block-kit.js';
 import { rootMessage } from '../slack/blocks/root-message.js';
 import { decidedMessage } from '../slack/blocks/step-messages.js';
@@ -11,8 +14,8 @@ import type { DeployDeps } from './deps.js';
 
 type AnnounceDeps = Pick<DeployDeps, 'db' | 'plan' | 'messenger' | 'clock' | 'log'>;
 
-async function renderRoot(deps: AnnounceDeps, deployment: Deployment): Promise<Message> {
-  const steps = await listLatestStepRuns(deps.db, deployment.id);
+async function renderRoot(deps: AnnounceDeps, deployment: Deployment, db: DbClient): Promise<Message> {
+  const steps = await listLatestStepRuns(db, deployment.id);
   return rootMessage({
     deployment,
     steps,
@@ -28,7 +31,9 @@ export async function ensureRoot(deps: AnnounceDeps, deploymentId: number): Prom
     const deployment = await getDeployment(client, deploymentId, { forUpdate: true });
     if (!deployment) throw new Error(`deployment ${deploymentId} not found`);
     if (deployment.rootTs) return deployment.rootTs;
-    const ts = await deps.messenger.post(deployment.channelId, await renderRoot(deps, deployment));
+    // Rendered on the locked connection: taking a second one from the pool here would let
+    // concurrent starts hold every connection while each waits for another.
+    const ts = await deps.messenger.post(deployment.channelId, await renderRoot(deps, deployment, client));
     await setRootTs(client, deploymentId, ts);
     return ts;
   });
@@ -43,46 +48,42 @@ export async function refreshRoot(deps: AnnounceDeps, deploymentId: number): Pro
       await ensureRoot(deps, deploymentId);
       return;
     }
-    await deps.messenger.update(deployment.channelId, deployment.rootTs, await renderRoot(deps, deployment));
+    await deps.messenger.update(
+      deployment.channelId,
+      deployment.rootTs,
+      await renderRoot(deps, deployment, deps.db),
+    );
   } catch (error) {
     // The root message is a view of Postgres; the next refresh repairs a missed one.
     deps.log.warn({ err: error, deploymentId }, 'could not refresh the root message');
   }
 }
 
-/** Posts a detail in the deployment's thread. */
+/**
+ * Posts a detail in the deployment's thread through the outbox: lines of one thread arrive in
+ * order, and a Slack outage longer than the client's retries delays them instead of losing them.
+ */
 export async function postInThread(
-  deps: AnnounceDeps,
+  deps: AnnounceDeps & Pick<DeployDeps, 'queues'>,
   deploymentId: number,
   message: Message,
 ): Promise<void> {
   const rootTs = await ensureRoot(deps, deploymentId);
   const deployment = await getDeployment(deps.db, deploymentId);
   if (!deployment) return;
-  await deps.messenger.post(deployment.channelId, message, rootTs);
-}
-
-/** Records a prompt, then posts it in the thread with buttons that carry the prompt's id. */
-export async function postPrompt(
-  deps: AnnounceDeps,
-  deploymentId: number,
-  kind: string,
-  build: (promptId: number) => Message,
-  payload: Record<string, unknown> = {},
-): Promise<Prompt> {
-  const deployment = await getDeployment(deps.db, deploymentId);
-  if (!deployment) throw new Error(`deployment ${deploymentId} not found`);
-  const prompt = await insertPrompt(deps.db, {
+  const row = await enqueueNotification(deps.db, {
     deploymentId,
-    kind,
-    channelId: deployment.channelId,
-    payload,
+    dedupeKey: `thread:${deploymentId}:${randomUUID()}`,
+    channel: 'slack',
+    target: { channel: deployment.channelId, threadTs: rootTs },
+    message: { text: message.text, blocks: message.blocks },
   });
-  const message = build(prompt.id);
-  const rootTs = await ensureRoot(deps, deploymentId);
-  const ts = await deps.messenger.post(deployment.channelId, message, rootTs);
-  await setPromptMessage(deps.db, prompt.id, ts, message);
-  return prompt;
+  try {
+    await dispatchNotifications(deps, [row]);
+  } catch (error) {
+    // Recorded, so not lost: the reconciler dispatches it once Redis answers again.
+    deps.log.warn({ err: error, deploymentId }, 'a thread message waits for Redis');
+  }
 }
 
 /**
@@ -112,37 +113,60 @@ export async function recordPrompt(
   return recorded;
 }
 
-/** Posts open prompts that were recorded but never reached Slack (the process died after COMMIT). */
+/**
+ * How long one poster may take to get a prompt into Slack (the client's retries included) before
+ * the reconciler assumes it died and posts the prompt itself.
+ */
+export const promptPostLeaseMs = 30_000;
+
+/**
+ * Posts prompts that were recorded but never reached Slack: the process died after COMMIT, or
+ * Slack failed for longer than the client's retries. Decided ones are posted too (shown decided),
+ * so that a check-in that was overtaken by the next one still appears in the thread.
+ */
 export async function publishUnpostedPrompts(deps: AnnounceDeps, olderThanMs = 3_000): Promise<number> {
   const result = await deps.db.query<{ id: number }>(
-    `SELECT id FROM prompts WHERE message_ts IS NULL AND status = 'open' AND payload ? 'message'
-       AND created_at < now() - make_interval(secs => $1::float8 / 1000) ORDER BY id`,
-    [olderThanMs],
+    `SELECT id FROM prompts
+      WHERE message_ts IS NULL AND payload ? 'message'
+        AND CASE WHEN post_claimed_at IS NULL
+                 THEN created_at < now() - make_interval(secs => $1::float8 / 1000)
+                 ELSE post_claimed_at < now() - make_interval(secs => $2::float8 / 1000) END
+      ORDER BY id`,
+    [olderThanMs, promptPostLeaseMs],
   );
+  let posted = 0;
   for (const { id } of result.rows) {
     const prompt = await getPrompt(deps.db, id);
     const message = prompt?.payload.message;
-    if (!prompt || !message || prompt.messageTs) continue;
-    await publishPrompt(deps, prompt, () => message);
+    if (!prompt || !message) continue;
+    try {
+      if (await publishPrompt(deps, prompt, () => message)) posted++;
+    } catch (error) {
+      // Slack may still be failing: the lease expires and the next pass tries again.
+      deps.log.warn({ err: error, promptId: id }, 'could not post a prompt recorded earlier');
+    }
   }
-  return result.rows.length;
+  return posted;
 }
 
 /**
- * Posts a prompt recorded earlier in a transaction (so a deadline can already see it). If it was
- * decided before it reached Slack, it is shown decided.
+ * Posts a prompt recorded earlier in a transaction (so a deadline can already see it), unless
+ * another poster holds it. If it was decided before it reached Slack, it is shown decided.
+ * Returns whether this call posted it.
  */
 export async function publishPrompt(
   deps: AnnounceDeps,
   prompt: Prompt,
   build: (promptId: number) => Message,
-): Promise<void> {
+): Promise<boolean> {
+  if (!(await claimPromptPost(deps.db, prompt.id, promptPostLeaseMs))) return false;
   const message = build(prompt.id);
   const rootTs = await ensureRoot(deps, prompt.deploymentId);
   const ts = await deps.messenger.post(prompt.channelId, message, rootTs);
   await setPromptMessage(deps.db, prompt.id, ts, message);
   const fresh = await getPrompt(deps.db, prompt.id);
   if (fresh && fresh.status !== 'open') await showDecided(deps, [fresh]);
+  return true;
 }
 
 /** Rewrites decided prompts to say who decided what and when, without buttons. */

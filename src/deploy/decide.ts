@@ -11,6 +11,7 @@ import { authorize, type GuardedAction } from './authorize.js';
 import { decisionEffects } from './decision-effects.js';
 import type { DeployDeps } from './deps.js';
 import { isTerminal } from './lifecycle.js';
+import { queueDelayNote } from './queue-delay-note.js';
 
 export const decisions = [
   'retry',
@@ -137,9 +138,9 @@ export async function decide(deps: DeployDeps, input: DecisionInput): Promise<st
     const fresh = await getPrompt(deps.db, outcome.promptId);
     throw alreadyDecided(deps, fresh as Prompt);
   }
-  await runAfterCommit(deps, later);
+  const queued = await runAfterCommit(deps, later);
   await refreshRoot(deps, deploymentId);
-  return outcome.message;
+  return queued ? outcome.message : `${outcome.message} ${queueDelayNote}`;
 }
 
 function alreadyDecided(deps: DeployDeps, prompt: Prompt): AppError {

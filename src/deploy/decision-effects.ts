@@ -331,7 +331,7 @@ const declareComplete: Effect = async (context, client) => {
     ),
   );
   await onDeploymentEnded(client, deps, context.later, deployment, 'completed');
-  await startDocumentationChecklist(client, deps, deployment.id, deployment.channelId, context.later);
+  await startDocumentationChecklist(client, deps, deployment.id, context.later);
   return `Declared ${describe(context)} complete.`;
 };
 

@@ -1,11 +1,11 @@
 import type pg from 'pg';
 import { writeAudit } from '../db/audit.js';
 import { inTransaction } from '../db/pool.js';
-import { getPrompt, insertPrompt, setPromptMessage } from '../db/prompts.js';
+import { getPrompt, setPromptMessage } from '../db/prompts.js';
 import { AppError } from '../errors.js';
 import { type DocumentationItem, documentationMessage } from '../slack/blocks/documentation-message.js';
 import type { AfterCommit } from './after-commit.js';
-import { publishPrompt } from './announce.js';
+import { recordPrompt } from './announce.js';
 import { authorize } from './authorize.js';
 import type { DeployDeps } from './deps.js';
 
@@ -25,7 +25,6 @@ export async function startDocumentationChecklist(
   client: pg.PoolClient,
   deps: DeployDeps,
   deploymentId: number,
-  channelId: string,
   later: AfterCommit,
 ) {
   if (deps.plan.documentationUpdates.length === 0) return;
@@ -35,10 +34,9 @@ export async function startDocumentationChecklist(
       [deploymentId, position, item],
     );
   }
-  const prompt = await insertPrompt(client, { deploymentId, kind: 'documentation', channelId });
   const items = await listItems(client, deploymentId);
-  later.followUps.push(() =>
-    publishPrompt(deps, prompt, (promptId) => documentationMessage({ promptId, items })),
+  await recordPrompt(client, deps, later, deploymentId, 'documentation', (promptId) =>
+    documentationMessage({ promptId, items }),
   );
 }
 

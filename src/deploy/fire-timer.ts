@@ -116,6 +116,9 @@ async function act(
     case 'go_no_go':
       await applyGoNoGoPolicy(client, deps, deployment, later);
       return;
+    case 'report':
+      // Built from committed rows and posted after COMMIT (below), as uploads cannot join a transaction.
+      return;
     default:
       deps.log.warn({ kind: timer.kind }, 'unknown timer kind');
   }

@@ -1,11 +1,11 @@
 import type pg from 'pg';
 import { writeAudit } from '../db/audit.js';
 import type { Deployment } from '../db/deployments.js';
-import { decidePrompt, insertPrompt, listOpenPrompts } from '../db/prompts.js';
+import { decidePrompt, listOpenPrompts } from '../db/prompts.js';
 import { goNoGoPrompt, heldPrompt } from '../slack/blocks/rollout-messages.js';
 import { formatTime } from '../slack/format.js';
 import type { AfterCommit } from './after-commit.js';
-import { publishPrompt, recordPrompt, showDecided } from './announce.js';
+import { recordPrompt, showDecided } from './announce.js';
 import { applyTransition } from './apply-transition.js';
 import { goNoGoButtons, heldButtons } from './buttons.js';
 import type { DeployDeps } from './deps.js';
@@ -38,21 +38,14 @@ export async function scheduleGoNoGo(
   later.arm.push(timer);
   const deadline = new Date(deployment.createdAt.getTime() + scaled(deps, goNoGo.after));
   // Recorded now, in the transaction: the deadline may come before the message reaches Slack.
-  const prompt = await insertPrompt(client, {
-    deploymentId: deployment.id,
-    kind: 'go_no_go',
-    channelId: deployment.channelId,
-  });
-  later.followUps.push(() =>
-    publishPrompt(deps, prompt, (promptId) =>
-      goNoGoPrompt({
-        deadline,
-        timeZone: deps.plan.timezone,
-        policy: policyText[goNoGo.onTimeout],
-        promptId,
-        buttons: goNoGoButtons(promptId),
-      }),
-    ),
+  await recordPrompt(client, deps, later, deployment.id, 'go_no_go', (promptId) =>
+    goNoGoPrompt({
+      deadline,
+      timeZone: deps.plan.timezone,
+      policy: policyText[goNoGo.onTimeout],
+      promptId,
+      buttons: goNoGoButtons(promptId),
+    }),
   );
 }
 

@@ -1,12 +1,11 @@
 import { writeAudit } from '../db/audit.js';
 import { getDeployment } from '../db/deployments.js';
 import { inTransaction } from '../db/pool.js';
-import { insertPrompt } from '../db/prompts.js';
 import { AppError } from '../errors.js';
 import { type IssueView, issueMessage } from '../slack/blocks/issue-message.js';
 
 import { afterCommit, runAfterCommit } from './after-commit.js';
-import { postInThread, publishPrompt, refreshRoot } from './announce.js';
+import { postInThread, recordPrompt, refreshRoot } from './announce.js';
 import type { DeployDeps } from './deps.js';
 import { allowedEvents, isTerminal } from './lifecycle.js';
 import { pageRoles } from './page.js';
@@ -52,14 +51,13 @@ export async function reportIssue(
       );
     } else {
       const canRollBack = allowedEvents(deployment.state).includes('rollback');
-      const prompt = await insertPrompt(client, {
-        deploymentId: deployment.id,
-        kind: 'issue',
-        channelId: deployment.channelId,
-        payload: { issueId: id, severity: input.severity },
-      });
-      later.followUps.push(() =>
-        publishPrompt(deps, prompt, (promptId) =>
+      await recordPrompt(
+        client,
+        deps,
+        later,
+        deployment.id,
+        'issue',
+        (promptId) =>
           issueMessage({
             issue: view,
             protocol,
@@ -67,7 +65,7 @@ export async function reportIssue(
             canRollBack,
             afterWindow: isTerminal(deployment.state),
           }),
-        ),
+        { issueId: id, severity: input.severity },
       );
     }
     if (input.severity === 'critical') {

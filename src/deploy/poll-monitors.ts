@@ -1,7 +1,6 @@
 import { getDeployment } from '../db/deployments.js';
 import { getMonitorStates, insertSample, saveMonitorState } from '../db/monitoring.js';
 import { inTransaction } from '../db/pool.js';
-import { insertPrompt } from '../db/prompts.js';
 import { cancelAutoRollback } from '../db/timers.js';
 import { evaluate, initialState } from '../monitor/evaluate.js';
 import { readMetric } from '../monitor/read-metric.js';
@@ -9,7 +8,7 @@ import { alertMessage } from '../slack/blocks/alert-message.js';
 import { formatValue } from '../slack/blocks/check-in-message.js';
 import { note } from '../slack/blocks/rollout-messages.js';
 import { afterCommit, runAfterCommit } from './after-commit.js';
-import { postInThread, publishPrompt } from './announce.js';
+import { postInThread, recordPrompt } from './announce.js';
 import type { DeployDeps } from './deps.js';
 import { isTerminal } from './lifecycle.js';
 import { stopMonitoring } from './monitor-scheduler.js';
@@ -87,12 +86,26 @@ async function pollOnce(
           event === 'alert_breach' && autoRollback.enabled
             ? new Date(now.getTime() + scaled(deps, autoRollback.grace))
             : undefined;
-        const prompt = await insertPrompt(client, {
+        const since = next.since ?? now;
+        // Recorded with its rendered message, so the reconciler can post it if this process dies first.
+        const prompt = await recordPrompt(
+          client,
+          deps,
+          later,
           deploymentId,
-          kind: 'alert',
-          channelId: current.channelId,
-          payload: { metricId: metric.id, event },
-        });
+          'alert',
+          (promptId) =>
+            alertMessage({
+              metric,
+              reading,
+              since,
+              kind: event,
+              timeZone: deps.plan.timezone,
+              promptId,
+              autoRollbackAt: autoAt,
+            }),
+          { metricId: metric.id, event },
+        );
         alertPromptId = prompt.id;
         if (autoAt) {
           later.arm.push(
@@ -105,20 +118,6 @@ async function pollOnce(
             }),
           );
         }
-        const since = next.since ?? now;
-        later.followUps.push(() =>
-          publishPrompt(deps, prompt, (promptId) =>
-            alertMessage({
-              metric,
-              reading,
-              since,
-              kind: event,
-              timeZone: deps.plan.timezone,
-              promptId,
-              autoRollbackAt: autoAt,
-            }),
-          ),
-        );
         const what =
           event === 'alert_breach' ? `${metric.name} is beyond its threshold` : `${metric.name} has no data`;
         const lead = deps.plan.roles.some((role) => role.id === 'deployment_lead')

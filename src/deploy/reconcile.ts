@@ -27,6 +27,8 @@ export async function reconcile(
 ): Promise<{ interrupted: number; requeued: number; rearmed: number }> {
   let interrupted = 0;
   let requeued = 0;
+  // Needs only Postgres and Slack, so it runs first: prompts still go out while Redis is down.
+  await publishUnpostedPrompts(deps);
   for (const run of await listRunningStepRuns(deps.db)) {
     if (await hasLiveLock(redis, deps.queues.prefix, run)) continue;
     if (await markInterrupted(deps, run)) interrupted++;
@@ -40,7 +42,6 @@ export async function reconcile(
     requeued++;
   }
   const rearmed = await rearmPendingTimers(deps);
-  await publishUnpostedPrompts(deps);
   // Monitoring schedulers live in Redis only: recreate them for every deployment with live traffic.
   for (const deployment of await listActiveDeployments(deps.db)) {
     if (deployment.currentPercent > 0) await startMonitoring(deps, deployment.id);

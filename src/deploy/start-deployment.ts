@@ -28,7 +28,10 @@ export interface StartInput {
 }
 
 /** `/deploy start`: checks, records the deployment with its planned steps, announces it, enqueues step 1. */
-export async function startDeployment(deps: DeployDeps, input: StartInput): Promise<Deployment> {
+export async function startDeployment(
+  deps: DeployDeps,
+  input: StartInput,
+): Promise<Deployment & { queued: boolean }> {
   const { plan } = deps;
   validateVersion(plan, input.version);
   const environment = input.environment ?? plan.defaultEnvironment;
@@ -110,8 +113,8 @@ export async function startDeployment(deps: DeployDeps, input: StartInput): Prom
     deps.log.warn({ err: error, deploymentId: deployment.id }, 'could not post the root message yet');
   }
   later.enqueue.push(firstStep);
-  await runAfterCommit(deps, later);
-  return deployment;
+  const queued = await runAfterCommit(deps, later);
+  return { ...deployment, queued };
 }
 
 async function alreadyActive(deps: DeployDeps, environment: string): Promise<AppError> {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { promptPostLeaseMs } from '../../src/deploy/announce.js';
 import { waitUntil } from '../support/wait.js';
 import { farGoNoGo } from './support/plan-file.js';
 import { createPrng, seedFromEnv } from './support/prng.js';
@@ -157,7 +158,11 @@ describe('SIGKILL while a message is on its way to Slack', () => {
         ).rowCount === 0,
       { timeoutMs: 60_000, label: 'every check-in timer to fire' },
     );
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // The dead process held the right to post it for promptPostLeaseMs; the reconciler posts it after.
+    await waitUntil(() => checkInPosts(product.slack).get(3), {
+      timeoutMs: promptPostLeaseMs + 30_000,
+      label: 'check-in 3 to reach Slack after the restart',
+    }).catch(() => undefined);
     const fired = await product.db.query(
       `SELECT 1 FROM timers WHERE deployment_id = 1 AND kind = 'check_in' AND key LIKE '%-3' AND status = 'fired'`,
     );
@@ -183,7 +188,7 @@ describe('SIGKILL while a message is on its way to Slack', () => {
         product.slack
           .callsOf('chat.postMessage')
           .find((call) => /Promote to \*50%\*/.test(String(call.args.text))),
-      { timeoutMs: 30_000, label: 'the promotion prompt after the restart' },
+      { timeoutMs: promptPostLeaseMs + 30_000, label: 'the promotion prompt after the restart' },
     ).catch(() => undefined);
     expect(await product.deploymentState(1)).toBe('awaiting_promotion');
     expect(prompt, 'the promotion prompt reached Slack after the restart').toBeDefined();
