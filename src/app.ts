@@ -8,6 +8,7 @@ import type { DeployDeps } from './deploy/deps.js';
 import type { Logger } from './log.js';
 import { actionIds } from './slack/action-ids.js';
 import { dedupeRequests } from './slack/dedupe.js';
+import { answerUnreadablePayloads, guardEventBodies } from './slack/guard-bodies.js';
 import { measureAck } from './slack/measure-ack.js';
 
 export interface SlackAppOptions {
@@ -29,15 +30,21 @@ export function createSlackApp(options: SlackAppOptions) {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
     retryConfig: { retries: options.retries ?? 3, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
   };
+  const endpoints = ['/slack/events'];
   const receiver = options.appToken
     ? undefined
     : new HTTPReceiver({
         signingSecret: options.signingSecret,
-        endpoints: '/slack/events',
+        endpoints,
         processBeforeResponse: options.processBeforeResponse ?? false,
         customRoutes: options.customRoutes ?? [],
+        // A payload of the wrong shape (`"user":null`) makes Bolt throw before any listener: a 400, not a 500.
+        processEventErrorHandler: answerUnreadablePayloads(options.deps.log),
         logger,
       });
+  // Bolt throws on a signed body that is not an object (`payload=null`): answer those 400 before it sees them.
+  if (receiver)
+    guardEventBodies(receiver, { signingSecret: options.signingSecret, endpoints, log: options.deps.log });
   const app = new App({
     token: options.botToken,
     ...(receiver
@@ -57,6 +64,7 @@ export function createSlackApp(options: SlackAppOptions) {
   }
   app.action<never>(actionIds.reportIssue, reportIssueButton(deps) as never);
   app.action<never>(actionIds.documentationDone, documentationButton(deps) as never);
+  // Must not throw: answerUnreadablePayloads relies on listener errors ending here.
   app.error(async (error) => {
     deps.log.error({ err: error }, 'unhandled error in a Slack listener');
   });

@@ -117,6 +117,15 @@ export async function listCollapsedWith(db: DbClient, id: number): Promise<Notif
  * must wait its turn. With `collapsingGroup`, stale pending rows of that group do not count:
  * this delivery is about to absorb them.
  */
+/** Whether anything for this target is still waiting to be delivered. */
+export async function hasUndelivered(db: DbClient, targetKey: string): Promise<boolean> {
+  const result = await db.query(
+    `SELECT 1 FROM notifications WHERE target_key = $1 AND status IN ('pending', 'sending') LIMIT 1`,
+    [targetKey],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
 export async function hasEarlierOpen(
   db: DbClient,
   row: Pick<Notification, 'id' | 'targetKey'>,

@@ -15,6 +15,12 @@ export function createPool(connectionString: string, onError: (error: Error) => 
   });
   // An idle client's error is re-emitted here; without a listener it would crash the process.
   pool.on('error', onError);
+  // A checked-out client has no pool listener: a backend ended by a Postgres restart between two
+  // queries would be an unhandled 'error' and end the process. Its next query fails instead, the
+  // transaction rolls back, and the pool discards the client on release.
+  pool.on('connect', (client) => {
+    client.on('error', onError);
+  });
   return pool;
 }
 

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { type Deployment, getDeployment, setRootTs } from '../db/deployments.js';
+import { hasUndelivered } from '../db/notifications.js';
 import { type DbClient, inTransaction } from '../db/pool.js';
 import { claimPromptPost, getPrompt, insertPrompt, type Prompt, setPromptMessage } from '../db/prompts.js';
 import { listLatestStepRuns } from '../db/step-runs.js';
 import { dispatchNotifications } from '../notify/dispatch-notifications.js';
 import { enqueueNotification } from '../notify/enqueue-notification.js';
+import { targetKey } from '../notify/target-key.js';
 import type { Message } from '../slack/blocks/block-kit.js';
 import { rootMessage } from '../slack/blocks/root-message.js';
 import { decidedMessage } from '../slack/blocks/step-messages.js';
@@ -60,8 +62,9 @@ export async function refreshRoot(deps: AnnounceDeps, deploymentId: number): Pro
 }
 
 /**
- * Posts a detail in the deployment's thread through the outbox: lines of one thread arrive in
- * order, and a Slack outage longer than the client's retries delays them instead of losing them.
+ * Posts a detail in the deployment's thread: directly while the thread has nothing waiting, else
+ * (or when Slack fails past the client's retries) through the outbox, behind what waits, so lines
+ * of one thread keep their order and a Slack outage delays them instead of losing them.
  */
 export async function postInThread(
   deps: AnnounceDeps & Pick<DeployDeps, 'queues'>,
@@ -71,11 +74,23 @@ export async function postInThread(
   const rootTs = await ensureRoot(deps, deploymentId);
   const deployment = await getDeployment(deps.db, deploymentId);
   if (!deployment) return;
+  const target = { channel: deployment.channelId, threadTs: rootTs };
+  if (!(await hasUndelivered(deps.db, targetKey('slack', target)))) {
+    try {
+      await deps.messenger.post(deployment.channelId, message, rootTs);
+      return;
+    } catch (error) {
+      deps.log.warn(
+        { err: error, deploymentId },
+        'a thread message goes through the outbox after a Slack error',
+      );
+    }
+  }
   const row = await enqueueNotification(deps.db, {
     deploymentId,
     dedupeKey: `thread:${deploymentId}:${randomUUID()}`,
     channel: 'slack',
-    target: { channel: deployment.channelId, threadTs: rootTs },
+    target,
     message: { text: message.text, blocks: message.blocks },
   });
   try {

@@ -13,7 +13,15 @@ export function requestKey(body: Record<string, unknown>): string | undefined {
 export function dedupeRequests(db: pg.Pool): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const key = requestKey(args.body as unknown as Record<string, unknown>);
-    if (key && !(await markRequestProcessed(db, key))) {
+    // Postgres down: let the request through so that it is acknowledged and answered ("cannot
+    // reach Postgres"); a repeat cannot take effect twice while every handler needs Postgres.
+    const fresh = key
+      ? await markRequestProcessed(db, key).catch((error: unknown) => {
+          args.logger.warn(`duplicate check skipped, Postgres unreachable: ${String(error)}`);
+          return true;
+        })
+      : true;
+    if (!fresh) {
       if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
       args.logger.debug(`duplicate Slack request ${key} ignored`);
       return;

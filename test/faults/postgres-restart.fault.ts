@@ -80,7 +80,11 @@ describe.skipIf(unavailable !== undefined)(
         `while Postgres was down: ${JSON.stringify(answers)}; answers via response_url: ${JSON.stringify(late)}`,
       );
 
-      expect(product.app.child?.exitCode ?? null, 'the product process survived the restart').toBeNull();
+      // `app.child` is cleared when the process exits, so `child?.exitCode` was null even after a crash.
+      expect(
+        product.app.unexpectedExit,
+        `the product process survived the restart (see ${product.logFile})`,
+      ).toBeUndefined();
       const result = await driveToCompletion({
         db: product.db,
         slack: product.slack,

@@ -166,6 +166,8 @@ describe('staged rollout', () => {
       expect(columns.rows.map((r) => r.column_name)).toEqual(['id', 'name']);
       expect((await app.query(`SELECT to_regclass('consent') AS t`)).rows[0].t).toBeNull();
 
+      // The rollback's own thread lines are on their way through the outbox: let them land first.
+      await h.outboxDrained();
       const messagesAfter = h.slack.calls.length;
       await new Promise((resolve) => setTimeout(resolve, 2_500));
       expect(thread().some((m) => buttonsOf(m).some((b) => b.action_id === 'stage_promote'))).toBe(false);

@@ -40,6 +40,8 @@ export interface Harness {
   baseUrl: string;
   deployment(id: number): ReturnType<typeof getDeployment>;
   waitForState(id: number, state: DeploymentState, timeoutMs?: number): Promise<void>;
+  /** Until every outbox row (thread lines, notices) is delivered or given up. */
+  outboxDrained(timeoutMs?: number): Promise<void>;
   restart(options?: { role?: ProcessRole }): Promise<void>;
   close(): Promise<void>;
 }
@@ -123,8 +125,10 @@ export async function startHarness(
   const client = createSlackClient({ baseUrl, signingSecret, responseUrl: (id) => slack.responseUrl(id) });
 
   const shutdown = async (force: boolean) => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    // close() waits for every connection: end them too, or one hung request would hang the test.
+    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections();
+    await closed;
     await runtime?.stop({ force });
   };
 
@@ -146,6 +150,14 @@ export async function startHarness(
         timeoutMs,
         label: `deployment #${id} to reach ${state}`,
       });
+    },
+    async outboxDrained(timeoutMs = 15_000) {
+      await waitUntil(
+        async () =>
+          (await db.query(`SELECT 1 FROM notifications WHERE status IN ('pending', 'sending') LIMIT 1`))
+            .rowCount === 0,
+        { timeoutMs, label: 'the outbox to drain' },
+      );
     },
     async restart(restartOptions = {}) {
       await shutdown(true);

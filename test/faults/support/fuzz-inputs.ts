@@ -5,7 +5,7 @@ export interface FuzzRequest {
   kind: string;
   body: string;
   headers: Record<string, string>;
-  /** Bolt answers 401 to a bad signature or an old timestamp: expected, not a failure. */
+  /** Bolt answers 401 to a bad signature or an old timestamp, and to nothing else the fuzz sends. */
   expectUnauthorized?: boolean;
 }
 
