@@ -28,7 +28,11 @@ async function main() {
   const log = createLogger(config.logLevel);
   await ensureDatabase(config.databaseUrl);
   await checkRedis(config.redisUrl);
-  const db = createPool(config.databaseUrl, (error) => log.error({ err: error }, 'postgres pool error'));
+  const db = createPool(
+    config.databaseUrl,
+    (error) => log.error({ err: error }, 'postgres pool error'),
+    config.databasePoolSize,
+  );
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ applied }, 'database migrated');
 

@@ -60,7 +60,7 @@ export async function startStack(input: {
         pino.destination({ dest: input.logFile, sync: false }),
       )
     : createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent');
-  // The production pool (max 10, 5 s connection timeout), so pool pressure behaves as it would in production.
+  // The production pool (default size, 5 s connection timeout), so pool pressure behaves as it would in production.
   const db = createPool(input.databaseUrl, (error) => log.error({ err: error }, 'postgres pool error'));
   await db.query(resetTables);
   await db.query(

@@ -6,10 +6,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value,
 export type Db = pg.Pool;
 export type DbClient = pg.PoolClient | pg.Pool;
 
-export function createPool(connectionString: string, onError: (error: Error) => void): pg.Pool {
+export function createPool(connectionString: string, onError: (error: Error) => void, max = 20): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
-    max: 10,
+    max,
     connectionTimeoutMillis: 5_000,
     allowExitOnIdle: true,
   });

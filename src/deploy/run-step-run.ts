@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import pRetry from 'p-retry';
 import type pg from 'pg';
 import {
   type Deployment,
@@ -9,6 +10,7 @@ import {
 } from '../db/deployments.js';
 import { inTransaction } from '../db/pool.js';
 import { claimStepRun, finishStepRun, getStepRun, type StepRun } from '../db/step-runs.js';
+import { isTransientDbError } from '../db/transient-error.js';
 import { substitute } from '../plan/variables.js';
 import { createRedactor } from '../run/redact.js';
 import { runCommand } from '../run/run-command.js';
@@ -63,8 +65,23 @@ export async function runStepRun(deps: DeployDeps, stepRunId: number, signal?: A
   }
   log.info({ status: outcome.status, durationMs: outcome.durationMs }, 'step finished');
 
-  const later = afterCommit();
-  const finished = await inTransaction(deps.db, (client) => record(client, deps, run, outcome, later));
+  // The command has run: its outcome must be recorded, so a busy or restarting Postgres is waited
+  // out (about 30 s) rather than leaving the run looking interrupted.
+  let later = afterCommit();
+  const finished = await pRetry(
+    () => {
+      later = afterCommit();
+      return inTransaction(deps.db, (client) => record(client, deps, run, outcome, later));
+    },
+    {
+      retries: 7,
+      minTimeout: 250,
+      maxTimeout: 8_000,
+      shouldRetry: (error) => isTransientDbError(error),
+      onFailedAttempt: (error) =>
+        log.warn({ err: error, attempt: error.attemptNumber }, 'recording the step outcome failed; retrying'),
+    },
+  );
   if (!finished) return 'superseded';
   if (finished.status === 'succeeded') {
     await postInThread(deps, run.deploymentId, stepSucceededMessage(finished, total)).catch((error) =>

@@ -16,6 +16,9 @@ describe('20 people starting deployments to 20 environments at the same moment',
   it('acknowledges and starts every one (the pool holds 10 connections)', async () => {
     p = await startProduct({
       timeScale: '1',
+      // Half the default, so 20 starts must share: a start that held one connection while
+      // waiting for a second used to starve the rest.
+      env: { DATABASE_POOL_SIZE: '10' },
       editPlan: (plan) => {
         manyEnvironments(environments)(plan);
         farGoNoGo(plan);

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
     expect(config.smtpUrl).toBeUndefined();
     expect(config.logLevel).toBe('info');
     expect(config.queuePrefix).toBe('stagecoach');
+    expect(config.databasePoolSize).toBe(20);
   });
 
   it('reads the values an operator sets', () => {
@@ -50,6 +51,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgresql://db.internal:5433/stagecoach',
       REDIS_URL: 'rediss://cache.internal:6380',
       PORT: '8080',
+      DATABASE_POOL_SIZE: '40',
       TIME_SCALE: '3600',
       ADMIN_USER_IDS: ' U012AB3CD , W045EF6GH ,',
       NOTIFY_EMAILS: 'ops@example.com, support@example.com',
@@ -58,6 +60,7 @@ describe('loadConfig', () => {
     });
     expect(config.localMode).toBe(false);
     expect(config.port).toBe(8080);
+    expect(config.databasePoolSize).toBe(40);
     expect(config.timeScale).toBe(3600);
     expect(config.adminUserIds).toEqual(['U012AB3CD', 'W045EF6GH']);
     expect(config.notifyEmails).toEqual(['ops@example.com', 'support@example.com']);
@@ -79,6 +82,8 @@ describe('loadConfig', () => {
       ['DATABASE_URL', 'not a url', /use a postgres:\/\/ URL/],
       ['DATABASE_URL', 'mysql://localhost/stagecoach', /use a postgres:\/\/ URL/],
       ['REDIS_URL', 'http://localhost:6379', /use a redis:\/\/ URL/],
+      ['DATABASE_POOL_SIZE', '1', /use a whole number from 2 to 200/],
+      ['DATABASE_POOL_SIZE', 'many', /use a whole number from 2 to 200/],
       ['TIME_SCALE', '0', /use a positive number/],
       ['TIME_SCALE', '-3600', /use a positive number/],
       ['TIME_SCALE', 'fast', /use a positive number/],
