@@ -4,6 +4,7 @@ import type { DeployDeps } from '../src/deploy/deps.js';
 import { AppError } from '../src/errors.js';
 import { actionIds } from '../src/slack/action-ids.js';
 import { answer } from '../src/slack/answer.js';
+import { isFirstDelivery } from '../src/slack/dedupe.js';
 import { userMessage } from '../src/slack/user-message.js';
 
 /** Buttons whose click is a decision on the prompt they belong to (the button's value is the prompt id). */
@@ -34,6 +35,7 @@ export function decisionButton(deps: DeployDeps, decision: Decision) {
   }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
     await ack();
     const log = deps.log.child({ action: action.action_id, user: body.user.id });
+    if (!(await isFirstDelivery(deps.db, body as unknown as Record<string, unknown>, log))) return;
     let text: string;
     try {
       const promptId = Number(action.value);

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import type { DeployDeps } from '../src/deploy/deps.js';
 import { answer as sendAnswer } from '../src/slack/answer.js';
 import type { Answer, CommandContext } from '../src/slack/command-context.js';
+import { isFirstDelivery } from '../src/slack/dedupe.js';
 import { type DeployCommand, parseCommand } from '../src/slack/parse-command.js';
 import { userMessage } from '../src/slack/user-message.js';
 import { help } from './help.js';
@@ -61,6 +62,7 @@ export function deployCommand(deps: DeployDeps) {
     }
     await ack();
     const log = deps.log.child({ command: parsed.command.name, user: command.user_id });
+    if (!(await isFirstDelivery(deps.db, command as unknown as Record<string, unknown>, log))) return;
     let answer: Answer;
     try {
       answer = await handler(parsed.command, {

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import type { DeployDeps } from '../src/deploy/deps.js';
 import { markDocumentationDone } from '../src/deploy/documentation.js';
 import { answer } from '../src/slack/answer.js';
+import { isFirstDelivery } from '../src/slack/dedupe.js';
 import { userMessage } from '../src/slack/user-message.js';
 
 /** [Done] on one documentation item. */
@@ -14,6 +15,7 @@ export function documentationButton(deps: DeployDeps) {
   }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
     await ack();
     const log = deps.log.child({ action: action.action_id, user: body.user.id });
+    if (!(await isFirstDelivery(deps.db, body as unknown as Record<string, unknown>, log))) return;
     let text: string;
     try {
       text = await markDocumentationDone(

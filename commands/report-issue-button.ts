@@ -1,10 +1,12 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { DeployDeps } from '../src/deploy/deps.js';
+import { isFirstDelivery } from '../src/slack/dedupe.js';
 
 /** [Report issue] on a check-in: says how to file it with its severity, which decides the response protocol. */
 export function reportIssueButton(deps: DeployDeps) {
-  return async ({ ack, respond }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
+  return async ({ ack, body, respond }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
     await ack();
+    if (!(await isFirstDelivery(deps.db, body as unknown as Record<string, unknown>, deps.log))) return;
     await respond({
       response_type: 'ephemeral',
       replace_original: false,
