@@ -42,17 +42,26 @@ export async function setPromptMessage(db: DbClient, id: number, messageTs: stri
 }
 
 /**
- * Takes the right to post a prompt to Slack for `leaseMs`: false when it is already posted or
- * another poster's lease is still running.
+ * Takes the right to post a prompt to Slack for `leaseMs`. 'first' for the first poster, 'again'
+ * when an earlier poster's lease ran out (its post may have reached Slack), false when the prompt
+ * is already posted or another poster's lease still runs.
  */
-export async function claimPromptPost(db: DbClient, id: number, leaseMs: number): Promise<boolean> {
-  const result = await db.query(
-    `UPDATE prompts SET post_claimed_at = now()
-      WHERE id = $1 AND message_ts IS NULL
-        AND (post_claimed_at IS NULL OR post_claimed_at < now() - make_interval(secs => $2::float8 / 1000))`,
+export async function claimPromptPost(
+  db: DbClient,
+  id: number,
+  leaseMs: number,
+): Promise<'first' | 'again' | false> {
+  const result = await db.query<{ again: boolean }>(
+    `UPDATE prompts p SET post_claimed_at = now()
+       FROM (SELECT id, post_claimed_at IS NOT NULL AS again FROM prompts WHERE id = $1 FOR UPDATE) before
+      WHERE p.id = before.id AND p.message_ts IS NULL
+        AND (p.post_claimed_at IS NULL OR p.post_claimed_at < now() - make_interval(secs => $2::float8 / 1000))
+      RETURNING before.again`,
     [id, leaseMs],
   );
-  return (result.rowCount ?? 0) > 0;
+  const row = result.rows[0];
+  if (!row) return false;
+  return row.again ? 'again' : 'first';
 }
 
 /** Compare-and-set on the prompt: exactly one decision wins. */

@@ -30,8 +30,9 @@ export function afterCommit(): AfterCommit {
 export async function runAfterCommit(deps: DeployDeps, actions: AfterCommit): Promise<boolean> {
   let queued = true;
   try {
-    await disarmTimers(deps, actions.disarm);
+    // Steps first: a click is waiting on them; cancelled timers are stale in Postgres already.
     for (const run of actions.enqueue) await enqueueStep(deps, run);
+    await disarmTimers(deps, actions.disarm);
     await armTimers(deps, actions.arm);
     await dispatchNotifications(deps, actions.notify);
   } catch (error) {

@@ -174,10 +174,31 @@ export async function publishPrompt(
   prompt: Prompt,
   build: (promptId: number) => Message,
 ): Promise<boolean> {
-  if (!(await claimPromptPost(deps.db, prompt.id, promptPostLeaseMs))) return false;
+  const claim = await claimPromptPost(deps.db, prompt.id, promptPostLeaseMs);
+  if (!claim) return false;
   const message = build(prompt.id);
   const rootTs = await ensureRoot(deps, prompt.deploymentId);
-  const ts = await deps.messenger.post(prompt.channelId, message, rootTs);
+  const metadata = { event_type: 'stagecoach_prompt', event_payload: { prompt_id: prompt.id } };
+  // A poster that died may have reached Slack before it could record the ts: find that post, not a second one.
+  const earlier =
+    claim === 'again'
+      ? await deps.messenger
+          .findInThread(
+            prompt.channelId,
+            rootTs,
+            (found) =>
+              found.event_type === metadata.event_type && found.event_payload.prompt_id === prompt.id,
+          )
+          .catch((error: unknown) => {
+            // Without the history scope, a repeat is better than a prompt that never arrives.
+            deps.log.warn(
+              { err: error, promptId: prompt.id },
+              'could not look for an earlier post of a prompt',
+            );
+            return undefined;
+          })
+      : undefined;
+  const ts = earlier ?? (await deps.messenger.post(prompt.channelId, message, rootTs, metadata));
   await setPromptMessage(deps.db, prompt.id, ts, message);
   const fresh = await getPrompt(deps.db, prompt.id);
   if (fresh && fresh.status !== 'open') await showDecided(deps, [fresh]);

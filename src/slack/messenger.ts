@@ -12,8 +12,20 @@ export interface UploadFile {
 }
 
 /** Everything Stagecoach says in Slack goes through here, so the transport is one small seam. */
+/** Slack message metadata: lets Stagecoach recognise its own message later (needs channels:history to read). */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, string | number | boolean>;
+}
+
 export interface Messenger {
-  post(channel: string, message: Message, threadTs?: string): Promise<string>;
+  post(channel: string, message: Message, threadTs?: string, metadata?: MessageMetadata): Promise<string>;
+  /** The ts of the first message in the thread whose metadata matches, if any (searches up to 1,000 replies). */
+  findInThread(
+    channel: string,
+    threadTs: string,
+    matches: (metadata: MessageMetadata) => boolean,
+  ): Promise<string | undefined>;
   update(channel: string, ts: string, message: Message): Promise<void>;
   ephemeral(channel: string, user: string, message: Message): Promise<void>;
   /** Shares a file in the channel (or a thread of it); needs the files:write scope. */
@@ -39,17 +51,39 @@ async function counted<T>(metrics: Metrics | undefined, method: string, call: ()
 
 export function createMessenger(client: WebClient, metrics?: Metrics): Messenger {
   return {
-    async post(channel, message, threadTs) {
+    async post(channel, message, threadTs, metadata) {
       const result = await counted(metrics, 'chat.postMessage', () =>
         client.chat.postMessage({
           channel,
           text: message.text,
           blocks: message.blocks as never,
           ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...(metadata ? { metadata } : {}),
           unfurl_links: false,
         }),
       );
       return String(result.ts);
+    },
+    async findInThread(channel, threadTs, matches) {
+      let cursor: string | undefined;
+      for (let page = 0; page < 5; page++) {
+        const result = await counted(metrics, 'conversations.replies', () =>
+          client.conversations.replies({
+            channel,
+            ts: threadTs,
+            include_all_metadata: true,
+            limit: 200,
+            ...(cursor ? { cursor } : {}),
+          }),
+        );
+        for (const message of result.messages ?? []) {
+          const metadata = (message as { metadata?: MessageMetadata }).metadata;
+          if (metadata && message.ts && matches(metadata)) return message.ts;
+        }
+        cursor = result.response_metadata?.next_cursor || undefined;
+        if (!cursor) return undefined;
+      }
+      return undefined;
     },
     async update(channel, ts, message) {
       await counted(metrics, 'chat.update', () =>

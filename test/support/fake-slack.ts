@@ -26,6 +26,8 @@ export interface FakeMessage {
   ephemeral: boolean;
   /** How many chat.update calls changed this message. */
   updates: number;
+  /** Message metadata given to chat.postMessage. */
+  metadata?: Json;
 }
 
 export interface FakeResponse {
@@ -98,6 +100,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       updates: 0,
     };
     if (typeof args.thread_ts === 'string') message.thread_ts = args.thread_ts;
+    if (args.metadata && typeof args.metadata === 'object') message.metadata = args.metadata as Json;
     if (recipient !== undefined) message.user = recipient;
     stored.push(message);
     return { message };
@@ -145,6 +148,22 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     'views.update': viewResult,
     'views.publish': (args) =>
       typeof args.user_id === 'string' ? viewResult(args) : { ok: false, error: 'user_not_found' },
+    // Like Slack: the parent, then its replies, oldest first; metadata only when asked for.
+    'conversations.replies': (args) => ({
+      ok: true,
+      messages: stored
+        .filter(
+          (m) => !m.ephemeral && m.channel === args.channel && (m.ts === args.ts || m.thread_ts === args.ts),
+        )
+        .map((m) => {
+          const { metadata, ...rest } = asSlackMessage(m) as Record<string, Json>;
+          return args.include_all_metadata === true || args.include_all_metadata === 'true'
+            ? { ...rest, ...(metadata ? { metadata } : {}) }
+            : rest;
+        }),
+      has_more: false,
+      response_metadata: { next_cursor: '' },
+    }),
     'conversations.info': ({ channel }) => ({
       ok: true,
       channel: { id: channel, name: String(channel).toLowerCase(), is_channel: true, is_member: true },
@@ -271,7 +290,7 @@ async function waitFor<T>(
 }
 
 function asSlackMessage(m: FakeMessage) {
-  const { text, blocks, ts, thread_ts } = m;
+  const { text, blocks, ts, thread_ts, metadata } = m;
   return {
     type: 'message',
     user: BOT.user_id,
@@ -280,6 +299,7 @@ function asSlackMessage(m: FakeMessage) {
     blocks,
     ts,
     ...(thread_ts ? { thread_ts } : {}),
+    ...(metadata ? { metadata } : {}),
   };
 }
 
