@@ -132,7 +132,7 @@ export async function recordPrompt(
  * How long one poster may take to get a prompt into Slack (the client's retries included) before
  * the reconciler assumes it died and posts the prompt itself.
  */
-export const promptPostLeaseMs = 30_000;
+export const promptPostLeaseMs = 15_000;
 
 /**
  * Posts prompts that were recorded but never reached Slack: the process died after COMMIT, or

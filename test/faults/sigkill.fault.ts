@@ -97,6 +97,16 @@ describe('SIGKILL of the product at random points of a rehearsal, three times', 
       },
     });
     console.info(`kills: ${JSON.stringify(kills)}; clicks: ${result.clicks.length}; log: ${product.logFile}`);
+    // A check-in whose post died with the process is posted once the dead poster's lease runs out.
+    await waitUntil(
+      async () =>
+        (
+          await product.db.query(
+            `SELECT 1 FROM prompts WHERE deployment_id = 1 AND kind = 'check_in' AND message_ts IS NULL`,
+          )
+        ).rowCount === 0,
+      { timeoutMs: promptPostLeaseMs + 20_000, label: 'every check-in prompt to reach Slack' },
+    ).catch(() => undefined);
 
     expect(kills[0]?.state, 'the first kill came while plan steps ran').toBe('running');
     expect(kills.map((k) => k.at)).toEqual([

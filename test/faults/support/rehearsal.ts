@@ -88,9 +88,10 @@ export async function driveToCompletion(input: {
 }
 
 /** Check-in posts by their number ("Check-in n/12"), counted over every chat.postMessage Slack accepted. */
-export function checkInPosts(slack: FakeSlack): Map<number, number> {
+export function checkInPosts(slack: FakeSlack, threadTs?: string): Map<number, number> {
   const counts = new Map<number, number>();
   for (const call of slack.callsOf('chat.postMessage')) {
+    if (threadTs !== undefined && call.args.thread_ts !== threadTs) continue;
     const match = /Check-in (\d+)\/\d+ at/.exec(String(call.args.text ?? ''));
     if (match) counts.set(Number(match[1]), (counts.get(Number(match[1])) ?? 0) + 1);
   }
