@@ -41,7 +41,7 @@ export async function reconcile(
     await enqueueStep(deps, run);
     requeued++;
   }
-  const rearmed = await rearmPendingTimers(deps);
+  const rearmed = await rearmPendingTimers(deps, redis);
   // Monitoring schedulers live in Redis only: recreate them for every deployment with live traffic.
   for (const deployment of await listActiveDeployments(deps.db)) {
     if (deployment.currentPercent > 0) await startMonitoring(deps, deployment.id);

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { cancelTimers, insertTimer, listPendingTimers, type Timer, type TimerKind } from '../db/timers.js';
 import { jobIds } from '../queue/queues.js';
@@ -72,13 +73,21 @@ export async function disarmTimers(deps: Pick<DeployDeps, 'queues'>, timers: Tim
 }
 
 /** Recreates from Postgres any timer whose job Redis lost. */
-export async function rearmPendingTimers(deps: Pick<DeployDeps, 'db' | 'queues' | 'clock'>): Promise<number> {
+export async function rearmPendingTimers(
+  deps: Pick<DeployDeps, 'db' | 'queues' | 'clock'>,
+  redis: Redis,
+): Promise<number> {
   let rearmed = 0;
   for (const timer of await listPendingTimers(deps.db)) {
-    const job = await deps.queues.timers.getJob(jobIds.timer(timer.id));
+    const jobId = jobIds.timer(timer.id);
+    const job = await deps.queues.timers.getJob(jobId);
     if (job) {
       const state = await job.getState();
-      if (state !== 'completed' && state !== 'failed') continue;
+      // Active with no lock: its worker died mid-job. BullMQ would redeliver it only at its next
+      // stalled check; the row is claimed once, so arming it again now cannot fire it twice.
+      const orphaned =
+        state === 'active' && (await redis.exists(deps.queues.timers.toKey(`${jobId}:lock`))) === 0;
+      if (state !== 'completed' && state !== 'failed' && !orphaned) continue;
       // Finished without claiming the row (e.g. it fired early and the re-arm was lost): arm it again.
       await job.remove().catch(() => undefined);
     }

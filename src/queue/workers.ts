@@ -30,6 +30,8 @@ export function startWorkers(deps: DeployDeps, connection: Redis, prefix: string
     connection,
     prefix,
     concurrency: 20,
+    // Short, like steps: a timer job cut off by a crash is re-armed by the reconciler ~10 s later.
+    lockDuration: 10_000,
   });
   // Notifications are claimed once in Postgres, so a re-delivered job does not send twice.
   const notify = new Worker(queueNames.notify, sendNotificationProcessor(deps), {

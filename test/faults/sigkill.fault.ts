@@ -97,12 +97,14 @@ describe('SIGKILL of the product at random points of a rehearsal, three times', 
       },
     });
     console.info(`kills: ${JSON.stringify(kills)}; clicks: ${result.clicks.length}; log: ${product.logFile}`);
-    // A check-in whose post died with the process is posted once the dead poster's lease runs out.
+    // A check-in whose post died with the process is posted once the dead poster's lease runs out;
+    // one whose timer job died is re-armed once the job's lock expires.
     await waitUntil(
       async () =>
         (
           await product.db.query(
-            `SELECT 1 FROM prompts WHERE deployment_id = 1 AND kind = 'check_in' AND message_ts IS NULL`,
+            `SELECT 1 FROM prompts WHERE deployment_id = 1 AND kind = 'check_in' AND message_ts IS NULL
+             UNION ALL SELECT 1 FROM timers WHERE deployment_id = 1 AND kind = 'check_in' AND status = 'pending'`,
           )
         ).rowCount === 0,
       { timeoutMs: promptPostLeaseMs + 20_000, label: 'every check-in prompt to reach Slack' },
