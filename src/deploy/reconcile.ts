@@ -38,6 +38,8 @@ export async function reconcile(
     const active = run.phase === 'rollback' ? ['rolling_back', 'restoring'] : ['running'];
     if (!deployment || !active.includes(deployment.state)) continue;
     if (!(await isNextPending(deps, run))) continue;
+    // The step before it still has a live job (finishing its messages): that job enqueues this one.
+    if (await previousStillRunning(deps, redis, run)) continue;
     await enqueueStep(deps, run);
     requeued++;
   }
@@ -52,8 +54,18 @@ export async function reconcile(
   return { interrupted, requeued, rearmed };
 }
 
-async function hasLiveLock(redis: Redis, prefix: string, run: StepRun): Promise<boolean> {
+async function hasLiveLock(redis: Redis, prefix: string, run: Pick<StepRun, 'id'>): Promise<boolean> {
   return (await redis.exists(`${prefix}:${queueNames.steps}:${jobIds.step(run.id)}:lock`)) === 1;
+}
+
+async function previousStillRunning(deps: DeployDeps, redis: Redis, run: StepRun): Promise<boolean> {
+  const result = await deps.db.query<{ id: number }>(
+    `SELECT id FROM step_runs WHERE deployment_id = $1 AND id <> $2 AND started_at IS NOT NULL
+     ORDER BY started_at DESC LIMIT 1`,
+    [run.deploymentId, run.id],
+  );
+  const previous = result.rows[0];
+  return previous !== undefined && (await hasLiveLock(redis, deps.queues.prefix, previous));
 }
 
 async function isNextPending(deps: DeployDeps, run: StepRun): Promise<boolean> {
