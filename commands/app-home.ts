@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import type { DeployDeps } from '../src/deploy/deps.js';
-import { buildHome } from '../src/deploy/home.js';
+import { buildHome } from '../src/deploy/actions/home.js';
+import type { DeployDeps } from '../src/ports.js';
 
 /** app_home_opened: publish the user's Home tab. */
 export function appHomeOpened(deps: DeployDeps) {

@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { type Decision, decide } from '../src/deploy/decide.js';
-import type { DeployDeps } from '../src/deploy/deps.js';
+import { type Decision, decide } from '../src/deploy/actions/decide.js';
+import { actionIds } from '../src/deploy/model/action-ids.js';
 import { AppError } from '../src/errors.js';
-import { actionIds } from '../src/slack/action-ids.js';
-import { answer } from '../src/slack/answer.js';
-import { isFirstDelivery } from '../src/slack/dedupe.js';
-import { userMessage } from '../src/slack/user-message.js';
+import { answer } from '../src/infra/slack/answer.js';
+import { isFirstDelivery } from '../src/infra/slack/dedupe.js';
+import { userMessage } from '../src/infra/slack/user-message.js';
+import type { DeployDeps } from '../src/ports.js';
 
 /** Buttons whose click is a decision on the prompt they belong to (the button's value is the prompt id). */
 export const decisionButtons: Record<string, Decision> = {

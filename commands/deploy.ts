@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import type { DeployDeps } from '../src/deploy/deps.js';
-import { answer as sendAnswer } from '../src/slack/answer.js';
-import type { Answer, CommandContext } from '../src/slack/command-context.js';
-import { isFirstDelivery } from '../src/slack/dedupe.js';
-import { type DeployCommand, parseCommand } from '../src/slack/parse-command.js';
-import { userMessage } from '../src/slack/user-message.js';
+import { answer as sendAnswer } from '../src/infra/slack/answer.js';
+import type { Answer, CommandContext } from '../src/infra/slack/command-context.js';
+import { isFirstDelivery } from '../src/infra/slack/dedupe.js';
+import { type DeployCommand, parseCommand } from '../src/infra/slack/parse-command.js';
+import { userMessage } from '../src/infra/slack/user-message.js';
+import type { DeployDeps } from '../src/ports.js';
 import { help } from './help.js';
 import { history } from './history.js';
 import { issue } from './issue.js';

@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { DeployDeps } from '../src/deploy/deps.js';
-import { markDocumentationDone } from '../src/deploy/documentation.js';
-import { answer } from '../src/slack/answer.js';
-import { isFirstDelivery } from '../src/slack/dedupe.js';
-import { userMessage } from '../src/slack/user-message.js';
+import { markDocumentationDone } from '../src/deploy/actions/documentation.js';
+import { answer } from '../src/infra/slack/answer.js';
+import { isFirstDelivery } from '../src/infra/slack/dedupe.js';
+import { userMessage } from '../src/infra/slack/user-message.js';
+import type { DeployDeps } from '../src/ports.js';
 
 /** [Done] on one documentation item. */
 export function documentationButton(deps: DeployDeps) {

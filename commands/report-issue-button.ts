@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { DeployDeps } from '../src/deploy/deps.js';
-import { isFirstDelivery } from '../src/slack/dedupe.js';
+import { isFirstDelivery } from '../src/infra/slack/dedupe.js';
+import type { DeployDeps } from '../src/ports.js';
 
 /** [Report issue] on a check-in: says how to file it with its severity, which decides the response protocol. */
 export function reportIssueButton(deps: DeployDeps) {

@@ -1,5 +1,5 @@
+import type { SubcommandHandler } from '../src/infra/slack/command-context.js';
 import { describeSchedule, scheduleWindow } from '../src/schedule/schedule-window.js';
-import type { SubcommandHandler } from '../src/slack/command-context.js';
 
 export const window: SubcommandHandler<'window'> = (command, { deps, userId }) =>
   scheduleWindow(deps, { ...command, userId });

@@ -1,6 +1,6 @@
-import { queueDelayNote } from '../src/deploy/queue-delay-note.js';
-import { startDeployment } from '../src/deploy/start-deployment.js';
-import type { SubcommandHandler } from '../src/slack/command-context.js';
+import { queueDelayNote } from '../src/announce/queue-delay-note.js';
+import { startDeployment } from '../src/deploy/actions/start-deployment.js';
+import type { SubcommandHandler } from '../src/infra/slack/command-context.js';
 
 export const start: SubcommandHandler<'start'> = async (command, { deps, userId }) => {
   const deployment = await startDeployment(deps, { ...command, userId });

@@ -1,8 +1,8 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import type { DeployDeps } from '../src/deploy/deps.js';
-import { fireTimer } from '../src/deploy/fire-timer.js';
-import type { TimerJobData } from '../src/queue/queues.js';
+import { fireTimer } from '../src/deploy/flow/fire-timer.js';
+import type { TimerJobData } from '../src/infra/queue/queues.js';
+import type { DeployDeps } from '../src/ports.js';
 
 const timerJobSchema = z.object({ timerId: z.number().int().positive() });
 

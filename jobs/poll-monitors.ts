@@ -1,8 +1,8 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import type { DeployDeps } from '../src/deploy/deps.js';
-import { pollMonitors } from '../src/deploy/poll-monitors.js';
-import type { MonitorJobData } from '../src/queue/queues.js';
+import { pollMonitors } from '../src/deploy/flow/poll-monitors.js';
+import type { MonitorJobData } from '../src/infra/queue/queues.js';
+import type { DeployDeps } from '../src/ports.js';
 
 const monitorJobSchema = z.object({ deploymentId: z.number().int().positive() });
 

@@ -1,8 +1,8 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import type { DeployDeps } from '../src/deploy/deps.js';
-import { runStepRun } from '../src/deploy/run-step-run.js';
-import type { StepJobData } from '../src/queue/queues.js';
+import { runStepRun } from '../src/deploy/flow/run-step.js';
+import type { StepJobData } from '../src/infra/queue/queues.js';
+import type { DeployDeps } from '../src/ports.js';
 
 const stepJobSchema = z.object({
   deploymentId: z.number().int().positive(),

@@ -1,8 +1,8 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import type { DeployDeps } from '../src/deploy/deps.js';
-import { sendNotification } from '../src/notify/send-notification.js';
-import type { NotificationJobData } from '../src/queue/queues.js';
+import { sendNotification } from '../src/announce/outbox/send-notification.js';
+import type { NotificationJobData } from '../src/infra/queue/queues.js';
+import type { DeployDeps } from '../src/ports.js';
 
 const notificationJobSchema = z.object({ notificationId: z.number().int().positive() });
 

@@ -1,4 +1,4 @@
-import type { LocalMessage } from '../src/local/message-store.js';
+import type { LocalMessage } from '../src/infra/local/message-store.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit is open-ended JSON; only buttons are read here.
 type Json = any;

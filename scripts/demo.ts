@@ -19,22 +19,22 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
-import { type Deployment, findLatestDeployment } from '../src/db/deployments.js';
-import { migrate } from '../src/db/migrate.js';
-import type { DeploymentState } from '../src/deploy/lifecycle.js';
-import { demoUsers } from '../src/local/demo-users.js';
-import type { LocalMessage } from '../src/local/message-store.js';
+import type { DeploymentState } from '../src/deploy/model/lifecycle.js';
+import { type Deployment, findLatestDeployment } from '../src/infra/db/deployments.js';
+import { migrate } from '../src/infra/db/migrate.js';
+import { demoUsers } from '../src/infra/local/demo-users.js';
+import type { LocalMessage } from '../src/infra/local/message-store.js';
 import {
   copySampleWorkspace,
   type SampleApp,
   seedSampleDatabase,
   startSampleApp,
-} from '../src/local/sample-app.js';
-import { startLocalMode } from '../src/local/start-local-mode.js';
+} from '../src/infra/local/sample-app.js';
+import { startLocalMode } from '../src/infra/local/start-local-mode.js';
+import { checkRedis } from '../src/infra/queue/check-redis.js';
+import { stepEnvironment } from '../src/infra/run/step-environment.js';
 import { loadPlan } from '../src/plan/load-plan.js';
 import type { Plan } from '../src/plan/schema.js';
-import { checkRedis } from '../src/queue/check-redis.js';
-import { stepEnvironment } from '../src/run/step-environment.js';
 import { type Button, buttonsOf, createTranscript } from './demo-transcript.js';
 
 /** A day of the plan in 3 s: the 24 h canary soak takes 3 s, the 48 h one 6 s. */

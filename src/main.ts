@@ -1,18 +1,18 @@
 import { parseArgs } from 'node:util';
+import { createRuntime, type ProcessRole, type Runtime } from './boot/runtime.js';
 import { loadConfig } from './config.js';
-import { ensureDatabase } from './db/ensure-database.js';
-import { migrate } from './db/migrate.js';
-import { createPool } from './db/pool.js';
 import { isAppError } from './errors.js';
-import { startLocalMode } from './local/start-local-mode.js';
+import { ensureDatabase } from './infra/db/ensure-database.js';
+import { migrate } from './infra/db/migrate.js';
+import { createPool } from './infra/db/pool.js';
+import { startLocalMode } from './infra/local/start-local-mode.js';
+import { checkRedis } from './infra/queue/check-redis.js';
+import { stepEnvironment } from './infra/run/step-environment.js';
+import { healthRoutes } from './infra/web/health-routes.js';
+import { createMetrics } from './infra/web/metrics.js';
+import { serveRoutes } from './infra/web/serve-routes.js';
 import { createLogger } from './log.js';
 import { loadPlan } from './plan/load-plan.js';
-import { checkRedis } from './queue/check-redis.js';
-import { stepEnvironment } from './run/step-environment.js';
-import { createRuntime, type ProcessRole, type Runtime } from './runtime.js';
-import { healthRoutes } from './web/health-routes.js';
-import { createMetrics } from './web/metrics.js';
-import { serveRoutes } from './web/serve-routes.js';
 
 /** Start-up: config, services, migrations, wiring, then listen. Any failure is one line and exit 1. */
 async function main() {

@@ -1,9 +1,9 @@
-import type { Timer } from '../db/timers.js';
-import { dispatchNotifications } from '../notify/dispatch-notifications.js';
-import type { Notification } from '../notify/notification.js';
-import type { DeployDeps } from './deps.js';
-import { enqueueStep } from './enqueue.js';
-import { armTimers, disarmTimers } from './timers.js';
+import { dispatchNotifications } from '../announce/outbox/dispatch-notifications.js';
+import type { Timer } from '../infra/db/timers.js';
+import type { Notification } from '../infra/notify/notification.js';
+import type { DeployDeps } from '../ports.js';
+import { enqueueStep } from './flow/enqueue-step.js';
+import { armTimers, disarmTimers } from './flow/timers.js';
 
 /**
  * What a transaction decided to do outside Postgres. It runs only after COMMIT, and each part is

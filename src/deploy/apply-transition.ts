@@ -1,16 +1,16 @@
 import type pg from 'pg';
-import { writeAudit } from '../db/audit.js';
+import { stateLabels } from '../announce/blocks/labels.js';
+import { AppError } from '../errors.js';
+import { writeAudit } from '../infra/db/audit.js';
 import {
   type Deployment,
   getDeployment,
   type TransitionFields,
   updateDeploymentState,
-} from '../db/deployments.js';
-import { AppError } from '../errors.js';
+} from '../infra/db/deployments.js';
 import type { Plan } from '../plan/schema.js';
 import { trackTransition } from '../schedule/track.js';
-import { stateLabels } from '../slack/blocks/labels.js';
-import { type DeploymentEvent, type DeploymentState, isTerminal, transition } from './lifecycle.js';
+import { type DeploymentEvent, type DeploymentState, isTerminal, transition } from './model/lifecycle.js';
 
 /**
  * Applies one event inside the caller's transaction: locks the row, checks the state machine,

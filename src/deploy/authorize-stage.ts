@@ -1,9 +1,9 @@
-import { writeAudit } from '../db/audit.js';
-import { rolesOf } from '../db/roles.js';
 import { AppError } from '../errors.js';
+import { writeAudit } from '../infra/db/audit.js';
+import { rolesOf } from '../infra/db/roles.js';
 import type { Plan } from '../plan/schema.js';
+import type { DeployDeps } from '../ports.js';
 import { roleName } from './authorize.js';
-import type { DeployDeps } from './deps.js';
 
 /** Each stage names who may approve moving to it. */
 export async function authorizeStage(

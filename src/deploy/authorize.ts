@@ -1,7 +1,7 @@
-import { writeAudit } from '../db/audit.js';
-import { rolesOf } from '../db/roles.js';
 import { AppError } from '../errors.js';
-import type { DeployDeps } from './deps.js';
+import { writeAudit } from '../infra/db/audit.js';
+import { rolesOf } from '../infra/db/roles.js';
+import type { DeployDeps } from '../ports.js';
 
 export type GuardedAction =
   | 'start'

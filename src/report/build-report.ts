@@ -1,9 +1,9 @@
-import { listAudit } from '../db/audit.js';
-import { getDeployment } from '../db/deployments.js';
-import type { DbClient } from '../db/pool.js';
-import { listStepRuns, type StepRun } from '../db/step-runs.js';
-import { resolveStep } from '../deploy/resolve-step.js';
+import { resolveStep } from '../deploy/flow/resolve-step.js';
 import { AppError } from '../errors.js';
+import { listAudit } from '../infra/db/audit.js';
+import { getDeployment } from '../infra/db/deployments.js';
+import type { DbClient } from '../infra/db/pool.js';
+import { listStepRuns, type StepRun } from '../infra/db/step-runs.js';
 import type { Plan } from '../plan/schema.js';
 import { buildTimeline } from './build-timeline.js';
 import { deriveStages } from './derive-stages.js';

@@ -1,4 +1,4 @@
-import type { AuditRow } from '../db/audit.js';
+import type { AuditRow } from '../infra/db/audit.js';
 import type { TimelineEntry } from './report.js';
 
 /** The audit log as the review's timeline: every state change and decision, and who made it. */

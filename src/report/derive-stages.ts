@@ -1,4 +1,4 @@
-import type { AuditRow } from '../db/audit.js';
+import type { AuditRow } from '../infra/db/audit.js';
 import type { Stage } from '../plan/schema.js';
 import type { ReportStage, StageEnd } from './report.js';
 

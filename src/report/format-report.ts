@@ -1,7 +1,7 @@
-import type { DeploymentState } from '../deploy/lifecycle.js';
+import { formatValue } from '../announce/blocks/check-in-message.js';
+import { stateLabels } from '../announce/blocks/labels.js';
+import type { DeploymentState } from '../deploy/model/lifecycle.js';
 import { formatDuration } from '../plan/duration.js';
-import { formatValue } from '../slack/blocks/check-in-message.js';
-import { stateLabels } from '../slack/blocks/labels.js';
 
 /** Shared wording of the review in Markdown and in Slack. */
 

@@ -1,8 +1,8 @@
-import type { DbClient } from '../db/pool.js';
-import type { DeployDeps } from '../deploy/deps.js';
-import type { DeploymentState } from '../deploy/lifecycle.js';
-import type { Message } from '../slack/blocks/block-kit.js';
-import { historyMessage } from '../slack/blocks/history-message.js';
+import type { Message } from '../announce/blocks/block-kit.js';
+import { historyMessage } from '../announce/blocks/history-message.js';
+import type { DeploymentState } from '../deploy/model/lifecycle.js';
+import type { DbClient } from '../infra/db/pool.js';
+import type { DeployDeps } from '../ports.js';
 
 export interface HistoryEntry {
   id: number;

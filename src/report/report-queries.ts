@@ -1,4 +1,4 @@
-import type { DbClient } from '../db/pool.js';
+import type { DbClient } from '../infra/db/pool.js';
 import type { ChartPoint, DocumentationItem, ReportIssue } from './report.js';
 
 // Reads for the review and history. Migration 003 owns these tables; nothing here writes.

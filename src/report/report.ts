@@ -1,5 +1,5 @@
-import type { Deployment } from '../db/deployments.js';
-import type { StepStatus } from '../db/step-runs.js';
+import type { Deployment } from '../infra/db/deployments.js';
+import type { StepStatus } from '../infra/db/step-runs.js';
 
 /** The post-deployment review (runbook 8, T+1w): everything read from Postgres, nothing formatted yet. */
 export interface Report {

@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import type { MaintenanceWindow } from '../db/windows.js';
-import type { DeployDeps } from '../deploy/deps.js';
-import { markdownToMrkdwn, renderTemplate, titleOf } from '../notify/render-template.js';
+import { formatDateTime } from '../announce/format.js';
+import { markdownToMrkdwn, renderTemplate, titleOf } from '../announce/render-template.js';
+import type { MaintenanceWindow } from '../infra/db/windows.js';
 import { formatDuration } from '../plan/duration.js';
-import { formatDateTime } from '../slack/format.js';
+import type { DeployDeps } from '../ports.js';
 import { ownerUsers } from './owners.js';
 
 /** Who to contact, by role, with the people who hold the roles when the notice goes to Slack. */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { listAssignments } from '../db/roles.js';
+import { listAssignments } from '../infra/db/roles.js';
 import type { Plan } from '../plan/schema.js';
 
 /** Display names of schedule owners (teams or roles). */

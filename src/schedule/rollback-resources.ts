@@ -1,10 +1,10 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { DeployDeps } from '../deploy/deps.js';
+import { pgEnv } from '../infra/run/pg-env.js';
+import { createRedactor } from '../infra/run/redact.js';
+import { runCommand } from '../infra/run/run-command.js';
 import { substitute } from '../plan/variables.js';
-import { pgEnv } from '../run/pg-env.js';
-import { createRedactor } from '../run/redact.js';
-import { runCommand } from '../run/run-command.js';
+import type { DeployDeps } from '../ports.js';
 
 export interface ResourceCheck {
   name: string;

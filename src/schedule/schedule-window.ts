@@ -1,22 +1,22 @@
-import { writeAudit } from '../db/audit.js';
-import { inTransaction } from '../db/pool.js';
-import { cancelWindowTimers } from '../db/timers.js';
+import type { Message } from '../announce/blocks/block-kit.js';
+import { scheduleMessage } from '../announce/blocks/schedule-message.js';
+import { afterCommit, runAfterCommit } from '../deploy/after-commit.js';
+import { authorize } from '../deploy/authorize.js';
+import { scheduleTimer } from '../deploy/flow/timers.js';
+import { validateVersion } from '../deploy/model/validate-version.js';
+import { AppError } from '../errors.js';
+import { writeAudit } from '../infra/db/audit.js';
+import { inTransaction } from '../infra/db/pool.js';
+import { cancelWindowTimers } from '../infra/db/timers.js';
 import {
   cancelScheduledWindows,
   findCurrentWindow,
   insertScheduleItem,
   insertWindow,
   listScheduleItems,
-} from '../db/windows.js';
-import { afterCommit, runAfterCommit } from '../deploy/after-commit.js';
-import { authorize } from '../deploy/authorize.js';
-import type { DeployDeps } from '../deploy/deps.js';
-import { scheduleTimer } from '../deploy/timers.js';
-import { validateVersion } from '../deploy/validate-version.js';
-import { AppError } from '../errors.js';
+} from '../infra/db/windows.js';
 import { formatDuration, parseDuration, parseOffset } from '../plan/duration.js';
-import type { Message } from '../slack/blocks/block-kit.js';
-import { scheduleMessage } from '../slack/blocks/schedule-message.js';
+import type { DeployDeps } from '../ports.js';
 import { ownerNames } from './owners.js';
 import { isOffPeak, parseWindowStart } from './parse-window-start.js';
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { Deployment } from '../db/deployments.js';
+import type { DeploymentEvent, DeploymentState } from '../deploy/model/lifecycle.js';
+import type { Deployment } from '../infra/db/deployments.js';
 import {
   bindWindowToDeployment,
   failInProgress,
@@ -8,8 +9,7 @@ import {
   type ScheduleStatus,
   setTrackedStatus,
   skipUnfinished,
-} from '../db/windows.js';
-import type { DeploymentEvent, DeploymentState } from '../deploy/lifecycle.js';
+} from '../infra/db/windows.js';
 import type { Plan } from '../plan/schema.js';
 
 /**

@@ -1,14 +1,19 @@
 import type pg from 'pg';
-import type { Timer } from '../db/timers.js';
-import { getWindow, listScheduleItems, type MaintenanceWindow, setTrackedStatus } from '../db/windows.js';
+import { section } from '../announce/blocks/block-kit.js';
+import { formatDateTime } from '../announce/format.js';
+import { broadcast } from '../announce/outbound.js';
+import { renderTemplate } from '../announce/render-template.js';
 import type { AfterCommit } from '../deploy/after-commit.js';
-import type { DeployDeps } from '../deploy/deps.js';
-import { broadcast } from '../deploy/outbound.js';
-import { scaled } from '../deploy/timers.js';
-import { renderTemplate } from '../notify/render-template.js';
+import { scaled } from '../deploy/flow/timers.js';
+import type { Timer } from '../infra/db/timers.js';
+import {
+  getWindow,
+  listScheduleItems,
+  type MaintenanceWindow,
+  setTrackedStatus,
+} from '../infra/db/windows.js';
 import { formatDuration } from '../plan/duration.js';
-import { section } from '../slack/blocks/block-kit.js';
-import { formatDateTime } from '../slack/format.js';
+import type { DeployDeps } from '../ports.js';
 import { contacts, renderNotice, toMrkdwn } from './notices.js';
 import { ownerNames, ownerUsers } from './owners.js';
 import type { ResourceCheck } from './rollback-resources.js';

@@ -32,8 +32,8 @@ describe.skipIf(unavailable !== undefined)(
     let p: Product | undefined;
     beforeAll(async () => {
       pg = await startPrivatePostgres();
-      const { migrate } = await import('../../src/db/migrate.js');
-      const { ensureDatabase } = await import('../../src/db/ensure-database.js');
+      const { migrate } = await import('../../src/infra/db/migrate.js');
+      const { ensureDatabase } = await import('../../src/infra/db/ensure-database.js');
       const url = pg.url('stagecoach_faults');
       await ensureDatabase(url);
       const { default: pgLib } = await import('pg');

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { listTimers } from '../../src/db/timers.js';
+import { listTimers } from '../../src/infra/db/timers.js';
 import { appDatabaseUrl, redisUrl, testDatabaseUrl } from '../support/databases.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { startHealthServer } from '../support/health-server.js';

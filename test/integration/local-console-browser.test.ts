@@ -8,7 +8,7 @@ import pg from 'pg';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { startLocalMode } from '../../src/local/start-local-mode.js';
+import { startLocalMode } from '../../src/infra/local/start-local-mode.js';
 import { createLogger } from '../../src/log.js';
 import { loadPlan } from '../../src/plan/load-plan.js';
 import { appDatabaseUrl, redisUrl, testDatabaseUrl } from '../support/databases.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { listScheduleItems } from '../../src/db/windows.js';
+import { listScheduleItems } from '../../src/infra/db/windows.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
 import { startMailbox, startWebhooks } from '../support/outbound-receivers.js';

@@ -1,10 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getNotificationByKey, listNotifications } from '../../src/db/notifications.js';
-import { dispatchNotifications } from '../../src/notify/dispatch-notifications.js';
-import { messageIdFor } from '../../src/notify/email-notifier.js';
-import { enqueueNotification, type NotificationInput } from '../../src/notify/enqueue-notification.js';
-import { recoverNotifications } from '../../src/notify/recover-notifications.js';
+import { dispatchNotifications } from '../../src/announce/outbox/dispatch-notifications.js';
+import {
+  enqueueNotification,
+  type NotificationInput,
+} from '../../src/announce/outbox/enqueue-notification.js';
+import { recoverNotifications } from '../../src/announce/outbox/recover-notifications.js';
+import { getNotificationByKey, listNotifications } from '../../src/infra/db/notifications.js';
+import { messageIdFor } from '../../src/infra/notify/email-notifier.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { startMailbox, startWebhooks } from '../support/outbound-receivers.js';
 import { waitUntil } from '../support/wait.js';

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listAudit } from '../../src/db/audit.js';
-import { listTimers } from '../../src/db/timers.js';
+import { listAudit } from '../../src/infra/db/audit.js';
+import { listTimers } from '../../src/infra/db/timers.js';
 import { appDatabaseUrl } from '../support/databases.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { type Harness, startHarness, users } from '../support/harness.js';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listAudit } from '../../src/db/audit.js';
+import { listAudit } from '../../src/infra/db/audit.js';
 import { appDatabaseUrl } from '../support/databases.js';
 import { type Harness, signingSecret, startHarness, users } from '../support/harness.js';
 import { withoutGoNoGoDeadline } from '../support/plans.js';

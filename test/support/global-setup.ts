@@ -5,7 +5,7 @@ export default async function setup() {
   // Set before the test workers start, which inherit it: every run gets databases of its own.
   process.env.STAGECOACH_TEST_RUN ??= `r${process.pid}`;
   const { adminDatabaseUrl, appDatabaseUrl, testDatabaseUrl } = await import('./databases.js');
-  const { migrate } = await import('../../src/db/migrate.js');
+  const { migrate } = await import('../../src/infra/db/migrate.js');
   const admin = new pg.Client({ connectionString: adminDatabaseUrl });
   try {
     await admin.connect();

@@ -1,5 +1,5 @@
-import type { AuditRow } from '../../../src/db/audit.js';
-import type { Deployment } from '../../../src/db/deployments.js';
+import type { AuditRow } from '../../../src/infra/db/audit.js';
+import type { Deployment } from '../../../src/infra/db/deployments.js';
 import { loadPlan } from '../../../src/plan/load-plan.js';
 import { buildTimeline } from '../../../src/report/build-timeline.js';
 import { deriveStages } from '../../../src/report/derive-stages.js';

@@ -1,0 +1,41 @@
+import type { Deployment } from '../../infra/db/deployments.js';
+import { formatTime } from '../format.js';
+import { context, divider, header, section } from './block-kit.js';
+import { stateLabels } from './labels.js';
+
+export interface HomeDeployment {
+  deployment: Deployment;
+  stageName: string | undefined;
+  nextDecision: string;
+}
+
+/** The App Home tab: active deployments with their stage and next decision, and the viewer's roles. */
+export function homeView(input: {
+  deployments: HomeDeployment[];
+  roleNames: string[];
+  timeZone: string;
+  now: Date;
+}) {
+  const rows = input.deployments.map(({ deployment, stageName, nextDecision }) =>
+    section(
+      `*#${deployment.id} ${deployment.version} → ${deployment.environment}*\n${stateLabels[deployment.state]} · ${deployment.currentPercent}%${stageName ? ` (${stageName})` : ''}\nNext: ${nextDecision}`,
+    ),
+  );
+  return {
+    type: 'home' as const,
+    blocks: [
+      header('Stagecoach'),
+      section(
+        input.deployments.length > 0
+          ? `*Active deployments* (${input.deployments.length})`
+          : 'No active deployment. Start one with `/deploy start <version>`.',
+      ),
+      ...rows,
+      divider(),
+      section(
+        `*Your roles:* ${input.roleNames.length > 0 ? input.roleNames.join(', ') : 'none (an admin assigns them with `/deploy role`)'}`,
+      ),
+      context(`Updated ${formatTime(input.now, input.timeZone)} · \`/deploy help\` lists every command`),
+    ],
+  };
+}

@@ -1,0 +1,44 @@
+import type { Deployment } from '../../infra/db/deployments.js';
+import type { StepRun } from '../../infra/db/step-runs.js';
+import { formatElapsed, formatTime, mention } from '../format.js';
+import { context, fields, header, type Message, section } from './block-kit.js';
+import { phaseLabels, stateLabels, stepStatusIcons } from './labels.js';
+
+export interface RootMessageInput {
+  deployment: Deployment;
+  steps: StepRun[];
+  application: string;
+  timeZone: string;
+  now: Date;
+}
+
+/** The deployment's one top-level message, kept current with chat.update; details go to its thread. */
+export function rootMessage({ deployment, steps, application, timeZone, now }: RootMessageInput): Message {
+  const title = `${application} ${deployment.version} → ${deployment.environment}`;
+  const state = stateLabels[deployment.state];
+  const traffic = `${deployment.currentPercent}%`;
+  const lines = steps.map((step) => {
+    const took =
+      step.startedAt && step.finishedAt ? ` (${formatElapsed(step.startedAt, step.finishedAt)})` : '';
+    const attempt = step.attempt > 1 ? ` attempt ${step.attempt}` : '';
+    return `${stepStatusIcons[step.status]} ${phaseLabels[step.phase] ?? step.phase}: ${step.stepName}${attempt}${took}`;
+  });
+  const dry = deployment.dryRun ? ' (dry run)' : '';
+  return {
+    text: `${title}${dry}: ${state.replace(/^:[a-z_]+: /, '')}`,
+    blocks: [
+      header(`Deployment #${deployment.id}: ${title}${dry}`),
+      fields([
+        `*State*\n${state}`,
+        `*Traffic*\n${traffic}`,
+        `*Started by*\n${mention(deployment.startedBy)}`,
+        `*Started*\n${formatTime(deployment.createdAt, timeZone)}`,
+        ...(deployment.previousVersion ? [`*Previous version*\n${deployment.previousVersion}`] : []),
+      ]),
+      ...(lines.length > 0 ? [section(lines.join('\n'))] : []),
+      context(
+        `Step output, check-ins and decisions are in the thread · updated ${formatTime(now, timeZone)}`,
+      ),
+    ],
+  };
+}

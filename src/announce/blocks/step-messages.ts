@@ -1,0 +1,66 @@
+import type { Deployment } from '../../infra/db/deployments.js';
+import type { StepRun } from '../../infra/db/step-runs.js';
+import { formatElapsed } from '../format.js';
+import { actions, type ButtonSpec, codeBlock, context, type Message, section } from './block-kit.js';
+import { stepStatusIcons } from './labels.js';
+
+/** "Step 3/10" for the plan's own steps; traffic shifts and rollback steps are not counted among them. */
+function label(step: StepRun, total: number): string {
+  if (step.phase === 'rollout') return 'Traffic shift';
+  if (step.phase === 'rollback') return 'Rollback step';
+  return `Step ${step.position}/${total}`;
+}
+
+export function stepStartedMessage(step: StepRun, total: number): Message {
+  const text = `:large_blue_circle: ${label(step, total)} started: *${step.stepName}*${step.attempt > 1 ? ` (attempt ${step.attempt})` : ''}`;
+  return { text, blocks: [section(text)] };
+}
+
+export function stepSucceededMessage(step: StepRun, total: number): Message {
+  const took = formatElapsed(step.startedAt, step.finishedAt);
+  const text = `${stepStatusIcons[step.status]} ${label(step, total)} done: *${step.stepName}* in ${took}${
+    step.summary ? ` · ${step.summary}` : ''
+  }`;
+  return { text, blocks: [section(text)] };
+}
+
+/** A failed step: what failed, the end of its output, and only the buttons valid now. */
+export function stepFailedMessage(input: {
+  deployment: Deployment;
+  step: StepRun;
+  total: number;
+  buttons: ButtonSpec[];
+  promptId: number;
+}): Message {
+  const { step, total } = input;
+  const text = `${stepStatusIcons[step.status]} ${label(step, total)} failed: *${step.stepName}*: ${
+    step.summary ?? 'failed'
+  }. The deployment is halted; no later step will run.`;
+  return {
+    text,
+    blocks: [
+      section(text),
+      ...(step.outputTail ? [section(`*Output (last lines)*\n${codeBlock(step.outputTail)}`)] : []),
+      ...(input.buttons.length > 0 ? [actions(`prompt-${input.promptId}`, input.buttons)] : []),
+    ],
+  };
+}
+
+export function stepInterruptedMessage(input: {
+  step: StepRun;
+  total: number;
+  buttons: ButtonSpec[];
+  promptId: number;
+}): Message {
+  const text = `:warning: ${label(input.step, input.total)} *${input.step.stepName}* was interrupted: the worker running it stopped. It has not been re-run. Check its effects, then retry it, mark it done, or roll back.`;
+  return {
+    text,
+    blocks: [section(text), actions(`prompt-${input.promptId}`, input.buttons)],
+  };
+}
+
+/** A prompt after someone decided: who, what and when, and no buttons. */
+export function decidedMessage(original: Message, decision: string): Message {
+  const kept = original.blocks.filter((block) => block.type !== 'actions');
+  return { text: `${original.text} ${decision}`, blocks: [...kept, context(decision)] };
+}

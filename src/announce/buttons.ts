@@ -1,0 +1,155 @@
+import { actionIds } from '../deploy/model/action-ids.js';
+import { allowedEvents, type DeploymentState } from '../deploy/model/lifecycle.js';
+import type { ButtonSpec } from './blocks/block-kit.js';
+
+/** The buttons of a halted step's prompt: only those valid in the state, and abort only before production changed. */
+export function haltedStepButtons(
+  state: DeploymentState,
+  promptId: number,
+  productionTouched: boolean,
+): ButtonSpec[] {
+  const valid = allowedEvents(state);
+  const value = String(promptId);
+  const buttons: ButtonSpec[] = [];
+  if (valid.includes('retry')) {
+    buttons.push({ actionId: actionIds.retryStep, text: 'Retry step', value, style: 'primary' });
+  }
+  if (valid.includes('mark_done')) {
+    buttons.push({
+      actionId: actionIds.markDone,
+      text: 'Mark done',
+      value,
+      confirm: {
+        title: 'Mark this step done?',
+        text: 'Only if you checked that its work is complete. The deployment continues with the next step.',
+        confirm: 'Mark done',
+      },
+    });
+  }
+  if (valid.includes('abort') && !productionTouched) {
+    buttons.push({
+      actionId: actionIds.abort,
+      text: 'Abort',
+      value,
+      style: 'danger',
+      confirm: {
+        title: 'Abort this deployment?',
+        text: 'Nothing has reached production yet. Pending steps are cancelled and the environment is freed.',
+        confirm: 'Abort',
+        style: 'danger',
+      },
+    });
+  }
+  if (valid.includes('rollback') && productionTouched) buttons.push(rollbackButton(value));
+  return buttons;
+}
+
+const rollbackButton = (value: string): ButtonSpec => ({
+  actionId: actionIds.rollback,
+  text: 'Roll back',
+  value,
+  style: 'danger',
+  confirm: {
+    title: 'Roll back?',
+    text: 'Reverts production to the previous version and cancels every pending timer. A database restore, if needed, is asked for separately.',
+    confirm: 'Roll back',
+    style: 'danger',
+  },
+});
+
+export function promotionButtons(promptId: number, nextPercent: number): ButtonSpec[] {
+  const value = String(promptId);
+  return [
+    {
+      actionId: actionIds.promote,
+      text: `Promote to ${nextPercent}%`,
+      value,
+      style: 'primary',
+      confirm: {
+        title: `Promote to ${nextPercent}%?`,
+        text: `${nextPercent}% of production traffic will be served by the new version.`,
+        confirm: 'Promote',
+        style: 'primary',
+      },
+    },
+    { actionId: actionIds.extendSoak, text: 'Extend soak', value },
+    rollbackButton(value),
+  ];
+}
+
+export function goNoGoButtons(promptId: number): ButtonSpec[] {
+  const value = String(promptId);
+  return [
+    {
+      actionId: actionIds.proceed,
+      text: 'Proceed',
+      value,
+      style: 'primary',
+      confirm: {
+        title: 'Proceed with the rollout?',
+        text: 'You confirm the go decision for this deployment.',
+        confirm: 'Proceed',
+        style: 'primary',
+      },
+    },
+    rollbackButton(value),
+  ];
+}
+
+export function declareButtons(promptId: number): ButtonSpec[] {
+  const value = String(promptId);
+  return [
+    {
+      actionId: actionIds.declareComplete,
+      text: 'Declare complete',
+      value,
+      style: 'primary',
+      confirm: {
+        title: 'Declare the deployment complete?',
+        text: 'This ends the deployment and frees the environment.',
+        confirm: 'Declare complete',
+        style: 'primary',
+      },
+    },
+    rollbackButton(value),
+  ];
+}
+
+export function restoreButtons(promptId: number, backupTakenAt: string): ButtonSpec[] {
+  const value = String(promptId);
+  return [
+    {
+      actionId: actionIds.confirmRestore,
+      text: 'Restore database',
+      value,
+      style: 'danger',
+      confirm: {
+        title: 'Restore the database?',
+        text: `The database goes back to the backup taken at ${backupTakenAt}. Every write since then will be LOST.`,
+        confirm: 'Restore and lose data',
+        style: 'danger',
+      },
+    },
+    {
+      actionId: actionIds.skipRestore,
+      text: 'Keep the database',
+      value,
+      confirm: {
+        title: 'Keep the migrated database?',
+        text: 'The old version will run against the new schema.',
+        confirm: 'Keep it',
+      },
+    },
+  ];
+}
+
+export function retryRollbackButtons(promptId: number): ButtonSpec[] {
+  return [{ actionId: actionIds.retryStep, text: 'Retry', value: String(promptId), style: 'primary' }];
+}
+
+export function heldButtons(promptId: number): ButtonSpec[] {
+  const value = String(promptId);
+  return [{ actionId: actionIds.resume, text: 'Resume', value, style: 'primary' }, rollbackButton(value)];
+}
+
+export { rollbackButton };

@@ -1,0 +1,120 @@
+import {
+  abandonNotification,
+  claimCollapseGroup,
+  claimNotification,
+  getNotification,
+  getNotificationByKey,
+  hasEarlierOpen,
+  listCollapsedWith,
+  markNotificationFailed,
+  markNotificationSent,
+  releaseNotification,
+} from '../../infra/db/notifications.js';
+import { inTransaction } from '../../infra/db/pool.js';
+import { notifiersOf } from '../../infra/notify/create-notifiers.js';
+import type { Notification } from '../../infra/notify/notification.js';
+import { retryAfterSeconds } from '../../infra/notify/retry-after.js';
+import type { DeployDeps } from '../../ports.js';
+import { collapsedMessage } from './collapse-message.js';
+import { sendAttempts } from './dispatch-notifications.js';
+
+export type SendResult =
+  | { outcome: 'sent' | 'collapsed'; count: number }
+  | { outcome: 'stale' | 'failed' | 'unconfigured' }
+  | { outcome: 'wait'; until: Date; reason: 'not_due' | 'earlier_pending' | 'rate_limited' };
+
+/** How often a notification behind an earlier one of its target looks again. */
+const turnPollMs = 250;
+/** Delayed jobs fire "at least" their delay; one a hair early is sent, not re-delayed. */
+const earlyToleranceMs = 50;
+
+/** Whether a row waited past its stale_after_ms: it may then be folded into a combined message. */
+export function isStale(row: Pick<Notification, 'sendAfter' | 'staleAfterMs'>, now: Date): boolean {
+  return row.staleAfterMs !== null && now.getTime() - row.sendAfter.getTime() > row.staleAfterMs;
+}
+
+/**
+ * Delivers one outbox row, exactly once: the row is re-read and claimed (pending → sending), so
+ * a repeated or late job does nothing. It waits its turn behind an earlier undelivered row of
+ * the same target; a stale row of a collapse group takes every stale row of the group with it
+ * into one combined message. A failed send goes back to pending and the error is rethrown for
+ * BullMQ's backoff; a rate limit returns `wait` for the Retry-After without using an attempt.
+ */
+export async function sendNotification(
+  deps: DeployDeps,
+  id: number,
+  signal?: AbortSignal,
+): Promise<SendResult> {
+  const row = await getNotification(deps.db, id);
+  if (row?.status !== 'pending') return { outcome: 'stale' };
+  const now = deps.clock();
+  if (row.sendAfter.getTime() - now.getTime() > earlyToleranceMs) {
+    return { outcome: 'wait', until: row.sendAfter, reason: 'not_due' };
+  }
+  const collapsing = row.collapseGroup !== null && isStale(row, now) ? row.collapseGroup : undefined;
+  if (await hasEarlierOpen(deps.db, row, now, collapsing)) {
+    return { outcome: 'wait', until: new Date(now.getTime() + turnPollMs), reason: 'earlier_pending' };
+  }
+  const claimed = collapsing
+    ? await inTransaction(deps.db, (client) => claimCollapseGroup(client, row, now))
+    : await claimNotification(deps.db, id);
+  if (!claimed) return { outcome: 'stale' };
+
+  const log = deps.log.child({
+    notificationId: id,
+    channel: row.channel,
+    deploymentId: row.deploymentId ?? undefined,
+  });
+  const notifier = notifiersOf(deps)[row.channel];
+  if (!notifier) {
+    // Configuration changed since it was recorded: not an error worth retrying.
+    await abandonNotification(deps.db, id, `no ${row.channel} channel is configured`);
+    log.warn('notification dropped: its channel is no longer configured');
+    return { outcome: 'unconfigured' };
+  }
+  const members = collapsing ? await listCollapsedWith(deps.db, id) : [claimed];
+  const outgoing = members.length > 1 ? combine(claimed, members) : claimed;
+  try {
+    const incidentId = await incidentIdFor(deps, claimed);
+    const { externalId } = await notifier.send(outgoing, { signal, incidentId });
+    await markNotificationSent(deps.db, id, externalId);
+    log.info(
+      { count: members.length },
+      members.length > 1 ? 'stale notifications sent as one' : 'notification sent',
+    );
+    return { outcome: members.length > 1 ? 'collapsed' : 'sent', count: members.length };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const retryAfter = retryAfterSeconds(error);
+    if (retryAfter !== undefined) {
+      await releaseNotification(deps.db, id, reason);
+      log.warn({ retryAfterSeconds: retryAfter }, 'notification rate limited: waiting as asked');
+      return {
+        outcome: 'wait',
+        until: new Date(deps.clock().getTime() + Math.max(retryAfter * 1000, 500)),
+        reason: 'rate_limited',
+      };
+    }
+    const status = await markNotificationFailed(deps.db, id, reason, sendAttempts);
+    if (status === 'failed') {
+      log.error({ err: error }, `notification given up after ${sendAttempts} attempts`);
+      return { outcome: 'failed' };
+    }
+    throw error;
+  }
+}
+
+/** The representative row carrying the combined text; the newest status page state wins. */
+function combine(representative: Notification, members: Notification[]): Notification {
+  const message = collapsedMessage(members.map((m) => ({ text: m.message.text, sendAfter: m.sendAfter })));
+  const newest = members.at(-1)?.message.statusPage;
+  return { ...representative, message: newest ? { ...message, statusPage: newest } : message };
+}
+
+/** A status page update of an incident an earlier notification opened: that incident's id. */
+async function incidentIdFor(deps: Pick<DeployDeps, 'db'>, row: Notification): Promise<string | undefined> {
+  const key = row.channel === 'status_page' ? row.message.statusPage?.incidentKey : undefined;
+  if (!key) return undefined;
+  const opener = await getNotificationByKey(deps.db, key);
+  return opener?.status === 'sent' ? (opener.externalId ?? undefined) : undefined;
+}

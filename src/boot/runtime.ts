@@ -1,0 +1,152 @@
+import { join, resolve } from 'node:path';
+import type { CustomRoute } from '@slack/bolt';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import type { Config } from '../config.js';
+import { reconcileAlone, startReconciler } from '../deploy/flow/reconcile.js';
+import { createNotifiers } from '../infra/notify/create-notifiers.js';
+import { createRedis } from '../infra/queue/connections.js';
+import { createQueues, type Queues } from '../infra/queue/queues.js';
+import { createMessenger } from '../infra/slack/messenger.js';
+import type { Metrics } from '../infra/web/metrics.js';
+import type { Logger } from '../log.js';
+import type { Plan } from '../plan/schema.js';
+import type { DeployDeps, DeploySettings } from '../ports.js';
+import { createSlackApp } from './slack-app.js';
+import { startWorkers, type Workers } from './workers.js';
+
+export type ProcessRole = 'web' | 'worker' | 'all';
+
+export interface Runtime {
+  deps: DeployDeps;
+  slack: ReturnType<typeof createSlackApp>;
+  queues: Queues;
+  workers?: Workers | undefined;
+  producer: Redis;
+  workerConnection?: Redis | undefined;
+  stop(options?: { force?: boolean; graceMs?: number }): Promise<void>;
+}
+
+export function settingsFrom(
+  config: Config,
+  plan: Plan,
+  stepEnv: Record<string, string> = {},
+): DeploySettings {
+  const appDbPassword = config.appDatabaseUrl ? new URL(config.appDatabaseUrl).password : '';
+  return {
+    workspaceDir: resolve(config.workspaceDir),
+    backupDir: resolve(config.backupDir ?? join(config.workspaceDir, 'backups')),
+    appDatabaseUrl: config.appDatabaseUrl,
+    healthcheckUrl: config.healthcheckUrl,
+    prometheusUrl: config.prometheusUrl,
+    appLogFile: config.appLogFile,
+    timeScale: config.timeScale,
+    adminUserIds: config.adminUserIds,
+    channels: {
+      deployment: config.channels.deployment ?? plan.channels.deployment,
+      management: config.channels.management ?? plan.channels.management,
+      support: config.channels.support ?? plan.channels.support,
+    },
+    secrets: [
+      config.slack.botToken,
+      config.slack.signingSecret,
+      config.slack.appToken,
+      config.statuspage?.apiKey,
+      appDbPassword ? decodeURIComponent(appDbPassword) : undefined,
+    ].filter((secret): secret is string => Boolean(secret)),
+    stepEnv,
+  };
+}
+
+/** Builds the real dependencies and wires them: the same code path for production, local mode and tests. */
+export async function createRuntime(input: {
+  config: Config;
+  plan: Plan;
+  db: pg.Pool;
+  log: Logger;
+  role: ProcessRole;
+  botToken: string;
+  signingSecret: string;
+  apiUrl?: string | undefined;
+  queuePrefix?: string;
+  processBeforeResponse?: boolean;
+  customRoutes?: CustomRoute[];
+  slackRetries?: number;
+  clock?: () => Date;
+  reconcileIntervalMs?: number;
+  stepEnv?: Record<string, string>;
+  metrics?: Metrics;
+}): Promise<Runtime> {
+  const { config, plan, db, log } = input;
+  const shutdown = new AbortController();
+  const producer = createRedis(config.redisUrl, 'producer');
+  producer.on('error', (error) => log.warn({ err: error }, 'redis (producer) error'));
+  const queues = createQueues(producer, input.queuePrefix);
+  // Built before the messenger exists: Bolt owns the WebClient, the messenger wraps it.
+  const deps: DeployDeps = {
+    db,
+    plan,
+    queues,
+    messenger: undefined as never,
+    metrics: input.metrics,
+    shutdown: shutdown.signal,
+    clock: input.clock ?? (() => new Date()),
+    log,
+    settings: settingsFrom(config, plan, input.stepEnv),
+  };
+  const slack = createSlackApp({
+    deps,
+    botToken: input.botToken,
+    signingSecret: input.signingSecret,
+    apiUrl: input.apiUrl,
+    appToken: config.slack.appToken,
+    processBeforeResponse: input.processBeforeResponse ?? false,
+    customRoutes: input.customRoutes ?? [],
+    retries: input.slackRetries ?? 3,
+  });
+  deps.messenger = createMessenger(slack.app.client, deps.metrics);
+  deps.notifiers = createNotifiers(config, deps.messenger);
+  await slack.app.init();
+
+  let workers: Workers | undefined;
+  let workerConnection: Redis | undefined;
+  let reconciler: ReturnType<typeof startReconciler> | undefined;
+  if (input.role !== 'web') {
+    workerConnection = createRedis(config.redisUrl, 'worker');
+    workerConnection.on('error', (error) => log.warn({ err: error }, 'redis (worker) error'));
+    workers = startWorkers(deps, workerConnection, queues.prefix);
+    await reconcileAlone(deps, workerConnection);
+    reconciler = startReconciler(deps, workerConnection, input.reconcileIntervalMs);
+  }
+  return {
+    deps,
+    slack,
+    queues,
+    workers,
+    producer,
+    workerConnection,
+    async stop(options = {}) {
+      await reconciler?.stop();
+      if (workers && !options.force && options.graceMs !== undefined) {
+        // Running steps get the grace period; after it their commands are stopped and the runs
+        // left `running`, for the next reconciler to mark interrupted (never lost, never re-run).
+        const closed = workers.close(false).then(() => true);
+        const finished = await Promise.race([
+          closed,
+          new Promise<false>((resolve) => setTimeout(() => resolve(false), options.graceMs).unref()),
+        ]);
+        if (!finished) {
+          shutdown.abort();
+          await closed;
+        }
+      } else {
+        await workers?.close(options.force ?? false);
+      }
+      await queues.close();
+      await Promise.all([
+        producer.quit().catch(() => undefined),
+        workerConnection?.quit().catch(() => undefined),
+      ]);
+    },
+  };
+}

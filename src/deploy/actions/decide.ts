@@ -1,0 +1,195 @@
+import type pg from 'pg';
+import { refreshRoot, showDecided } from '../../announce/announce.js';
+import { formatTime, mention } from '../../announce/format.js';
+import { queueDelayNote } from '../../announce/queue-delay-note.js';
+import { AppError } from '../../errors.js';
+import { writeAudit } from '../../infra/db/audit.js';
+import { type Deployment, getDeployment } from '../../infra/db/deployments.js';
+import { inTransaction } from '../../infra/db/pool.js';
+import {
+  closeOpenPrompts,
+  decidePrompt,
+  getPrompt,
+  listOpenPrompts,
+  type Prompt,
+} from '../../infra/db/prompts.js';
+import type { DeployDeps } from '../../ports.js';
+import { type AfterCommit, afterCommit, runAfterCommit } from '../after-commit.js';
+import { authorize, type GuardedAction } from '../authorize.js';
+import { isTerminal } from '../model/lifecycle.js';
+import { decisionEffects } from './decision-effects.js';
+
+export const decisions = [
+  'retry',
+  'mark_done',
+  'abort',
+  'rollback',
+  'promote',
+  'skip_soak',
+  'extend_soak',
+  'proceed',
+  'hold',
+  'resume',
+  'confirm_restore',
+  'skip_restore',
+  'declare_complete',
+  'acknowledge',
+  'acknowledge_alert',
+  'hold_auto_rollback',
+  'resolve_issue',
+] as const;
+export type Decision = (typeof decisions)[number];
+
+export interface DecisionRule {
+  guard: GuardedAction;
+  /** Past tense for "Promoted to 50% by @lee at 04:31". */
+  label: string;
+  /** Prompt kinds this decision answers when it comes from a command rather than a button. */
+  answers: string[];
+}
+
+export const decisionRules: Record<Decision, DecisionRule> = {
+  retry: {
+    guard: 'start',
+    label: 'Retried',
+    answers: ['step_failed', 'step_interrupted', 'rollback_failed'],
+  },
+  mark_done: { guard: 'start', label: 'Marked done', answers: ['step_interrupted', 'step_failed'] },
+  abort: { guard: 'rollback', label: 'Aborted', answers: [] },
+  rollback: { guard: 'rollback', label: 'Rolled back', answers: [] },
+  promote: { guard: 'approveStage', label: 'Promoted', answers: ['promotion'] },
+  skip_soak: { guard: 'approveStage', label: 'Promoted early (soak skipped)', answers: [] },
+  extend_soak: { guard: 'approveStage', label: 'Soak extended', answers: ['promotion'] },
+  proceed: { guard: 'approveStage', label: 'Go: proceed', answers: ['go_no_go'] },
+  hold: { guard: 'start', label: 'Held', answers: [] },
+  resume: { guard: 'start', label: 'Resumed', answers: ['held'] },
+  confirm_restore: {
+    guard: 'restoreDatabase',
+    label: 'Database restore confirmed',
+    answers: ['restore_database'],
+  },
+  skip_restore: { guard: 'restoreDatabase', label: 'Database kept', answers: ['restore_database'] },
+  declare_complete: { guard: 'declareComplete', label: 'Declared complete', answers: ['declare_complete'] },
+  acknowledge: { guard: 'team', label: 'All good', answers: ['check_in'] },
+  acknowledge_alert: { guard: 'team', label: 'Acknowledged', answers: ['alert'] },
+  hold_auto_rollback: { guard: 'rollback', label: 'Auto-rollback held', answers: ['alert'] },
+  resolve_issue: { guard: 'team', label: 'Resolved', answers: [] },
+};
+
+export interface DecisionInput {
+  decision: Decision;
+  userId: string;
+  promptId?: number | undefined;
+  deploymentId?: number | undefined;
+  reason?: string | undefined;
+}
+
+export interface DecisionContext {
+  deps: DeployDeps;
+  input: DecisionInput;
+  deployment: Deployment;
+  prompt: Prompt | undefined;
+  later: AfterCommit;
+}
+
+/**
+ * A person's decision, from a button or a command: one transaction with a compare-and-set on the
+ * prompt and on the deployment. Of N concurrent clicks exactly one wins; the others are told who
+ * decided and when.
+ */
+export async function decide(deps: DeployDeps, input: DecisionInput): Promise<string> {
+  const rule = decisionRules[input.decision];
+  const prompt = input.promptId === undefined ? undefined : await getPrompt(deps.db, input.promptId);
+  if (input.promptId !== undefined && !prompt)
+    throw new AppError('not_found', 'That prompt no longer exists.');
+  if (prompt && prompt.status !== 'open') throw alreadyDecided(deps, prompt);
+  const deploymentId = prompt?.deploymentId ?? input.deploymentId;
+  if (deploymentId === undefined) throw new AppError('not_found', 'There is no active deployment to act on.');
+  await authorize(deps, rule.guard, input.userId, deploymentId);
+
+  const later = afterCommit();
+  const outcome = await inTransaction(deps.db, async (client) => {
+    const deployment = await getDeployment(client, deploymentId, { forUpdate: true });
+    if (!deployment) throw new AppError('not_found', `There is no deployment #${deploymentId}.`);
+    await refuseSelfApproval(client, deps, rule, deployment, input.userId);
+    const answered = prompt ?? (await openPromptFor(client, deploymentId, rule));
+    if (answered) {
+      const won = await decidePrompt(client, answered.id, rule.label, input.userId);
+      if (!won) return { lost: true as const, promptId: answered.id };
+    }
+    const message = await decisionEffects[input.decision](
+      { deps, input, deployment, prompt: answered, later },
+      client,
+    );
+    // A decision that moved the deployment makes every other open prompt stale; an answer that did not (a check-in, an alert) leaves them.
+    const after = await getDeployment(client, deploymentId);
+    const moved = after?.state !== deployment.state;
+    // Check-ins, alerts and issues outlive a step of the rollout; an ended deployment closes them all.
+    const keep =
+      after && isTerminal(after.state) ? ['documentation'] : ['check_in', 'alert', 'issue', 'documentation'];
+    const closed = moved
+      ? await closeOpenPrompts(
+          client,
+          deploymentId,
+          `Closed: ${rule.label.toLowerCase()}`,
+          input.userId,
+          keep,
+        )
+      : [];
+    const decided = answered ? await getPrompt(client, answered.id) : undefined;
+    later.followUps.unshift(() => showDecided(deps, decided ? [decided, ...closed] : closed));
+    return { lost: false as const, message };
+  });
+  if (outcome.lost) {
+    const fresh = await getPrompt(deps.db, outcome.promptId);
+    throw alreadyDecided(deps, fresh as Prompt);
+  }
+  const queued = await runAfterCommit(deps, later);
+  await refreshRoot(deps, deploymentId);
+  return queued ? outcome.message : `${outcome.message} ${queueDelayNote}`;
+}
+
+function alreadyDecided(deps: DeployDeps, prompt: Prompt): AppError {
+  const when = prompt.decidedAt ? formatTime(prompt.decidedAt, deps.plan.timezone) : 'earlier';
+  const who =
+    prompt.decidedBy && prompt.decidedBy !== 'stagecoach' ? mention(prompt.decidedBy) : 'Stagecoach';
+  return new AppError(
+    'conflict',
+    `Already decided: ${prompt.decision ?? 'closed'} by ${who} at ${when}. Nothing changed.`,
+  );
+}
+
+async function openPromptFor(client: pg.PoolClient, deploymentId: number, rule: DecisionRule) {
+  for (const kind of rule.answers) {
+    const [open] = await listOpenPrompts(client, deploymentId, kind);
+    if (open) return open;
+  }
+  return undefined;
+}
+
+/** The plan may forbid approving a deployment you started yourself (four eyes). */
+async function refuseSelfApproval(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  rule: DecisionRule,
+  deployment: Deployment,
+  userId: string,
+) {
+  if (
+    !deps.plan.authorization.forbidSelfApproval ||
+    rule.guard !== 'approveStage' ||
+    deployment.startedBy !== userId
+  )
+    return;
+  await writeAudit(deps.db, {
+    deploymentId: deployment.id,
+    actor: userId,
+    action: 'refused',
+    detail: { attempted: 'approve_own_deployment' },
+  });
+  void client;
+  throw new AppError(
+    'forbidden',
+    'This plan forbids approving a deployment you started yourself: ask another approver.',
+  );
+}

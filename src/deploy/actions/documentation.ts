@@ -1,0 +1,77 @@
+import type pg from 'pg';
+import { recordPrompt } from '../../announce/announce.js';
+import { type DocumentationItem, documentationMessage } from '../../announce/blocks/documentation-message.js';
+import { AppError } from '../../errors.js';
+import { writeAudit } from '../../infra/db/audit.js';
+import { inTransaction } from '../../infra/db/pool.js';
+import { getPrompt, setPromptMessage } from '../../infra/db/prompts.js';
+import type { DeployDeps } from '../../ports.js';
+import type { AfterCommit } from '../after-commit.js';
+import { authorize } from '../authorize.js';
+
+async function listItems(
+  client: pg.PoolClient | pg.Pool,
+  deploymentId: number,
+): Promise<DocumentationItem[]> {
+  const result = await client.query<DocumentationItem>(
+    `SELECT position, item, done_by AS "doneBy" FROM documentation_updates WHERE deployment_id = $1 ORDER BY position`,
+    [deploymentId],
+  );
+  return result.rows;
+}
+
+/** After the declaration: the documentation checklist of section 7, tracked item by item. */
+export async function startDocumentationChecklist(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deploymentId: number,
+  later: AfterCommit,
+) {
+  if (deps.plan.documentationUpdates.length === 0) return;
+  for (const [position, item] of deps.plan.documentationUpdates.entries()) {
+    await client.query(
+      `INSERT INTO documentation_updates (deployment_id, position, item) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [deploymentId, position, item],
+    );
+  }
+  const items = await listItems(client, deploymentId);
+  await recordPrompt(client, deps, later, deploymentId, 'documentation', (promptId) =>
+    documentationMessage({ promptId, items }),
+  );
+}
+
+/** [Done] on one item: recorded once, and the checklist message is redrawn. */
+export async function markDocumentationDone(
+  deps: DeployDeps,
+  input: { value: string; userId: string },
+): Promise<string> {
+  const [promptPart, positionPart] = input.value.split(':');
+  const promptId = Number(promptPart);
+  const position = Number(positionPart);
+  if (!Number.isSafeInteger(promptId) || !Number.isSafeInteger(position))
+    throw new AppError('bad_input', 'That button is malformed.');
+  const prompt = await getPrompt(deps.db, promptId);
+  if (prompt?.kind !== 'documentation') throw new AppError('not_found', 'That checklist no longer exists.');
+  await authorize(deps, 'team', input.userId, prompt.deploymentId);
+  const { item, items } = await inTransaction(deps.db, async (client) => {
+    const updated = await client.query<{ item: string }>(
+      `UPDATE documentation_updates SET done_by = $3, done_at = now() WHERE deployment_id = $1 AND position = $2 AND done_by IS NULL RETURNING item`,
+      [prompt.deploymentId, position, input.userId],
+    );
+    const marked = updated.rows[0]?.item;
+    if (!marked) throw new AppError('conflict', 'That document was already marked updated.');
+    await writeAudit(client, {
+      deploymentId: prompt.deploymentId,
+      actor: input.userId,
+      action: 'documentation_updated',
+      detail: { item: marked },
+    });
+    return { item: marked, items: await listItems(client, prompt.deploymentId) };
+  });
+  if (prompt.messageTs) {
+    const message = documentationMessage({ promptId, items });
+    await deps.messenger.update(prompt.channelId, prompt.messageTs, message);
+    await setPromptMessage(deps.db, promptId, prompt.messageTs, message);
+  }
+  return `Marked "${item}" updated.`;
+}

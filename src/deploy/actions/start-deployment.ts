@@ -1,0 +1,129 @@
+import { ensureRoot } from '../../announce/announce.js';
+import { mention } from '../../announce/format.js';
+import { AppError } from '../../errors.js';
+import { writeAudit } from '../../infra/db/audit.js';
+import {
+  type Deployment,
+  findActiveDeployment,
+  findLastCompletedVersion,
+  insertDeployment,
+} from '../../infra/db/deployments.js';
+import { getEnvironmentLock } from '../../infra/db/environment-locks.js';
+import { inTransaction } from '../../infra/db/pool.js';
+import { insertStepRun, type StepRun } from '../../infra/db/step-runs.js';
+import type { DeployDeps } from '../../ports.js';
+import { trackStart } from '../../schedule/track.js';
+import { afterCommit, runAfterCommit } from '../after-commit.js';
+import { authorize } from '../authorize.js';
+import { scheduleGoNoGo } from '../flow/go-no-go.js';
+import { onDeploymentStarted } from '../flow/milestones.js';
+import { scheduleTimer } from '../flow/timers.js';
+import { validateVersion } from '../model/validate-version.js';
+
+export interface StartInput {
+  version: string;
+  environment?: string | undefined;
+  userId: string;
+  dryRun: boolean;
+}
+
+/** `/deploy start`: checks, records the deployment with its planned steps, announces it, enqueues step 1. */
+export async function startDeployment(
+  deps: DeployDeps,
+  input: StartInput,
+): Promise<Deployment & { queued: boolean }> {
+  const { plan } = deps;
+  validateVersion(plan, input.version);
+  const environment = input.environment ?? plan.defaultEnvironment;
+  if (!plan.environments.includes(environment)) {
+    throw new AppError(
+      'bad_input',
+      `\`${environment}\` is not an environment of this plan. Use one of: ${plan.environments.join(', ')}.`,
+    );
+  }
+  await authorize(deps, 'start', input.userId);
+  const lock = await getEnvironmentLock(deps.db, environment);
+  if (lock) {
+    throw new AppError(
+      'locked',
+      `${environment} is locked by ${mention(lock.lockedBy)}: ${lock.reason}. Unlock it with \`/deploy unlock ${environment}\` once it is safe.`,
+    );
+  }
+  const previousVersion = (await findLastCompletedVersion(deps.db, environment)) ?? null;
+  const later = afterCommit();
+  const { deployment, firstStep } = await inTransaction(deps.db, async (client) => {
+    let created: Deployment;
+    try {
+      created = await insertDeployment(client, {
+        environment,
+        version: input.version,
+        previousVersion,
+        startedBy: input.userId,
+        channelId: deps.settings.channels.deployment,
+        dryRun: input.dryRun,
+        planName: plan.name,
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw await alreadyActive(deps, environment);
+      throw error;
+    }
+    const runs: StepRun[] = [];
+    for (const [index, step] of plan.steps.entries()) {
+      runs.push(
+        await insertStepRun(client, {
+          deploymentId: created.id,
+          stepId: step.id,
+          stepName: step.name,
+          phase: step.phase,
+          position: index + 1,
+          attempt: 1,
+        }),
+      );
+    }
+    await trackStart(client, created);
+    await scheduleGoNoGo(client, deps, created, later);
+    await onDeploymentStarted(client, deps, later, created);
+    // The post-deployment review (section 8, T+1w), whatever the outcome by then.
+    later.arm.push(
+      await scheduleTimer(client, deps, {
+        deploymentId: created.id,
+        kind: 'report',
+        key: `report-${created.id}`,
+        afterMs: 7 * 24 * 3600_000,
+        from: created.createdAt,
+      }),
+    );
+    await writeAudit(client, {
+      deploymentId: created.id,
+      actor: input.userId,
+      action: 'start',
+      toState: created.state,
+      detail: { version: input.version, environment, dryRun: input.dryRun, previousVersion },
+    });
+    return { deployment: created, firstStep: runs[0] as StepRun };
+  });
+  deps.log.info(
+    { deploymentId: deployment.id, version: deployment.version, environment },
+    'deployment started',
+  );
+  try {
+    await ensureRoot(deps, deployment.id);
+  } catch (error) {
+    // The worker posts the root before the first step if Slack was briefly unavailable here.
+    deps.log.warn({ err: error, deploymentId: deployment.id }, 'could not post the root message yet');
+  }
+  later.enqueue.push(firstStep);
+  const queued = await runAfterCommit(deps, later);
+  return { ...deployment, queued };
+}
+
+async function alreadyActive(deps: DeployDeps, environment: string): Promise<AppError> {
+  const active = await findActiveDeployment(deps.db, environment);
+  const what = active
+    ? `deployment #${active.id} (${active.version}, started by ${mention(active.startedBy)})`
+    : 'another deployment';
+  return new AppError(
+    'already_active',
+    `${environment} already has an active deployment: ${what}. Finish, abort or roll it back first; see \`/deploy status\`.`,
+  );
+}

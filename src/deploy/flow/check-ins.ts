@@ -1,0 +1,172 @@
+import type pg from 'pg';
+import { postInThread, recordPrompt, showDecided } from '../../announce/announce.js';
+import { checkInMessage, reviewMessage } from '../../announce/blocks/check-in-message.js';
+import { pageRoles } from '../../announce/page.js';
+import type { Deployment } from '../../infra/db/deployments.js';
+import { decidePrompt, listOpenPrompts } from '../../infra/db/prompts.js';
+import type { Timer } from '../../infra/db/timers.js';
+import type { Snapshot } from '../../infra/monitor/snapshot.js';
+import type { DeployDeps } from '../../ports.js';
+import type { AfterCommit } from '../after-commit.js';
+import { scheduleTimer } from './timers.js';
+
+const day = 24 * 3600_000;
+
+export function checkInCount(deps: Pick<DeployDeps, 'plan'>): number {
+  const { every, for: span } = deps.plan.monitoring.checkIns;
+  return Math.max(1, Math.floor(span / every));
+}
+
+/**
+ * From the moment production traffic first shifts: check-ins every 30 minutes for 6 hours, then
+ * daily reviews for a week and weekly reviews for a month (plan values). All are durable timers.
+ */
+export async function scheduleMonitoring(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deploymentId: number,
+  later: AfterCommit,
+) {
+  const { checkIns, dailyReviews, weeklyReviews } = deps.plan.monitoring;
+  const from = deps.clock();
+  const total = checkInCount(deps);
+  for (let n = 1; n <= total; n++) {
+    later.arm.push(
+      await scheduleTimer(client, deps, {
+        deploymentId,
+        kind: 'check_in',
+        key: `check-in-${deploymentId}-${n}`,
+        afterMs: n * checkIns.every,
+        from,
+        payload: { n, total },
+      }),
+    );
+  }
+  const days = Math.floor(dailyReviews.for / day);
+  for (let n = 1; n <= days; n++) {
+    later.arm.push(
+      await scheduleTimer(client, deps, {
+        deploymentId,
+        kind: 'review',
+        key: `review-daily-${deploymentId}-${n}`,
+        afterMs: n * day,
+        from,
+        payload: { kind: 'daily', n, total: days },
+      }),
+    );
+  }
+  const weeks = Math.floor(weeklyReviews.for / (7 * day));
+  for (let n = 1; n <= weeks; n++) {
+    later.arm.push(
+      await scheduleTimer(client, deps, {
+        deploymentId,
+        kind: 'review',
+        key: `review-weekly-${deploymentId}-${n}`,
+        afterMs: n * 7 * day,
+        from,
+        payload: { kind: 'weekly', n, total: weeks },
+      }),
+    );
+  }
+}
+
+/** A check-in is due: note the unanswered one before it, page after too many misses, ask again. */
+export async function checkIn(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deployment: Deployment,
+  timer: Timer,
+  snapshot: Snapshot,
+  later: AfterCommit,
+) {
+  const n = Number(timer.payload.n);
+  const total = Number(timer.payload.total);
+  const missed: number[] = [];
+  for (const open of await listOpenPrompts(client, deployment.id, 'check_in')) {
+    const decided = await decidePrompt(client, open.id, 'No answer before the next check-in', 'stagecoach');
+    if (decided) {
+      missed.push(Number(open.payload.n));
+      later.followUps.push(() => showDecided(deps, [decided]));
+    }
+  }
+  const streak = await unansweredStreak(client, deployment.id);
+  const limit = deps.plan.monitoring.checkIns.pageAfterMissed;
+  if (missed.length > 0 && streak >= limit) {
+    const lead = deps.plan.roles.some((role) => role.id === 'deployment_lead')
+      ? ['deployment_lead']
+      : deps.plan.authorization.start;
+    await pageRoles(
+      client,
+      deps,
+      deployment.id,
+      lead,
+      `${streak} check-ins in a row went unanswered on deployment #${deployment.id} (${deployment.version} → ${deployment.environment}).`,
+      later,
+    );
+  }
+  await recordPrompt(
+    client,
+    deps,
+    later,
+    deployment.id,
+    'check_in',
+    (promptId) =>
+      checkInMessage({
+        number: n,
+        total,
+        snapshot,
+        percent: deployment.currentPercent,
+        missed,
+        timeZone: deps.plan.timezone,
+        promptId,
+      }),
+    { n },
+  );
+}
+
+async function unansweredStreak(client: pg.PoolClient, deploymentId: number): Promise<number> {
+  const result = await client.query<{ decidedBy: string | null; status: string }>(
+    `SELECT decided_by AS "decidedBy", status FROM prompts WHERE deployment_id = $1 AND kind = 'check_in' ORDER BY id DESC`,
+    [deploymentId],
+  );
+  let streak = 0;
+  for (const row of result.rows) {
+    if (row.status !== 'decided' || row.decidedBy !== 'stagecoach') break;
+    streak++;
+  }
+  return streak;
+}
+
+export async function review(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deployment: Deployment,
+  timer: Timer,
+  snapshot: Snapshot,
+  later: AfterCommit,
+) {
+  const counts = await client.query<{ answered: number; missed: number }>(
+    `SELECT count(*) FILTER (WHERE kind = 'check_in' AND decided_by <> 'stagecoach')::int AS answered,
+            count(*) FILTER (WHERE kind = 'check_in' AND decided_by = 'stagecoach')::int AS missed
+     FROM prompts WHERE deployment_id = $1`,
+    [deployment.id],
+  );
+  const failed = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM step_runs WHERE deployment_id = $1 AND status IN ('failed', 'timed_out', 'interrupted')`,
+    [deployment.id],
+  );
+  const summary = [
+    `State: ${deployment.state.replaceAll('_', ' ')}, ${deployment.currentPercent}% of traffic on ${deployment.version}.`,
+    `Check-ins answered: ${counts.rows[0]?.answered ?? 0}, unanswered: ${counts.rows[0]?.missed ?? 0}. Failed or interrupted step runs: ${failed.rows[0]?.n ?? 0}.`,
+  ];
+  const kind = timer.payload.kind === 'weekly' ? 'weekly' : 'daily';
+  const message = reviewMessage({
+    kind,
+    number: Number(timer.payload.n),
+    total: Number(timer.payload.total),
+    snapshot,
+    summary,
+    timeZone: deps.plan.timezone,
+  });
+  later.followUps.push(() => postInThread(deps, deployment.id, message));
+}

@@ -1,0 +1,204 @@
+import type pg from 'pg';
+import { section } from '../../announce/blocks/block-kit.js';
+import { formatDateTime } from '../../announce/format.js';
+import { broadcast } from '../../announce/outbound.js';
+import { markdownToMrkdwn, renderTemplate, titleOf } from '../../announce/render-template.js';
+import type { Deployment } from '../../infra/db/deployments.js';
+import { findWindowOfDeployment } from '../../infra/db/windows.js';
+import type { StatusPageStatus } from '../../infra/notify/notification.js';
+import type { DeployDeps } from '../../ports.js';
+import { contacts } from '../../schedule/notices.js';
+import type { AfterCommit } from '../after-commit.js';
+
+/** A one-line milestone for management (5.1: start, each stage completed, end), sent once per key. */
+export async function pingManagement(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deployment: Deployment,
+  key: string,
+  text: string,
+) {
+  const line = `${text} (deployment #${deployment.id})`;
+  await broadcast(client, deps, later, {
+    key: `milestone-${deployment.id}-${key}`,
+    deploymentId: deployment.id,
+    audiences: ['management'],
+    slack: { text: line, blocks: [section(line)] },
+    message: { text: line },
+  });
+}
+
+/** The status page at each stage (5.2), updating the window's scheduled maintenance when there is one. */
+export async function updateStatusPage(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deployment: Deployment,
+  key: string,
+  status: StatusPageStatus,
+  body: string,
+) {
+  if (!deps.plan.maintenanceWindow.notifyVia.includes('status_page')) return;
+  const window = await findWindowOfDeployment(client, deployment.id);
+  await broadcast(client, deps, later, {
+    key: `status-${deployment.id}-${key}`,
+    deploymentId: deployment.id,
+    audiences: ['status_page'],
+    message: {
+      text: body,
+      statusPage: {
+        name: `${deps.plan.application} ${deployment.version} upgrade`,
+        status,
+        body,
+        ...(window ? { incidentKey: `notice-window-${window.id}:status_page` } : {}),
+      },
+    },
+  });
+}
+
+async function supportBriefing(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deployment: Deployment,
+  when: 'during' | 'after',
+  view: Record<string, unknown>,
+) {
+  const markdown = renderTemplate(`templates/messages/support-briefing-${when}.md`, {
+    application: deps.plan.application,
+    version: deployment.version,
+    environment: deployment.environment,
+    deploymentId: deployment.id,
+    startedAt: formatDateTime(deployment.createdAt, deps.plan.timezone),
+    contacts: await contacts(client, deps, true),
+    ...view,
+  });
+  const text = markdownToMrkdwn(markdown);
+  await broadcast(client, deps, later, {
+    key: `briefing-${when}-${deployment.id}`,
+    deploymentId: deployment.id,
+    audiences: ['support'],
+    slack: { text, blocks: [section(text)] },
+    message: { text },
+  });
+}
+
+export async function onDeploymentStarted(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deployment: Deployment,
+) {
+  await pingManagement(
+    client,
+    deps,
+    later,
+    deployment,
+    'start',
+    `:rocket: ${deps.plan.application} ${deployment.version} → ${deployment.environment} started by <@${deployment.startedBy}>.`,
+  );
+  await updateStatusPage(
+    client,
+    deps,
+    later,
+    deployment,
+    'start',
+    'in_progress',
+    `The upgrade to ${deployment.version} has started.`,
+  );
+  await supportBriefing(client, deps, later, deployment, 'during', {});
+}
+
+export async function onStageLive(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deployment: Deployment,
+  stageIndex: number,
+) {
+  const stage = deps.plan.stages[stageIndex];
+  const previous = deps.plan.stages[stageIndex - 1];
+  if (!stage) return;
+  const text = previous
+    ? `:white_check_mark: ${previous.name} (${previous.percent}%) completed; ${stage.name} is live at ${stage.percent}%.`
+    : `:large_green_circle: All checks passed; ${stage.name} is live at ${stage.percent}%.`;
+  await pingManagement(client, deps, later, deployment, `stage-${stageIndex}`, text);
+  await updateStatusPage(
+    client,
+    deps,
+    later,
+    deployment,
+    `stage-${stageIndex}`,
+    'verifying',
+    `${stage.percent}% of users are on ${deployment.version}; we are verifying it before going further.`,
+  );
+}
+
+export async function onDeploymentEnded(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deployment: Deployment,
+  outcome: 'completed' | 'rolled_back' | 'aborted',
+  detail = '',
+) {
+  const label = { completed: 'is complete', rolled_back: 'was rolled back', aborted: 'was aborted' }[outcome];
+  const icon = {
+    completed: ':white_check_mark:',
+    rolled_back: ':leftwards_arrow_with_hook:',
+    aborted: ':no_entry:',
+  }[outcome];
+  await pingManagement(
+    client,
+    deps,
+    later,
+    deployment,
+    'end',
+    `${icon} ${deps.plan.application} ${deployment.version} → ${deployment.environment} ${label}.${detail ? ` ${detail}` : ''}`,
+  );
+  if (outcome !== 'aborted') {
+    const body =
+      outcome === 'completed'
+        ? `${deployment.version} is live for everyone.`
+        : `We returned to the previous version; the service runs as before the maintenance.`;
+    await updateStatusPage(client, deps, later, deployment, 'end', 'completed', body);
+  }
+  await supportBriefing(client, deps, later, deployment, 'after', {
+    outcome: outcome === 'completed' ? 'complete' : outcome.replace('_', ' '),
+    summary:
+      outcome === 'completed'
+        ? `${deployment.version} is live for all users.`
+        : `Users are back on the previous version. ${detail}`.trim(),
+  });
+  if (outcome === 'completed') await successNotification(client, deps, later, deployment);
+}
+
+/** 5.2: the success notification with highlights, on every channel. */
+async function successNotification(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deployment: Deployment,
+) {
+  const markdown = renderTemplate('templates/messages/success-notification.md', {
+    application: deps.plan.application,
+    version: deployment.version,
+    environment: deployment.environment,
+    highlights: deps.plan.releaseHighlights,
+    contacts: 'the support team',
+  });
+  const text = markdownToMrkdwn(markdown);
+  const via = deps.plan.maintenanceWindow.notifyVia;
+  await broadcast(client, deps, later, {
+    key: `success-${deployment.id}`,
+    deploymentId: deployment.id,
+    audiences: [
+      ...(via.includes('slack') ? (['deployment', 'management', 'support'] as const) : []),
+      ...(via.includes('email') ? (['email'] as const) : []),
+      ...(via.includes('in_app') ? (['in_app'] as const) : []),
+    ],
+    slack: { text, blocks: [section(text)] },
+    message: { text: markdown, subject: titleOf(markdown) },
+  });
+}

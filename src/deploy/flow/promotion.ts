@@ -1,0 +1,36 @@
+import type pg from 'pg';
+import { recordPrompt } from '../../announce/announce.js';
+import { promotionPrompt } from '../../announce/blocks/rollout-messages.js';
+import { promotionButtons } from '../../announce/buttons.js';
+import { getDeployment } from '../../infra/db/deployments.js';
+import type { DeployDeps } from '../../ports.js';
+import type { AfterCommit } from '../after-commit.js';
+import { applyTransition } from '../apply-transition.js';
+import { roleName } from '../authorize.js';
+
+/** The soak is over: ask the next stage's approvers to promote, extend, or roll back. */
+export async function promptPromotion(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deploymentId: number,
+  later: AfterCommit,
+) {
+  const deployment = await getDeployment(client, deploymentId);
+  if (deployment?.state !== 'soaking') return;
+  const stage = deps.plan.stages[deployment.stageIndex ?? 0];
+  const next = deps.plan.stages[(deployment.stageIndex ?? 0) + 1];
+  if (!stage || !next) return;
+  await applyTransition(client, deps.plan, deploymentId, 'soak_ended', 'stagecoach', {
+    detail: { stage: stage.id },
+  });
+  const approvers = next.approvers.map((role) => roleName(deps.plan, role)).join(' or ');
+  await recordPrompt(client, deps, later, deploymentId, 'promotion', (promptId) =>
+    promotionPrompt({
+      stage,
+      next,
+      approvers,
+      promptId,
+      buttons: promotionButtons(promptId, next.percent),
+    }),
+  );
+}

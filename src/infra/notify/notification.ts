@@ -1,0 +1,75 @@
+import type { Block } from '../../announce/blocks/block-kit.js';
+
+export const notificationChannels = ['slack', 'email', 'status_page', 'in_app'] as const;
+export type NotificationChannel = (typeof notificationChannels)[number];
+
+export const notificationStatuses = ['pending', 'sending', 'sent', 'failed', 'collapsed'] as const;
+export type NotificationStatus = (typeof notificationStatuses)[number];
+
+/** Where a Slack notification goes; a thread reply when `threadTs` is set. */
+export interface SlackTarget {
+  channel: string;
+  threadTs?: string;
+}
+
+/** Email goes to NOTIFY_EMAILS unless the row names its own recipients. */
+export interface EmailTarget {
+  to?: string[];
+}
+
+export type NotificationTarget = SlackTarget | EmailTarget | Record<string, never>;
+
+/** Statuspage's statuses: the first four for incidents, the last four for scheduled maintenance. */
+export type StatusPageStatus =
+  | 'investigating'
+  | 'identified'
+  | 'monitoring'
+  | 'resolved'
+  | 'scheduled'
+  | 'in_progress'
+  | 'verifying'
+  | 'completed';
+
+export interface StatusPageUpdate {
+  name: string;
+  status: StatusPageStatus;
+  body: string;
+  /** ISO-8601; with `status: 'scheduled'` these make it a scheduled maintenance. */
+  scheduledFor?: string;
+  scheduledUntil?: string;
+  impact?: 'none' | 'minor' | 'major' | 'critical';
+  /**
+   * The dedupe key of the notification that opened the incident: when it was sent, this one
+   * updates that incident instead of opening another.
+   */
+  incidentKey?: string;
+}
+
+export interface NotificationMessage {
+  /** Always set: the Slack fallback, the email body, the in-app notice. */
+  text: string;
+  blocks?: Block[];
+  subject?: string;
+  statusPage?: StatusPageUpdate;
+}
+
+export interface Notification {
+  id: number;
+  deploymentId: number | null;
+  dedupeKey: string;
+  channel: NotificationChannel;
+  target: NotificationTarget;
+  targetKey: string;
+  message: NotificationMessage;
+  collapseGroup: string | null;
+  staleAfterMs: number | null;
+  sendAfter: Date;
+  status: NotificationStatus;
+  attempts: number;
+  lastError: string | null;
+  claimedAt: Date | null;
+  sentAt: Date | null;
+  externalId: string | null;
+  collapsedInto: number | null;
+  createdAt: Date;
+}

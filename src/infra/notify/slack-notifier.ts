@@ -1,0 +1,19 @@
+import type { Block } from '../../announce/blocks/block-kit.js';
+import type { Messenger } from '../slack/messenger.js';
+import type { SlackTarget } from './notification.js';
+import type { Notifier } from './notifier.js';
+
+/** Slack through the app's messenger; the message ts is kept as the external id. */
+export function slackNotifier(messenger: Messenger): Notifier {
+  return {
+    // A repeat is visible but harmless next to a reminder that never arrives.
+    duplicateSafe: true,
+    async send(notification) {
+      const { channel, threadTs } = notification.target as SlackTarget;
+      const { text, blocks } = notification.message;
+      // Without blocks the messenger leaves the field out and Slack renders the text itself.
+      const ts = await messenger.post(channel, { text, blocks: blocks as Block[] }, threadTs);
+      return { externalId: ts };
+    },
+  };
+}

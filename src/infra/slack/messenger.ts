@@ -1,0 +1,112 @@
+import type { WebClient } from '@slack/web-api';
+import type { Message } from '../../announce/blocks/block-kit.js';
+import type { Metrics } from '../web/metrics.js';
+
+export interface UploadFile {
+  filename: string;
+  /** A string is sent as text; a Buffer as bytes (never read as a path). */
+  content: Buffer | string;
+  title: string;
+  threadTs?: string | undefined;
+  initialComment?: string | undefined;
+}
+
+/** Everything Stagecoach says in Slack goes through here, so the transport is one small seam. */
+/** Slack message metadata: lets Stagecoach recognise its own message later (needs channels:history to read). */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, string | number | boolean>;
+}
+
+export interface Messenger {
+  post(channel: string, message: Message, threadTs?: string, metadata?: MessageMetadata): Promise<string>;
+  /** The ts of the first message in the thread whose metadata matches, if any (searches up to 1,000 replies). */
+  findInThread(
+    channel: string,
+    threadTs: string,
+    matches: (metadata: MessageMetadata) => boolean,
+  ): Promise<string | undefined>;
+  update(channel: string, ts: string, message: Message): Promise<void>;
+  ephemeral(channel: string, user: string, message: Message): Promise<void>;
+  /** Shares a file in the channel (or a thread of it); needs the files:write scope. */
+  upload(channel: string, file: UploadFile): Promise<void>;
+}
+
+/** Counts Slack API failures by method and kind, then rethrows. */
+async function counted<T>(metrics: Metrics | undefined, method: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    const kind =
+      code.includes('rate_limited') || /retry-after|429/i.test(String(error))
+        ? 'rate_limited'
+        : code.includes('platform')
+          ? 'platform'
+          : 'http';
+    metrics?.slackErrors.inc({ method, kind });
+    throw error;
+  }
+}
+
+export function createMessenger(client: WebClient, metrics?: Metrics): Messenger {
+  return {
+    async post(channel, message, threadTs, metadata) {
+      const result = await counted(metrics, 'chat.postMessage', () =>
+        client.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: message.blocks as never,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...(metadata ? { metadata } : {}),
+          unfurl_links: false,
+        }),
+      );
+      return String(result.ts);
+    },
+    async findInThread(channel, threadTs, matches) {
+      let cursor: string | undefined;
+      for (let page = 0; page < 5; page++) {
+        const result = await counted(metrics, 'conversations.replies', () =>
+          client.conversations.replies({
+            channel,
+            ts: threadTs,
+            include_all_metadata: true,
+            limit: 200,
+            ...(cursor ? { cursor } : {}),
+          }),
+        );
+        for (const message of result.messages ?? []) {
+          const metadata = (message as { metadata?: MessageMetadata }).metadata;
+          if (metadata && message.ts && matches(metadata)) return message.ts;
+        }
+        cursor = result.response_metadata?.next_cursor || undefined;
+        if (!cursor) return undefined;
+      }
+      return undefined;
+    },
+    async update(channel, ts, message) {
+      await counted(metrics, 'chat.update', () =>
+        client.chat.update({ channel, ts, text: message.text, blocks: message.blocks as never }),
+      );
+    },
+    async ephemeral(channel, user, message) {
+      await counted(metrics, 'chat.postEphemeral', () =>
+        client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks as never }),
+      );
+    },
+    async upload(channel, file) {
+      // files.uploadV2 treats a string `file` as a path to read, so text goes in `content`.
+      const body = typeof file.content === 'string' ? { content: file.content } : { file: file.content };
+      const comment = file.initialComment ? { initial_comment: file.initialComment } : {};
+      const common = { filename: file.filename, title: file.title, ...body, ...comment };
+      await counted(metrics, 'files.uploadV2', () =>
+        client.filesUploadV2(
+          file.threadTs
+            ? { ...common, channel_id: channel, thread_ts: file.threadTs }
+            : { ...common, channel_id: channel },
+        ),
+      );
+    },
+  };
+}
