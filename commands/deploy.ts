@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { Answer, CommandContext } from '../src/command-context.js';
 import { answer as sendAnswer } from '../src/infra/slack/answer.js';
-import type { Answer, CommandContext } from '../src/infra/slack/command-context.js';
 import { isFirstDelivery } from '../src/infra/slack/dedupe.js';
 import { type DeployCommand, parseCommand } from '../src/infra/slack/parse-command.js';
 import { userMessage } from '../src/infra/slack/user-message.js';

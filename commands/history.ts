@@ -1,4 +1,4 @@
-import type { SubcommandHandler } from '../src/infra/slack/command-context.js';
+import type { SubcommandHandler } from '../src/command-context.js';
 import { describeHistory } from '../src/report/history.js';
 
 export const history: SubcommandHandler<'history'> = (_command, { deps }) => describeHistory(deps);

@@ -1,5 +1,5 @@
+import type { SubcommandHandler } from '../src/command-context.js';
 import { assignRoleByAdmin, describeRoles } from '../src/deploy/actions/roles.js';
-import type { SubcommandHandler } from '../src/infra/slack/command-context.js';
 
 export const roles: SubcommandHandler<'roles'> = (_command, { deps }) => describeRoles(deps);
 

@@ -1,4 +1,4 @@
-import type { SubcommandHandler } from '../src/infra/slack/command-context.js';
+import type { SubcommandHandler } from '../src/command-context.js';
 import { describeSchedule, scheduleWindow } from '../src/schedule/schedule-window.js';
 
 export const window: SubcommandHandler<'window'> = (command, { deps, userId }) =>

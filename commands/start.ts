@@ -1,6 +1,6 @@
 import { queueDelayNote } from '../src/announce/queue-delay-note.js';
+import type { SubcommandHandler } from '../src/command-context.js';
 import { startDeployment } from '../src/deploy/actions/start-deployment.js';
-import type { SubcommandHandler } from '../src/infra/slack/command-context.js';
 
 export const start: SubcommandHandler<'start'> = async (command, { deps, userId }) => {
   const deployment = await startDeployment(deps, { ...command, userId });

@@ -1,9 +1,9 @@
+import type { SubcommandHandler } from '../src/command-context.js';
 import {
   lock as lockEnvironment,
   unlock as unlockEnvironment,
 } from '../src/deploy/actions/environment-lock.js';
 import { approve as approveNext, steer } from '../src/deploy/actions/steer.js';
-import type { SubcommandHandler } from '../src/infra/slack/command-context.js';
 
 export const approve: SubcommandHandler<'approve'> = (command, { deps, userId }) =>
   approveNext(deps, { userId, skipSoakReason: command.skipSoakReason });

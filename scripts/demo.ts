@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { pino } from 'pino';
+import { startLocalMode } from '../src/boot/start-local-mode.js';
 import { loadConfig } from '../src/config.js';
 import type { DeploymentState } from '../src/deploy/model/lifecycle.js';
 import { type Deployment, findLatestDeployment } from '../src/infra/db/deployments.js';
@@ -30,7 +31,6 @@ import {
   seedSampleDatabase,
   startSampleApp,
 } from '../src/infra/local/sample-app.js';
-import { startLocalMode } from '../src/infra/local/start-local-mode.js';
 import { checkRedis } from '../src/infra/queue/check-redis.js';
 import { stepEnvironment } from '../src/infra/run/step-environment.js';
 import { loadPlan } from '../src/plan/load-plan.js';

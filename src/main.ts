@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { createRuntime, type ProcessRole, type Runtime } from './boot/runtime.js';
+import { startLocalMode } from './boot/start-local-mode.js';
 import { loadConfig } from './config.js';
 import { isAppError } from './errors.js';
 import { ensureDatabase } from './infra/db/ensure-database.js';
 import { migrate } from './infra/db/migrate.js';
 import { createPool } from './infra/db/pool.js';
-import { startLocalMode } from './infra/local/start-local-mode.js';
 import { checkRedis } from './infra/queue/check-redis.js';
 import { stepEnvironment } from './infra/run/step-environment.js';
 import { healthRoutes } from './infra/web/health-routes.js';

@@ -12,8 +12,8 @@ import {
 } from '../infra/db/prompts.js';
 import { listLatestStepRuns } from '../infra/db/step-runs.js';
 import { targetKey } from '../infra/notify/target-key.js';
+import type { Message } from '../infra/slack/block-kit.js';
 import type { DeployDeps } from '../ports.js';
-import type { Message } from './blocks/block-kit.js';
 import { rootMessage } from './blocks/root-message.js';
 import { decidedMessage } from './blocks/step-messages.js';
 import { formatTime, mention } from './format.js';

@@ -1,6 +1,6 @@
 import { actionIds } from '../deploy/model/action-ids.js';
 import { allowedEvents, type DeploymentState } from '../deploy/model/lifecycle.js';
-import type { ButtonSpec } from './blocks/block-kit.js';
+import type { ButtonSpec } from '../infra/slack/block-kit.js';
 
 /** The buttons of a halted step's prompt: only those valid in the state, and abort only before production changed. */
 export function haltedStepButtons(

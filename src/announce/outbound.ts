@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { AfterCommit } from '../deploy/after-commit.js';
 import type { NotificationMessage } from '../infra/notify/notification.js';
+import type { Message } from '../infra/slack/block-kit.js';
 import type { DeployDeps } from '../ports.js';
-import type { Message } from './blocks/block-kit.js';
 import { enqueueNotification } from './outbox/enqueue-notification.js';
 
 export type Audience = 'deployment' | 'management' | 'support' | 'email' | 'status_page' | 'in_app';

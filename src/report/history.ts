@@ -1,24 +1,8 @@
-import type { Message } from '../announce/blocks/block-kit.js';
-import { historyMessage } from '../announce/blocks/history-message.js';
-import type { DeploymentState } from '../deploy/model/lifecycle.js';
 import type { DbClient } from '../infra/db/pool.js';
+import type { Message } from '../infra/slack/block-kit.js';
 import type { DeployDeps } from '../ports.js';
-
-export interface HistoryEntry {
-  id: number;
-  environment: string;
-  version: string;
-  state: DeploymentState;
-  startedBy: string;
-  dryRun: boolean;
-  createdAt: Date;
-  endedAt: Date | null;
-}
-
-export interface EnvironmentHistory {
-  environment: string;
-  deployments: HistoryEntry[];
-}
+import type { EnvironmentHistory, HistoryEntry } from './history-entry.js';
+import { historyMessage } from './history-message.js';
 
 /** The latest `limit` deployments of each environment, newest first; the plan's environments first. */
 export async function listHistory(

@@ -1,14 +1,14 @@
 import { ensureRoot } from '../announce/announce.js';
-import { reportMessage } from '../announce/blocks/report-message.js';
 import { note } from '../announce/blocks/rollout-messages.js';
 import { noDeploymentMessage } from '../announce/blocks/status-message.js';
+import type { Answer } from '../command-context.js';
 import { resolveDeployment } from '../deploy/actions/status.js';
-import type { Answer } from '../infra/slack/command-context.js';
 import type { UploadFile } from '../infra/slack/messenger.js';
 import type { DeployDeps } from '../ports.js';
 import { buildReport } from './build-report.js';
 import { hasChartData, renderChart } from './render-chart.js';
 import { renderMarkdown } from './render-markdown.js';
+import { reportMessage } from './report-message.js';
 
 export type ReportDeps = Pick<DeployDeps, 'db' | 'plan' | 'messenger' | 'clock' | 'log' | 'settings'>;
 

@@ -1,4 +1,3 @@
-import type { Message } from '../announce/blocks/block-kit.js';
 import { scheduleMessage } from '../announce/blocks/schedule-message.js';
 import { afterCommit, runAfterCommit } from '../deploy/after-commit.js';
 import { authorize } from '../deploy/authorize.js';
@@ -15,6 +14,7 @@ import {
   insertWindow,
   listScheduleItems,
 } from '../infra/db/windows.js';
+import type { Message } from '../infra/slack/block-kit.js';
 import { formatDuration, parseDuration, parseOffset } from '../plan/duration.js';
 import type { DeployDeps } from '../ports.js';
 import { ownerNames } from './owners.js';

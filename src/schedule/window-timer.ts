@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { section } from '../announce/blocks/block-kit.js';
 import { formatDateTime } from '../announce/format.js';
 import { broadcast } from '../announce/outbound.js';
 import { renderTemplate } from '../announce/render-template.js';
@@ -12,6 +11,7 @@ import {
   type MaintenanceWindow,
   setTrackedStatus,
 } from '../infra/db/windows.js';
+import { section } from '../infra/slack/block-kit.js';
 import { formatDuration } from '../plan/duration.js';
 import type { DeployDeps } from '../ports.js';
 import { contacts, renderNotice, toMrkdwn } from './notices.js';

@@ -1,8 +1,8 @@
 import { actionIds } from '../../deploy/model/action-ids.js';
 import type { Metric, Reading } from '../../infra/monitor/read-metric.js';
+import { actions, type ButtonSpec, context, type Message, section } from '../../infra/slack/block-kit.js';
 import { rollbackButton } from '../buttons.js';
 import { formatTime } from '../format.js';
-import { actions, type ButtonSpec, context, type Message, section } from './block-kit.js';
 import { formatValue } from './check-in-message.js';
 
 export function alertButtons(promptId: number, withHold: boolean): ButtonSpec[] {

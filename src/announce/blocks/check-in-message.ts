@@ -1,8 +1,15 @@
 import { actionIds } from '../../deploy/model/action-ids.js';
 import type { MetricReading, Snapshot } from '../../infra/monitor/snapshot.js';
+import {
+  actions,
+  type ButtonSpec,
+  context,
+  fields,
+  type Message,
+  section,
+} from '../../infra/slack/block-kit.js';
 import { rollbackButton } from '../buttons.js';
 import { formatTime } from '../format.js';
-import { actions, type ButtonSpec, context, fields, type Message, section } from './block-kit.js';
 
 const statusIcon = {
   ok: ':large_green_circle:',

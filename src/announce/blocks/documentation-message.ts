@@ -1,5 +1,5 @@
 import { actionIds } from '../../deploy/model/action-ids.js';
-import { context, type Message, section } from './block-kit.js';
+import { context, type Message, section } from '../../infra/slack/block-kit.js';
 
 export interface DocumentationItem {
   position: number;

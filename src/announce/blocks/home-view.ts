@@ -1,6 +1,6 @@
 import type { Deployment } from '../../infra/db/deployments.js';
+import { context, divider, header, section } from '../../infra/slack/block-kit.js';
 import { formatTime } from '../format.js';
-import { context, divider, header, section } from './block-kit.js';
 import { stateLabels } from './labels.js';
 
 export interface HomeDeployment {

@@ -1,6 +1,6 @@
 import { actionIds } from '../../deploy/model/action-ids.js';
+import { actions, type ButtonSpec, context, type Message, section } from '../../infra/slack/block-kit.js';
 import { rollbackButton } from '../buttons.js';
-import { actions, type ButtonSpec, context, type Message, section } from './block-kit.js';
 
 export interface IssueView {
   id: number;

@@ -1,6 +1,6 @@
+import { context, header, type Message, section } from '../../infra/slack/block-kit.js';
 import type { Plan } from '../../plan/schema.js';
 import { mention } from '../format.js';
-import { context, header, type Message, section } from './block-kit.js';
 
 /** The roles table of the plan (section 9) with who holds each role now. */
 export function rolesMessage(plan: Plan, assignments: Map<string, string[]>): Message {

@@ -1,7 +1,7 @@
+import { actions, type ButtonSpec, context, type Message, section } from '../../infra/slack/block-kit.js';
 import { formatDuration } from '../../plan/duration.js';
 import type { Plan } from '../../plan/schema.js';
 import { formatTime, mention } from '../format.js';
-import { actions, type ButtonSpec, context, type Message, section } from './block-kit.js';
 
 type Stage = Plan['stages'][number];
 

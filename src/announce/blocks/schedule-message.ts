@@ -1,7 +1,7 @@
 import type { MaintenanceWindow, ScheduleItemRow, ScheduleStatus } from '../../infra/db/windows.js';
+import { context, header, type Message, section } from '../../infra/slack/block-kit.js';
 import { formatDuration } from '../../plan/duration.js';
 import { formatDateTime } from '../format.js';
-import { context, header, type Message, section } from './block-kit.js';
 
 export const scheduleStatusLabels: Record<ScheduleStatus, string> = {
   not_started: ':white_circle: Not Started',

@@ -1,7 +1,7 @@
 import type { Deployment } from '../../infra/db/deployments.js';
 import type { StepRun } from '../../infra/db/step-runs.js';
+import { context, fields, header, type Message, section } from '../../infra/slack/block-kit.js';
 import { formatDateTime, formatElapsed, mention } from '../format.js';
-import { context, fields, header, type Message, section } from './block-kit.js';
 import { phaseLabels, stateLabels, stepStatusIcons } from './labels.js';
 
 /** `/deploy status`: the state, each step with its duration, and who started it. */

@@ -1,7 +1,14 @@
 import type { Deployment } from '../../infra/db/deployments.js';
 import type { StepRun } from '../../infra/db/step-runs.js';
+import {
+  actions,
+  type ButtonSpec,
+  codeBlock,
+  context,
+  type Message,
+  section,
+} from '../../infra/slack/block-kit.js';
 import { formatElapsed } from '../format.js';
-import { actions, type ButtonSpec, codeBlock, context, type Message, section } from './block-kit.js';
 import { stepStatusIcons } from './labels.js';
 
 /** "Step 3/10" for the plan's own steps; traffic shifts and rollback steps are not counted among them. */

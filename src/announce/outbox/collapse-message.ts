@@ -1,5 +1,5 @@
 import type { NotificationMessage } from '../../infra/notify/notification.js';
-import { section } from '../blocks/block-kit.js';
+import { section } from '../../infra/slack/block-kit.js';
 
 export interface MissedItem {
   text: string;

@@ -1,11 +1,11 @@
 import type pg from 'pg';
-import { section } from '../../announce/blocks/block-kit.js';
 import { formatDateTime } from '../../announce/format.js';
 import { broadcast } from '../../announce/outbound.js';
 import { markdownToMrkdwn, renderTemplate, titleOf } from '../../announce/render-template.js';
 import type { Deployment } from '../../infra/db/deployments.js';
 import { findWindowOfDeployment } from '../../infra/db/windows.js';
 import type { StatusPageStatus } from '../../infra/notify/notification.js';
+import { section } from '../../infra/slack/block-kit.js';
 import type { DeployDeps } from '../../ports.js';
 import { contacts } from '../../schedule/notices.js';
 import type { AfterCommit } from '../after-commit.js';

@@ -1,4 +1,4 @@
-import type { Message } from '../../announce/blocks/block-kit.js';
+import type { Message } from '../slack/block-kit.js';
 import type { DbClient } from './pool.js';
 
 export interface Prompt {

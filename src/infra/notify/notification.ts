@@ -1,4 +1,4 @@
-import type { Block } from '../../announce/blocks/block-kit.js';
+import type { Block } from '../slack/block-kit.js';
 
 export const notificationChannels = ['slack', 'email', 'status_page', 'in_app'] as const;
 export type NotificationChannel = (typeof notificationChannels)[number];

@@ -1,4 +1,4 @@
-import type { Block } from '../../announce/blocks/block-kit.js';
+import type { Block } from '../slack/block-kit.js';
 import type { Messenger } from '../slack/messenger.js';
 import type { SlackTarget } from './notification.js';
 import type { Notifier } from './notifier.js';

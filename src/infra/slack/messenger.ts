@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { Message } from '../../announce/blocks/block-kit.js';
 import type { Metrics } from '../web/metrics.js';
+import type { Message } from './block-kit.js';
 
 export interface UploadFile {
   filename: string;

@@ -1,11 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import {
-  actions,
-  type Block,
-  type ButtonSpec,
-  codeBlock,
-  type Message,
-} from '../../../../src/announce/blocks/block-kit.js';
 import { rolesMessage } from '../../../../src/announce/blocks/roles-message.js';
 import {
   declarePrompt,
@@ -40,6 +33,13 @@ import { actionIds } from '../../../../src/deploy/model/action-ids.js';
 import { type DeploymentState, deploymentStates } from '../../../../src/deploy/model/lifecycle.js';
 import type { Deployment } from '../../../../src/infra/db/deployments.js';
 import type { StepRun } from '../../../../src/infra/db/step-runs.js';
+import {
+  actions,
+  type Block,
+  type ButtonSpec,
+  codeBlock,
+  type Message,
+} from '../../../../src/infra/slack/block-kit.js';
 import { loadPlan } from '../../../../src/plan/load-plan.js';
 
 const plan = loadPlan('templates/plans/medplum-v4.yaml');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reportMessage } from '../../../../src/announce/blocks/report-message.js';
-import { report } from '../../report/fixture.js';
+import { reportMessage } from '../../../src/report/report-message.js';
+import { report } from './fixture.js';
 
 const blockTexts = (blocks: Record<string, unknown>[]) => JSON.stringify(blocks);
 

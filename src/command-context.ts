@@ -1,6 +1,6 @@
-import type { Message } from '../../announce/blocks/block-kit.js';
-import type { DeployDeps } from '../../ports.js';
-import type { DeployCommand } from './parse-command.js';
+import type { Message } from './infra/slack/block-kit.js';
+import type { DeployCommand } from './infra/slack/parse-command.js';
+import type { DeployDeps } from './ports.js';
 
 export interface CommandContext {
   deps: DeployDeps;

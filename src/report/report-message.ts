@@ -1,16 +1,10 @@
-import { formatDuration } from '../../plan/duration.js';
-import { soakMet } from '../../report/derive-stages.js';
-import {
-  formatActor,
-  formatLimit,
-  formatMetric,
-  outcomeLabel,
-  stageEndLabels,
-} from '../../report/format-report.js';
-import type { Report, ReportStage, StageMetrics } from '../../report/report.js';
-import { formatDateTime } from '../format.js';
-import { context, fields, header, type Message, section } from './block-kit.js';
-import { stateLabels } from './labels.js';
+import { stateLabels } from '../announce/blocks/labels.js';
+import { formatDateTime } from '../announce/format.js';
+import { context, fields, header, type Message, section } from '../infra/slack/block-kit.js';
+import { formatDuration } from '../plan/duration.js';
+import { soakMet } from './derive-stages.js';
+import { formatActor, formatLimit, formatMetric, outcomeLabel, stageEndLabels } from './format-report.js';
+import type { Report, ReportStage, StageMetrics } from './report.js';
 
 /** The review's short form in the deployment thread; the full document is uploaded beside it. */
 export function reportMessage(input: { report: Report; files: string[] }): Message {

@@ -3,17 +3,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { CustomRoute } from '@slack/bolt';
 import type pg from 'pg';
-import { createRuntime, type ProcessRole, type Runtime, settingsFrom } from '../../boot/runtime.js';
-import type { Config } from '../../config.js';
-import type { Logger } from '../../log.js';
-import type { Plan } from '../../plan/schema.js';
-import { healthRoutes } from '../web/health-routes.js';
-import { createConsoleRoutes } from './console-routes.js';
-import { demoUsers, seedDemoRoles } from './demo-users.js';
-import { HttpError, sendJson } from './http-utils.js';
-import { createMessageStore } from './message-store.js';
-import { type SampleApp, useSampleApp, wantsSampleApp } from './sample-app.js';
-import { createSlackStandIn, type SlackStandIn } from './slack-stand-in.js';
+import type { Config } from '../config.js';
+import { createConsoleRoutes } from '../infra/local/console-routes.js';
+import { demoUsers, seedDemoRoles } from '../infra/local/demo-users.js';
+import { HttpError, sendJson } from '../infra/local/http-utils.js';
+import { createMessageStore } from '../infra/local/message-store.js';
+import { type SampleApp, useSampleApp, wantsSampleApp } from '../infra/local/sample-app.js';
+import { createSlackStandIn, type SlackStandIn } from '../infra/local/slack-stand-in.js';
+import { healthRoutes } from '../infra/web/health-routes.js';
+import type { Logger } from '../log.js';
+import type { Plan } from '../plan/schema.js';
+import { createRuntime, type ProcessRole, type Runtime, settingsFrom } from './runtime.js';
 
 const BOT_TOKEN = 'xoxb-local';
 

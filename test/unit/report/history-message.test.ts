@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { historyMessage } from '../../../../src/announce/blocks/history-message.js';
-import type { HistoryEntry } from '../../../../src/report/history.js';
-import { at, plan } from '../../report/fixture.js';
+import type { HistoryEntry } from '../../../src/report/history-entry.js';
+import { historyMessage } from '../../../src/report/history-message.js';
+import { at, plan } from './fixture.js';
 
 const entry = (overrides: Partial<HistoryEntry>): HistoryEntry => ({
   id: 1,

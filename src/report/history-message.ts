@@ -1,7 +1,7 @@
-import type { EnvironmentHistory, HistoryEntry } from '../../report/history.js';
-import { formatDateTime, formatElapsed, mention } from '../format.js';
-import { context, header, type Message, section } from './block-kit.js';
-import { stateLabels } from './labels.js';
+import { stateLabels } from '../announce/blocks/labels.js';
+import { formatDateTime, formatElapsed, mention } from '../announce/format.js';
+import { context, header, type Message, section } from '../infra/slack/block-kit.js';
+import type { EnvironmentHistory, HistoryEntry } from './history-entry.js';
 
 /** `/deploy history`: per environment, the latest deployments with outcome, who, when and how long. */
 export function historyMessage(input: {
