@@ -15,8 +15,9 @@ import { start } from './start.js';
 import { status } from './status.js';
 import { abort, approve, hold, lock, resume, rollback, unlock } from './steer.js';
 
+/** Every subcommand the parser accepts has a handler: a missing one is a type error, not a runtime answer. */
 type Handlers = {
-  [N in DeployCommand['name']]?: (
+  [N in DeployCommand['name']]: (
     command: Extract<DeployCommand, { name: N }>,
     context: CommandContext,
   ) => Promise<Answer>;
@@ -50,16 +51,10 @@ export function deployCommand(deps: DeployDeps) {
       await ack({ response_type: 'ephemeral', text: parsed.error });
       return;
     }
-    const handler = handlers[parsed.command.name] as
-      | ((c: DeployCommand, ctx: CommandContext) => Promise<Answer>)
-      | undefined;
-    if (!handler) {
-      await ack({
-        response_type: 'ephemeral',
-        text: `\`${parsed.command.name}\` is not available yet in this version of Stagecoach.`,
-      });
-      return;
-    }
+    const handler = handlers[parsed.command.name] as (
+      c: DeployCommand,
+      ctx: CommandContext,
+    ) => Promise<Answer>;
     await ack();
     const log = deps.log.child({ command: parsed.command.name, user: command.user_id });
     if (!(await isFirstDelivery(deps.db, command as unknown as Record<string, unknown>, log))) return;

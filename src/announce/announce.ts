@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import type { AfterCommit } from '../deploy/intents.js';
+import type { PromptKind } from '../deploy/model/prompt-kinds.js';
 import { type Deployment, getDeployment, setRootTs } from '../infra/db/deployments.js';
 import { hasUndelivered } from '../infra/db/notifications.js';
 import { type DbClient, inTransaction } from '../infra/db/pool.js';
@@ -114,10 +116,9 @@ export async function postInThread(
  */
 export async function recordPrompt(
   client: pg.PoolClient,
-  deps: AnnounceDeps,
-  later: { followUps: (() => Promise<unknown>)[] },
+  later: Pick<AfterCommit, 'followUps'>,
   deploymentId: number,
-  kind: string,
+  kind: PromptKind,
   build: (promptId: number) => Message,
   payload: Record<string, unknown> = {},
 ): Promise<Prompt> {
@@ -130,7 +131,7 @@ export async function recordPrompt(
     [prompt.id, JSON.stringify(message)],
   );
   const recorded = { ...prompt, payload: { ...prompt.payload, message } };
-  later.followUps.push(() => publishPrompt(deps, recorded, () => message));
+  later.followUps.push({ kind: 'publish_prompt', prompt: recorded, message });
   return recorded;
 }
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { AfterCommit } from '../deploy/after-commit.js';
 import { roleName } from '../deploy/authorize.js';
+import type { AfterCommit } from '../deploy/intents.js';
 import { getDeployment } from '../infra/db/deployments.js';
 import { listAssignments } from '../infra/db/roles.js';
 import type { DeployDeps } from '../ports.js';
@@ -20,5 +20,5 @@ export async function pageRoles(
   const names = roles.map((role) => roleName(deps.plan, role)).join(', ');
   const deployment = await getDeployment(client, deploymentId);
   const channel = deployment?.channelId ?? deps.settings.channels.deployment;
-  later.followUps.push(() => deps.messenger.post(channel, pageMessage(users, names, text)));
+  later.followUps.push({ kind: 'channel_post', channel, message: pageMessage(users, names, text) });
 }

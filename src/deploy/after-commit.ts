@@ -1,28 +1,18 @@
+import { postInThread, publishPrompt, refreshRoot, showDecided } from '../announce/announce.js';
 import { dispatchNotifications } from '../announce/outbox/dispatch-notifications.js';
-import type { Timer } from '../infra/db/timers.js';
-import type { Notification } from '../infra/notify/notification.js';
 import type { DeployDeps } from '../ports.js';
 import { enqueueStep } from './flow/enqueue-step.js';
+import { startMonitoring, stopMonitoring } from './flow/monitor-polling.js';
 import { armTimers, disarmTimers } from './flow/timers.js';
+import { type AfterCommit, afterCommit, type FollowUp } from './intents.js';
+
+export type { AfterCommit, FollowUp };
+export { afterCommit };
 
 /**
- * What a transaction decided to do outside Postgres. It runs only after COMMIT, and each part is
- * idempotent, so the reconciler can redo it from Postgres if the process dies in between.
- */
-export interface AfterCommit {
-  enqueue: { id: number; deploymentId: number }[];
-  arm: (Timer | undefined)[];
-  disarm: Timer[];
-  /** Outbox rows recorded in the transaction, to be sent. */
-  notify: (Notification | undefined)[];
-  followUps: (() => Promise<unknown>)[];
-}
-
-export function afterCommit(): AfterCommit {
-  return { enqueue: [], arm: [], disarm: [], notify: [], followUps: [] };
-}
-
-/**
+ * Carries out what a committed transaction decided. Each part is idempotent, so the reconciler
+ * can redo it from Postgres if the process dies in between.
+ *
  * Returns false when the queue work (steps, timers, notifications) could not reach Redis: the
  * change is committed all the same, and the reconciler redoes that work from Postgres once Redis
  * is back, so the caller must not report the change as failed.
@@ -39,13 +29,32 @@ export async function runAfterCommit(deps: DeployDeps, actions: AfterCommit): Pr
     queued = false;
     deps.log.warn({ err: error }, 'committed work could not be queued yet; the reconciler will queue it');
   }
-  for (const action of actions.followUps) {
+  for (const followUp of actions.followUps) {
     try {
-      await action();
+      await carryOut(deps, followUp);
     } catch (error) {
       // Messages are views of Postgres state: a lost one is logged, never allowed to undo the change.
-      deps.log.warn({ err: error }, 'a follow-up message could not be sent');
+      deps.log.warn({ err: error, followUp: followUp.kind }, 'a follow-up message could not be sent');
     }
   }
   return queued;
+}
+
+async function carryOut(deps: DeployDeps, followUp: FollowUp): Promise<unknown> {
+  switch (followUp.kind) {
+    case 'thread_note':
+      return postInThread(deps, followUp.deploymentId, followUp.message);
+    case 'publish_prompt':
+      return publishPrompt(deps, followUp.prompt, () => followUp.message);
+    case 'show_decided':
+      return showDecided(deps, followUp.prompts);
+    case 'refresh_root':
+      return refreshRoot(deps, followUp.deploymentId);
+    case 'channel_post':
+      return deps.messenger.post(followUp.channel, followUp.message);
+    case 'start_monitoring':
+      return startMonitoring(deps, followUp.deploymentId);
+    case 'stop_monitoring':
+      return stopMonitoring(deps, followUp.deploymentId);
+  }
 }

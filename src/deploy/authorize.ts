@@ -2,25 +2,9 @@ import { AppError } from '../errors.js';
 import { writeAudit } from '../infra/db/audit.js';
 import { rolesOf } from '../infra/db/roles.js';
 import type { DeployDeps } from '../ports.js';
+import { guardedActionLabels as actionLabels, type GuardedAction } from './model/guards.js';
 
-export type GuardedAction =
-  | 'start'
-  | 'approveStage'
-  | 'rollback'
-  | 'restoreDatabase'
-  | 'declareComplete'
-  | 'lock'
-  | 'team';
-
-const actionLabels: Record<GuardedAction, string> = {
-  start: 'start or steer a deployment',
-  approveStage: 'approve a stage',
-  rollback: 'roll back or abort',
-  restoreDatabase: 'confirm a database restore',
-  declareComplete: 'declare a deployment complete',
-  lock: 'lock or unlock an environment',
-  team: 'answer a check-in',
-};
+export type { GuardedAction };
 
 /** Throws `forbidden` (and audits the refusal) unless the user holds one of the plan's roles for the action. */
 export async function authorize(

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { refreshRoot, showDecided } from '../../announce/announce.js';
+import { refreshRoot } from '../../announce/announce.js';
 import { formatTime, mention } from '../../announce/format.js';
 import { queueDelayNote } from '../../announce/queue-delay-note.js';
 import { AppError } from '../../errors.js';
@@ -14,83 +14,15 @@ import {
   type Prompt,
 } from '../../infra/db/prompts.js';
 import type { DeployDeps } from '../../ports.js';
-import { type AfterCommit, afterCommit, runAfterCommit } from '../after-commit.js';
-import { authorize, type GuardedAction } from '../authorize.js';
+import { afterCommit, runAfterCommit } from '../after-commit.js';
+import { authorize } from '../authorize.js';
+import { type Decision, type DecisionRule, decisionRules } from '../model/decisions.js';
 import { isTerminal } from '../model/lifecycle.js';
-import { decisionEffects } from './decision-effects.js';
+import { lastingPromptKinds, type PromptKind } from '../model/prompt-kinds.js';
+import { decisionActions } from './decision-actions.js';
+import type { DecisionInput } from './decision-context.js';
 
-export const decisions = [
-  'retry',
-  'mark_done',
-  'abort',
-  'rollback',
-  'promote',
-  'skip_soak',
-  'extend_soak',
-  'proceed',
-  'hold',
-  'resume',
-  'confirm_restore',
-  'skip_restore',
-  'declare_complete',
-  'acknowledge',
-  'acknowledge_alert',
-  'hold_auto_rollback',
-  'resolve_issue',
-] as const;
-export type Decision = (typeof decisions)[number];
-
-export interface DecisionRule {
-  guard: GuardedAction;
-  /** Past tense for "Promoted to 50% by @lee at 04:31". */
-  label: string;
-  /** Prompt kinds this decision answers when it comes from a command rather than a button. */
-  answers: string[];
-}
-
-export const decisionRules: Record<Decision, DecisionRule> = {
-  retry: {
-    guard: 'start',
-    label: 'Retried',
-    answers: ['step_failed', 'step_interrupted', 'rollback_failed'],
-  },
-  mark_done: { guard: 'start', label: 'Marked done', answers: ['step_interrupted', 'step_failed'] },
-  abort: { guard: 'rollback', label: 'Aborted', answers: [] },
-  rollback: { guard: 'rollback', label: 'Rolled back', answers: [] },
-  promote: { guard: 'approveStage', label: 'Promoted', answers: ['promotion'] },
-  skip_soak: { guard: 'approveStage', label: 'Promoted early (soak skipped)', answers: [] },
-  extend_soak: { guard: 'approveStage', label: 'Soak extended', answers: ['promotion'] },
-  proceed: { guard: 'approveStage', label: 'Go: proceed', answers: ['go_no_go'] },
-  hold: { guard: 'start', label: 'Held', answers: [] },
-  resume: { guard: 'start', label: 'Resumed', answers: ['held'] },
-  confirm_restore: {
-    guard: 'restoreDatabase',
-    label: 'Database restore confirmed',
-    answers: ['restore_database'],
-  },
-  skip_restore: { guard: 'restoreDatabase', label: 'Database kept', answers: ['restore_database'] },
-  declare_complete: { guard: 'declareComplete', label: 'Declared complete', answers: ['declare_complete'] },
-  acknowledge: { guard: 'team', label: 'All good', answers: ['check_in'] },
-  acknowledge_alert: { guard: 'team', label: 'Acknowledged', answers: ['alert'] },
-  hold_auto_rollback: { guard: 'rollback', label: 'Auto-rollback held', answers: ['alert'] },
-  resolve_issue: { guard: 'team', label: 'Resolved', answers: [] },
-};
-
-export interface DecisionInput {
-  decision: Decision;
-  userId: string;
-  promptId?: number | undefined;
-  deploymentId?: number | undefined;
-  reason?: string | undefined;
-}
-
-export interface DecisionContext {
-  deps: DeployDeps;
-  input: DecisionInput;
-  deployment: Deployment;
-  prompt: Prompt | undefined;
-  later: AfterCommit;
-}
+export type { Decision, DecisionInput };
 
 /**
  * A person's decision, from a button or a command: one transaction with a compare-and-set on the
@@ -117,7 +49,7 @@ export async function decide(deps: DeployDeps, input: DecisionInput): Promise<st
       const won = await decidePrompt(client, answered.id, rule.label, input.userId);
       if (!won) return { lost: true as const, promptId: answered.id };
     }
-    const message = await decisionEffects[input.decision](
+    const message = await decisionActions[input.decision](
       { deps, input, deployment, prompt: answered, later },
       client,
     );
@@ -125,8 +57,8 @@ export async function decide(deps: DeployDeps, input: DecisionInput): Promise<st
     const after = await getDeployment(client, deploymentId);
     const moved = after?.state !== deployment.state;
     // Check-ins, alerts and issues outlive a step of the rollout; an ended deployment closes them all.
-    const keep =
-      after && isTerminal(after.state) ? ['documentation'] : ['check_in', 'alert', 'issue', 'documentation'];
+    const keep: readonly PromptKind[] =
+      after && isTerminal(after.state) ? ['documentation'] : lastingPromptKinds;
     const closed = moved
       ? await closeOpenPrompts(
           client,
@@ -137,7 +69,7 @@ export async function decide(deps: DeployDeps, input: DecisionInput): Promise<st
         )
       : [];
     const decided = answered ? await getPrompt(client, answered.id) : undefined;
-    later.followUps.unshift(() => showDecided(deps, decided ? [decided, ...closed] : closed));
+    later.followUps.unshift({ kind: 'show_decided', prompts: decided ? [decided, ...closed] : closed });
     return { lost: false as const, message };
   });
   if (outcome.lost) {

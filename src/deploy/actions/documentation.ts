@@ -35,7 +35,7 @@ export async function startDocumentationChecklist(
     );
   }
   const items = await listItems(client, deploymentId);
-  await recordPrompt(client, deps, later, deploymentId, 'documentation', (promptId) =>
+  await recordPrompt(client, later, deploymentId, 'documentation', (promptId) =>
     documentationMessage({ promptId, items }),
   );
 }

@@ -1,4 +1,4 @@
-import { postInThread, recordPrompt, refreshRoot } from '../../announce/announce.js';
+import { recordPrompt, refreshRoot } from '../../announce/announce.js';
 import { type IssueView, issueMessage } from '../../announce/blocks/issue-message.js';
 import { pageRoles } from '../../announce/page.js';
 import { AppError } from '../../errors.js';
@@ -41,18 +41,15 @@ export async function reportIssue(
     const view: IssueView = { id, severity: input.severity, description, reportedBy: input.userId, owner };
     const protocol = deps.plan.monitoring.issueResponse[input.severity];
     if (input.severity === 'minor') {
-      later.followUps.push(() =>
-        postInThread(
-          deps,
-          deployment.id,
-          issueMessage({ issue: view, protocol, promptId: 0, canRollBack: false, afterWindow: false }),
-        ),
-      );
+      later.followUps.push({
+        kind: 'thread_note',
+        deploymentId: deployment.id,
+        message: issueMessage({ issue: view, protocol, promptId: 0, canRollBack: false, afterWindow: false }),
+      });
     } else {
       const canRollBack = allowedEvents(deployment.state).includes('rollback');
       await recordPrompt(
         client,
-        deps,
         later,
         deployment.id,
         'issue',

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { postInThread, recordPrompt } from '../../announce/announce.js';
+import { recordPrompt } from '../../announce/announce.js';
 import { stageLiveMessage } from '../../announce/blocks/rollout-messages.js';
 import { stepFailedMessage } from '../../announce/blocks/step-messages.js';
 import { haltedStepButtons } from '../../announce/buttons.js';
@@ -12,7 +12,6 @@ import { applyTransition } from '../apply-transition.js';
 import { scheduleMonitoring } from './check-ins.js';
 import { shiftsTraffic } from './execute-step.js';
 import { onStageLive } from './milestones.js';
-import { startMonitoring } from './monitor-polling.js';
 import { resolveStep, stageOfShift } from './resolve-step.js';
 import { startSuccessWindow } from './success-criteria.js';
 import { scaled, scheduleTimer } from './timers.js';
@@ -40,7 +39,7 @@ export async function advance(
   const step = resolveStep(deps.plan, finished.stepId);
   if (step && shiftsTraffic(step) && deployment.currentPercent === 0 && step.phase !== 'rollout') {
     await scheduleMonitoring(client, deps, deployment.id, later);
-    later.followUps.push(() => startMonitoring(deps, deployment.id));
+    later.followUps.push({ kind: 'start_monitoring', deploymentId: deployment.id });
   }
   const next = await nextPendingRun(client, deployment.id, finished.position);
   if (next) {
@@ -106,9 +105,11 @@ export async function enterStage(
   });
   later.arm.push(timer);
   const soakUntil = new Date(deps.clock().getTime() + scaled(deps, stage.minSoak));
-  later.followUps.push(() =>
-    postInThread(deps, deploymentId, stageLiveMessage({ stage, soakUntil, timeZone: deps.plan.timezone })),
-  );
+  later.followUps.push({
+    kind: 'thread_note',
+    deploymentId: deploymentId,
+    message: stageLiveMessage({ stage, soakUntil, timeZone: deps.plan.timezone }),
+  });
 }
 
 async function recordFailure(
@@ -120,7 +121,7 @@ async function recordFailure(
 ) {
   const steps = await listLatestStepRuns(client, deployment.id);
   const touched = productionTouched(steps);
-  await recordPrompt(client, deps, later, deployment.id, 'step_failed', (promptId) =>
+  await recordPrompt(client, later, deployment.id, 'step_failed', (promptId) =>
     stepFailedMessage({
       deployment,
       step: finished,

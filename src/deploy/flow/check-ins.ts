@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { postInThread, recordPrompt, showDecided } from '../../announce/announce.js';
+import { recordPrompt } from '../../announce/announce.js';
 import { checkInMessage, reviewMessage } from '../../announce/blocks/check-in-message.js';
 import { pageRoles } from '../../announce/page.js';
 import type { Deployment } from '../../infra/db/deployments.js';
@@ -86,7 +86,7 @@ export async function checkIn(
     const decided = await decidePrompt(client, open.id, 'No answer before the next check-in', 'stagecoach');
     if (decided) {
       missed.push(Number(open.payload.n));
-      later.followUps.push(() => showDecided(deps, [decided]));
+      later.followUps.push({ kind: 'show_decided', prompts: [decided] });
     }
   }
   const streak = await unansweredStreak(client, deployment.id);
@@ -106,7 +106,6 @@ export async function checkIn(
   }
   await recordPrompt(
     client,
-    deps,
     later,
     deployment.id,
     'check_in',
@@ -168,5 +167,5 @@ export async function review(
     summary,
     timeZone: deps.plan.timezone,
   });
-  later.followUps.push(() => postInThread(deps, deployment.id, message));
+  later.followUps.push({ kind: 'thread_note', deploymentId: deployment.id, message: message });
 }

@@ -1,5 +1,5 @@
 import { refreshRoot } from '../../announce/announce.js';
-import { getDeployment } from '../../infra/db/deployments.js';
+import { type Deployment, getDeployment } from '../../infra/db/deployments.js';
 import { inTransaction } from '../../infra/db/pool.js';
 import { claimTimer, getTimer, type Timer } from '../../infra/db/timers.js';
 import { type Snapshot, takeSnapshot } from '../../infra/monitor/snapshot.js';
@@ -8,8 +8,9 @@ import { postReport } from '../../report/post-report.js';
 import { checkRollbackResources } from '../../schedule/rollback-resources.js';
 import { markReviewDone } from '../../schedule/track.js';
 import { actOnWindowTimer } from '../../schedule/window-timer.js';
-import { afterCommit, runAfterCommit } from '../after-commit.js';
+import { type AfterCommit, afterCommit, runAfterCommit } from '../after-commit.js';
 import { allowedEvents, isTerminal } from '../model/lifecycle.js';
+import type { TimerKind } from '../model/timer-kinds.js';
 import { checkIn, review } from './check-ins.js';
 import { applyGoNoGoPolicy } from './go-no-go.js';
 import { promptPromotion } from './promotion.js';
@@ -58,8 +59,18 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
       if (claimed.kind === 'window_item') await actOnWindowTimer(client, deps, claimed, later, checks);
       return true;
     }
-    await getDeployment(client, claimed.deploymentId, { forUpdate: true });
-    await act(client, deps, claimed, claimed.deploymentId, later, snapshot, evaluation);
+    const deployment = await getDeployment(client, claimed.deploymentId, { forUpdate: true });
+    if (deployment) {
+      await timerHandlers[claimed.kind]({
+        client,
+        deps,
+        timer: claimed,
+        deployment,
+        later,
+        snapshot,
+        evaluation,
+      });
+    }
     return true;
   });
   if (!acted) return 'stale';
@@ -72,54 +83,52 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
   return timer.kind;
 }
 
-async function act(
-  client: Parameters<typeof promptPromotion>[0],
-  deps: DeployDeps,
-  timer: Timer,
-  deploymentId: number,
-  later: ReturnType<typeof afterCommit>,
-  snapshot: Snapshot | undefined,
-  evaluation: SuccessEvaluation | undefined,
-) {
-  const deployment = await getDeployment(client, deploymentId);
-  if (!deployment) return;
-  switch (timer.kind) {
-    case 'soak_end':
-      // Held or moved on: resume re-checks fired soak timers, so nothing is lost here.
-      if (deployment.state === 'soaking' && deployment.stageIndex === timer.payload.stageIndex) {
-        await promptPromotion(client, deps, deployment.id, later);
-      }
-      return;
-    case 'check_in':
-      if (!isTerminal(deployment.state) && snapshot)
-        await checkIn(client, deps, deployment, timer, snapshot, later);
-      return;
-    case 'review':
-      if (snapshot) await review(client, deps, deployment, timer, snapshot, later);
-      return;
-    case 'success_check':
-      if (evaluation) await actOnSuccessCheck(client, deps, deployment, evaluation, later);
-      return;
-    case 'auto_rollback':
-      // [Hold] and a recovery cancel this timer; reaching here means the breach was left to run.
-      if (allowedEvents(deployment.state).includes('rollback')) {
-        await startRollback(
-          client,
-          deps,
-          deployment.id,
-          'stagecoach',
-          `auto-rollback: ${String(timer.payload.metricId)} stayed beyond its threshold through the grace delay`,
-          later,
-        );
-      }
-      return;
-    case 'go_no_go':
-      await applyGoNoGoPolicy(client, deps, deployment, later);
-      return;
-    case 'report':
-      // Built from committed rows and posted after COMMIT (below), as uploads cannot join a transaction.
-      return;
-    default:
-      deps.log.warn({ kind: timer.kind }, 'unknown timer kind');
-  }
+interface TimerContext {
+  client: Parameters<typeof promptPromotion>[0];
+  deps: DeployDeps;
+  timer: Timer;
+  deployment: Deployment;
+  later: AfterCommit;
+  snapshot: Snapshot | undefined;
+  evaluation: SuccessEvaluation | undefined;
 }
+
+/** What each kind of timer does to its deployment, inside the claiming transaction. */
+const timerHandlers: Record<TimerKind, (context: TimerContext) => Promise<void>> = {
+  soak_end: async ({ client, deps, timer, deployment, later }) => {
+    // Held or moved on: resume re-checks fired soak timers, so nothing is lost here.
+    if (deployment.state === 'soaking' && deployment.stageIndex === timer.payload.stageIndex) {
+      await promptPromotion(client, deps, deployment.id, later);
+    }
+  },
+  check_in: async ({ client, deps, timer, deployment, later, snapshot }) => {
+    if (!isTerminal(deployment.state) && snapshot)
+      await checkIn(client, deps, deployment, timer, snapshot, later);
+  },
+  review: async ({ client, deps, timer, deployment, later, snapshot }) => {
+    if (snapshot) await review(client, deps, deployment, timer, snapshot, later);
+  },
+  success_check: async ({ client, deps, deployment, later, evaluation }) => {
+    if (evaluation) await actOnSuccessCheck(client, deps, deployment, evaluation, later);
+  },
+  auto_rollback: async ({ client, deps, timer, deployment, later }) => {
+    // [Hold] and a recovery cancel this timer; reaching here means the breach was left to run.
+    if (allowedEvents(deployment.state).includes('rollback')) {
+      await startRollback(
+        client,
+        deps,
+        deployment.id,
+        'stagecoach',
+        `auto-rollback: ${String(timer.payload.metricId)} stayed beyond its threshold through the grace delay`,
+        later,
+      );
+    }
+  },
+  go_no_go: async ({ client, deps, deployment, later }) => {
+    await applyGoNoGoPolicy(client, deps, deployment, later);
+  },
+  // Built from committed rows and posted after COMMIT (in fireTimer), as uploads cannot join a transaction.
+  report: async () => undefined,
+  // A maintenance window's timers belong to no deployment; fireTimer hands them to schedule/window-timer.
+  window_item: async () => undefined,
+};

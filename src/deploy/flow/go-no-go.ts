@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { recordPrompt, showDecided } from '../../announce/announce.js';
+import { recordPrompt } from '../../announce/announce.js';
 import { goNoGoPrompt, heldPrompt } from '../../announce/blocks/rollout-messages.js';
 import { goNoGoButtons, heldButtons } from '../../announce/buttons.js';
 import { formatTime } from '../../announce/format.js';
@@ -38,7 +38,7 @@ export async function scheduleGoNoGo(
   later.arm.push(timer);
   const deadline = new Date(deployment.createdAt.getTime() + scaled(deps, goNoGo.after));
   // Recorded now, in the transaction: the deadline may come before the message reaches Slack.
-  await recordPrompt(client, deps, later, deployment.id, 'go_no_go', (promptId) =>
+  await recordPrompt(client, later, deployment.id, 'go_no_go', (promptId) =>
     goNoGoPrompt({
       deadline,
       timeZone: deps.plan.timezone,
@@ -66,7 +66,7 @@ export async function applyGoNoGoPolicy(
     `No decision by ${when}: ${policyText[policy]} (plan policy)`,
     'stagecoach',
   );
-  if (decided) later.followUps.push(() => showDecided(deps, [decided]));
+  if (decided) later.followUps.push({ kind: 'show_decided', prompts: [decided] });
   const allowed = allowedEvents(deployment.state);
   let outcome = `the deployment stays ${deployment.state.replaceAll('_', ' ')}`;
   if (policy === 'hold' && allowed.includes('hold')) {
@@ -76,7 +76,7 @@ export async function applyGoNoGoPolicy(
     outcome = 'the deployment is on hold';
     const reason =
       'the go/no-go deadline passed without a decision (plan policy). Resume to go on, or roll back.';
-    await recordPrompt(client, deps, later, deployment.id, 'held', (promptId) =>
+    await recordPrompt(client, later, deployment.id, 'held', (promptId) =>
       heldPrompt({ reason, promptId, buttons: heldButtons(promptId) }),
     );
   } else if (policy === 'rollback' && allowed.includes('rollback')) {

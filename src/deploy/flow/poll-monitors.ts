@@ -1,4 +1,4 @@
-import { postInThread, recordPrompt } from '../../announce/announce.js';
+import { recordPrompt } from '../../announce/announce.js';
 import { alertMessage } from '../../announce/blocks/alert-message.js';
 import { formatValue } from '../../announce/blocks/check-in-message.js';
 import { note } from '../../announce/blocks/rollout-messages.js';
@@ -90,7 +90,6 @@ async function pollOnce(
         // Recorded with its rendered message, so the reconciler can post it if this process dies first.
         const prompt = await recordPrompt(
           client,
-          deps,
           later,
           deploymentId,
           'alert',
@@ -136,13 +135,11 @@ async function pollOnce(
         const alertId = states.get(metric.id)?.alertPromptId;
         if (alertId) later.disarm.push(...(await cancelAutoRollback(client, deploymentId, alertId)));
         const value = reading.value === undefined ? '' : ` (${formatValue(metric.unit, reading.value)})`;
-        later.followUps.push(() =>
-          postInThread(
-            deps,
-            deploymentId,
-            note(`:large_green_circle: ${metric.name} is back within its threshold${value}.`),
-          ),
-        );
+        later.followUps.push({
+          kind: 'thread_note',
+          deploymentId: deploymentId,
+          message: note(`:large_green_circle: ${metric.name} is back within its threshold${value}.`),
+        });
       }
       await saveMonitorState(client, deploymentId, metric.id, next, alertPromptId);
     }

@@ -24,7 +24,7 @@ export async function promptPromotion(
     detail: { stage: stage.id },
   });
   const approvers = next.approvers.map((role) => roleName(deps.plan, role)).join(' or ');
-  await recordPrompt(client, deps, later, deploymentId, 'promotion', (promptId) =>
+  await recordPrompt(client, later, deploymentId, 'promotion', (promptId) =>
     promotionPrompt({
       stage,
       next,

@@ -96,7 +96,7 @@ async function markInterrupted(deps: DeployDeps, run: StepRun): Promise<boolean>
       await applyTransition(client, deps.plan, run.deploymentId, 'step_interrupted', 'stagecoach', {
         detail: { step: run.stepId, attempt: run.attempt },
       });
-      await recordPrompt(client, deps, later, run.deploymentId, 'step_interrupted', (promptId) =>
+      await recordPrompt(client, later, run.deploymentId, 'step_interrupted', (promptId) =>
         stepInterruptedMessage({
           step: run,
           total: deps.plan.steps.length,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { postInThread, recordPrompt, refreshRoot, showDecided } from '../../announce/announce.js';
+import { recordPrompt } from '../../announce/announce.js';
 import { note, restorePrompt, rollbackFailedPrompt } from '../../announce/blocks/rollout-messages.js';
 import { restoreButtons, retryRollbackButtons } from '../../announce/buttons.js';
 import { formatDateTime } from '../../announce/format.js';
@@ -13,7 +13,6 @@ import type { AfterCommit } from '../after-commit.js';
 import { applyTransition } from '../apply-transition.js';
 import { roleName } from '../authorize.js';
 import { onDeploymentEnded, pingManagement } from './milestones.js';
-import { stopMonitoring } from './monitor-polling.js';
 import { resolveStep, rollbackStepIds } from './resolve-step.js';
 import { cancelDeploymentTimers, rolloutTimerKinds } from './timers.js';
 
@@ -33,20 +32,18 @@ export async function startRollback(
   });
   later.disarm.push(...(await cancelDeploymentTimers(client, deploymentId, rolloutTimerKinds)));
   const closed = await closeOpenPrompts(client, deploymentId, 'Closed by the rollback', actor);
-  later.followUps.push(() => showDecided(deps, closed));
+  later.followUps.push({ kind: 'show_decided', prompts: closed });
   await cancelPendingStepRuns(client, deploymentId);
   later.enqueue.push(await insertRollbackRun(client, deploymentId, rollbackStepIds.revert));
-  later.followUps.push(() => stopMonitoring(deps, deploymentId));
+  later.followUps.push({ kind: 'stop_monitoring', deploymentId: deploymentId });
   const why = reason ? `: ${reason}` : '';
-  later.followUps.push(() =>
-    postInThread(
-      deps,
-      deploymentId,
-      note(
-        `:rewind: Rollback started by <@${actor}>${why}. Reverting to ${after.previousVersion ?? 'the previous version'}.`,
-      ),
+  later.followUps.push({
+    kind: 'thread_note',
+    deploymentId: deploymentId,
+    message: note(
+      `:rewind: Rollback started by <@${actor}>${why}. Reverting to ${after.previousVersion ?? 'the previous version'}.`,
     ),
-  );
+  });
   await pingManagement(
     client,
     deps,
@@ -89,7 +86,7 @@ export async function advanceRollback(
     const event = finished.stepId === rollbackStepIds.revert ? 'revert_failed' : 'restore_failed';
     await applyTransition(client, deps.plan, deployment.id, event, 'stagecoach', { detail });
     const name = resolveStep(deps.plan, finished.stepId)?.name ?? finished.stepId;
-    await recordPrompt(client, deps, later, deployment.id, 'rollback_failed', (promptId) =>
+    await recordPrompt(client, later, deployment.id, 'rollback_failed', (promptId) =>
       rollbackFailedPrompt({
         step: name,
         summary: finished.summary ?? 'failed',
@@ -108,7 +105,7 @@ export async function advanceRollback(
     const approvers = deps.plan.authorization.restoreDatabase
       .map((role) => roleName(deps.plan, role))
       .join(' or ');
-    await recordPrompt(client, deps, later, deployment.id, 'restore_database', (promptId) =>
+    await recordPrompt(client, later, deployment.id, 'restore_database', (promptId) =>
       restorePrompt({
         backupTakenAt,
         promptId,
@@ -141,15 +138,13 @@ export async function finishRollback(
   const locked = deps.plan.rollback.lockEnvironmentAfter
     ? ` ${deployment.environment} is locked until someone runs \`/deploy unlock ${deployment.environment} <reason>\`.`
     : '';
-  later.followUps.push(() =>
-    postInThread(
-      deps,
-      deploymentId,
-      note(
-        `:leftwards_arrow_with_hook: Rolled back to ${deployment.previousVersion ?? 'the previous version'}.${locked}`,
-      ),
+  later.followUps.push({
+    kind: 'thread_note',
+    deploymentId: deploymentId,
+    message: note(
+      `:leftwards_arrow_with_hook: Rolled back to ${deployment.previousVersion ?? 'the previous version'}.${locked}`,
     ),
-  );
+  });
   await onDeploymentEnded(
     client,
     deps,
@@ -158,7 +153,7 @@ export async function finishRollback(
     'rolled_back',
     `Back on ${deployment.previousVersion ?? 'the previous version'}.`,
   );
-  later.followUps.push(() => refreshRoot(deps, deploymentId));
+  later.followUps.push({ kind: 'refresh_root', deploymentId: deploymentId });
 }
 
 function needsRestore(deps: DeployDeps, deployment: Deployment): boolean {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type pg from 'pg';
-import { postInThread, recordPrompt } from '../../announce/announce.js';
+import { recordPrompt } from '../../announce/announce.js';
 import { declarePrompt, note } from '../../announce/blocks/rollout-messages.js';
 import { declareButtons } from '../../announce/buttons.js';
 import { formatTime } from '../../announce/format.js';
@@ -35,7 +35,7 @@ export async function startSuccessWindow(
   await scheduleSuccessCheck(client, deps, deploymentId, windowMs, later);
   const at = new Date(deps.clock().getTime() + scaled(deps, windowMs));
   const text = `:eyes: All traffic is on the new version. The success window of ${formatDuration(windowMs)} has started; the success criteria are checked at ${formatTime(at, deps.plan.timezone)}:\n${deps.plan.successCriteria.criteria.map((c) => `• ${c}`).join('\n')}`;
-  later.followUps.push(() => postInThread(deps, deploymentId, note(text)));
+  later.followUps.push({ kind: 'thread_note', deploymentId: deploymentId, message: note(text) });
 }
 
 async function scheduleSuccessCheck(
@@ -140,14 +140,14 @@ export async function actOnSuccessCheck(
       detail: { lines: evaluation.lines },
     });
     const text = `:hourglass: Success criteria not met yet (checked again every ${formatDuration(again)}):\n${evaluation.lines.join('\n')}`;
-    later.followUps.push(() => postInThread(deps, deployment.id, note(text)));
+    later.followUps.push({ kind: 'thread_note', deploymentId: deployment.id, message: note(text) });
     return;
   }
   if ((await listOpenPrompts(client, deployment.id, 'declare_complete')).length > 0) return;
   const approvers = deps.plan.authorization.declareComplete
     .map((role) => roleName(deps.plan, role))
     .join(' or ');
-  await recordPrompt(client, deps, later, deployment.id, 'declare_complete', (promptId) => {
+  await recordPrompt(client, later, deployment.id, 'declare_complete', (promptId) => {
     const message = declarePrompt({ promptId, approvers, buttons: declareButtons(promptId) });
     const criteria = evaluation.lines.join('\n');
     return {

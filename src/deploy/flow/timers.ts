@@ -53,7 +53,7 @@ export async function armTimers(deps: Pick<DeployDeps, 'queues' | 'clock'>, time
 }
 
 /** Everything that drives a live rollout; the T+1w review is kept even after a rollback or an abort. */
-export const rolloutTimerKinds = [
+export const rolloutTimerKinds: TimerKind[] = [
   'soak_end',
   'go_no_go',
   'check_in',

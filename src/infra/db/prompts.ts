@@ -1,10 +1,11 @@
+import type { PromptKind } from '../../deploy/model/prompt-kinds.js';
 import type { Message } from '../slack/block-kit.js';
 import type { DbClient } from './pool.js';
 
 export interface Prompt {
   id: number;
   deploymentId: number;
-  kind: string;
+  kind: PromptKind;
   channelId: string;
   messageTs: string | null;
   status: 'open' | 'decided' | 'expired';
@@ -20,7 +21,7 @@ const columns = `id, deployment_id AS "deploymentId", kind, channel_id AS "chann
 
 export async function insertPrompt(
   db: DbClient,
-  row: { deploymentId: number; kind: string; channelId: string; payload?: Record<string, unknown> },
+  row: { deploymentId: number; kind: PromptKind; channelId: string; payload?: Record<string, unknown> },
 ): Promise<Prompt> {
   const result = await db.query<Prompt>(
     `INSERT INTO prompts (deployment_id, kind, channel_id, payload) VALUES ($1, $2, $3, $4) RETURNING ${columns}`,
@@ -80,7 +81,7 @@ export async function closeOpenPrompts(
   deploymentId: number,
   decision: string,
   decidedBy: string,
-  keepKinds: string[] = [],
+  keepKinds: readonly PromptKind[] = [],
 ) {
   const result = await db.query<Prompt>(
     `UPDATE prompts SET status = 'decided', decision = $2, decided_by = $3, decided_at = now()
@@ -90,7 +91,7 @@ export async function closeOpenPrompts(
   return result.rows;
 }
 
-export async function listOpenPrompts(db: DbClient, deploymentId: number, kind?: string) {
+export async function listOpenPrompts(db: DbClient, deploymentId: number, kind?: PromptKind) {
   const result = await db.query<Prompt>(
     `SELECT ${columns} FROM prompts WHERE deployment_id = $1 AND status = 'open' AND ($2::text IS NULL OR kind = $2)
      ORDER BY id`,

@@ -1,7 +1,7 @@
+import type { TimerKind } from '../../deploy/model/timer-kinds.js';
 import type { DbClient } from './pool.js';
 
-export const timerKinds = ['soak_end', 'go_no_go'] as const;
-export type TimerKind = (typeof timerKinds)[number] | (string & {});
+export type { TimerKind };
 
 export interface Timer {
   id: number;

@@ -1,0 +1,20 @@
+import { AppError } from '../../errors.js';
+import { writeAudit } from '../../infra/db/audit.js';
+
+import type { DecisionAction } from './decision-context.js';
+
+/**
+ * Answer a check-in: all good.
+ * state unchanged. Guard: team. Answers: check_in. Intents: none (audit only).
+ */
+export const acknowledge: DecisionAction = async (context, client) => {
+  const { deployment, input, prompt } = context;
+  if (prompt?.kind !== 'check_in') throw new AppError('conflict', 'There is no open check-in to answer.');
+  await writeAudit(client, {
+    deploymentId: deployment.id,
+    actor: input.userId,
+    action: 'check_in_ok',
+    detail: { n: prompt.payload.n },
+  });
+  return `Check-in ${String(prompt.payload.n)} answered: all good.`;
+};

@@ -1,0 +1,12 @@
+import { type DecisionAction, describeDeployment as describe } from './decision-context.js';
+import { shiftToNextStage } from './shift-to-next-stage.js';
+
+/**
+ * Promote to the next stage after its soak.
+ * soaking → shifting. Guard: approveStage and the next stage's approvers. Answers: promotion.
+ * Intents: disarm soak_end, enqueue the traffic shift.
+ */
+export const promote: DecisionAction = async (context, client) => {
+  const next = await shiftToNextStage(context, client, 'promote', {});
+  return `Promoting ${describe(context)} to ${next.percent}%.`;
+};

@@ -1,0 +1,47 @@
+import { listStepRuns } from '../../infra/db/step-runs.js';
+import { applyTransition } from '../apply-transition.js';
+import { advance } from '../flow/advance.js';
+import { promptPromotion } from '../flow/promotion.js';
+
+import { type DecisionAction, describeDeployment as describe } from './decision-context.js';
+
+/**
+ * Resume a held deployment.
+ * held → the state it was held from. Guard: start. Answers: held.
+ * Intents: enqueue the pending step or advance; a promotion prompt if the soak ended while held.
+ */
+export const resume: DecisionAction = async (context, client) => {
+  const { deployment, deps, input, later } = context;
+  const target = deployment.heldFrom ?? 'running';
+  const { after } = await applyTransition(client, deps.plan, deployment.id, 'resume', input.userId, {
+    target,
+  });
+  if (target === 'running') {
+    const latest = await listStepRuns(client, deployment.id);
+    if (!latest.some((run) => run.status === 'running')) {
+      const pending = latest.find((run) => run.status === 'pending');
+      const lastFinished = [...latest]
+        .reverse()
+        .find((run) => !['pending', 'cancelled'].includes(run.status));
+      if (
+        pending &&
+        (!lastFinished ||
+          lastFinished.position > pending.position ||
+          ['succeeded', 'marked_done'].includes(lastFinished.status))
+      ) {
+        later.enqueue.push(pending);
+      } else if (lastFinished) {
+        await advance(client, deps, after, lastFinished, later);
+      }
+    }
+  }
+  if (target === 'soaking') {
+    const fired = await client.query(
+      `SELECT 1 FROM timers WHERE deployment_id = $1 AND kind = 'soak_end' AND payload->>'stageIndex' = $2
+       GROUP BY deployment_id HAVING bool_and(status <> 'pending') AND bool_or(status = 'fired')`,
+      [deployment.id, String(deployment.stageIndex ?? 0)],
+    );
+    if ((fired.rowCount ?? 0) > 0) await promptPromotion(client, deps, deployment.id, later);
+  }
+  return `Resumed ${describe(context)}.`;
+};

@@ -1,0 +1,45 @@
+import { note } from '../../announce/blocks/rollout-messages.js';
+import { AppError } from '../../errors.js';
+import { writeAudit } from '../../infra/db/audit.js';
+import { scaled } from '../flow/timers.js';
+
+import { type DecisionAction, describeDeployment as describe } from './decision-context.js';
+import { shiftToNextStage } from './shift-to-next-stage.js';
+
+/**
+ * Promote before the soak ends, with a reason flagged in the audit log.
+ * soaking → shifting. Guard: approveStage and the next stage's approvers.
+ * Intents: disarm soak_end, enqueue the traffic shift, thread note.
+ */
+export const skipSoak: DecisionAction = async (context, client) => {
+  const { deployment, deps, input } = context;
+  if (!input.reason?.trim()) {
+    throw new AppError(
+      'bad_input',
+      'Skipping a soak needs a reason: `/deploy approve --skip-soak <reason>`.',
+    );
+  }
+  const stage = deps.plan.stages[deployment.stageIndex ?? 0];
+  const soakedMs = deployment.stageStartedAt
+    ? deps.clock().getTime() - deployment.stageStartedAt.getTime()
+    : 0;
+  const remaining = Math.max(0, scaled(deps, stage?.minSoak ?? 0) - soakedMs);
+  await writeAudit(client, {
+    deploymentId: deployment.id,
+    actor: input.userId,
+    action: 'soak_skipped',
+    detail: { flagged: true, reason: input.reason, stage: stage?.id, remainingMs: remaining },
+  });
+  const next = await shiftToNextStage(context, client, 'skip_soak', {
+    reason: input.reason,
+    soakSkipped: true,
+  });
+  context.later.followUps.push({
+    kind: 'thread_note',
+    deploymentId: deployment.id,
+    message: note(
+      `:warning: <@${input.userId}> skipped the rest of the ${stage?.name ?? ''} soak: ${input.reason}. Promoting to ${next.percent}%.`,
+    ),
+  });
+  return `Soak skipped (flagged in the audit log); promoting ${describe(context)} to ${next.percent}%.`;
+};
