@@ -1,17 +1,17 @@
 import { note } from '../../announce/blocks/rollout-messages.js';
 import { AppError } from '../../errors.js';
-import { cancelPendingStepRuns, listLatestStepRuns } from '../../infra/db/step-runs.js';
+import { listLatestStepRuns } from '../../infra/db/step-runs.js';
 import { applyTransition } from '../apply-transition.js';
 import { productionTouched } from '../flow/advance.js';
-import { onDeploymentEnded } from '../flow/milestones.js';
-import { cancelDeploymentTimers, rolloutTimerKinds } from '../flow/timers.js';
+import { react } from '../flow/react.js';
 
 import { type DecisionAction, describeDeployment as describe } from './decision-context.js';
 
 /**
  * Abort before production changed.
  * any state allowing `abort` → aborted. Guard: rollback. Refused once production was touched.
- * Closes every open prompt but documentation. Intents: disarm rollout timers, thread note, management ping.
+ * Closes every open prompt but documentation. Intents: thread note, then the reactions to `aborted`
+ * (model/reactions.ts: pending steps cancelled, rollout timers disarmed, end announced).
  */
 export const abort: DecisionAction = async (context, client) => {
   const { deployment, input, deps } = context;
@@ -24,13 +24,11 @@ export const abort: DecisionAction = async (context, client) => {
   await applyTransition(client, deps.plan, deployment.id, 'abort', input.userId, {
     detail: { reason: input.reason },
   });
-  await cancelPendingStepRuns(client, deployment.id);
-  context.later.disarm.push(...(await cancelDeploymentTimers(client, deployment.id, rolloutTimerKinds)));
   context.later.followUps.push({
     kind: 'thread_note',
     deploymentId: deployment.id,
     message: note(`:no_entry: Aborted by <@${input.userId}>. Nothing reached production.`),
   });
-  await onDeploymentEnded(client, deps, context.later, deployment, 'aborted', 'Nothing reached production.');
+  await react('aborted', { client, deps, deployment, actor: input.userId, later: context.later });
   return `Aborted ${describe(context)}.`;
 };

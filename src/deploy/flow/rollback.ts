@@ -5,16 +5,14 @@ import { restoreButtons, retryRollbackButtons } from '../../announce/buttons.js'
 import { formatDateTime } from '../../announce/format.js';
 import type { Deployment } from '../../infra/db/deployments.js';
 import { getDeployment } from '../../infra/db/deployments.js';
-import { lockEnvironment } from '../../infra/db/environment-locks.js';
-import { closeOpenPrompts } from '../../infra/db/prompts.js';
-import { cancelPendingStepRuns, insertStepRun, type StepRun } from '../../infra/db/step-runs.js';
+import { insertStepRun, type StepRun } from '../../infra/db/step-runs.js';
 import type { DeployDeps } from '../../ports.js';
 import type { AfterCommit } from '../after-commit.js';
 import { applyTransition } from '../apply-transition.js';
 import { roleName } from '../authorize.js';
-import { onDeploymentEnded, pingManagement } from './milestones.js';
+import { pingManagement } from './milestones.js';
+import { react } from './react.js';
 import { resolveStep, rollbackStepIds } from './resolve-step.js';
-import { cancelDeploymentTimers, rolloutTimerKinds } from './timers.js';
 
 const rollbackPosition = 1000;
 
@@ -30,12 +28,8 @@ export async function startRollback(
   const { after } = await applyTransition(client, deps.plan, deploymentId, 'rollback', actor, {
     detail: { reason },
   });
-  later.disarm.push(...(await cancelDeploymentTimers(client, deploymentId, rolloutTimerKinds)));
-  const closed = await closeOpenPrompts(client, deploymentId, 'Closed by the rollback', actor);
-  later.followUps.push({ kind: 'show_decided', prompts: closed });
-  await cancelPendingStepRuns(client, deploymentId);
+  await react('rolling_back', { client, deps, deployment: after, actor, later });
   later.enqueue.push(await insertRollbackRun(client, deploymentId, rollbackStepIds.revert));
-  later.followUps.push({ kind: 'stop_monitoring', deploymentId: deploymentId });
   const why = reason ? `: ${reason}` : '';
   later.followUps.push({
     kind: 'thread_note',
@@ -123,7 +117,7 @@ export async function advanceRollback(
   await finishRollback(client, deps, deployment.id, later);
 }
 
-/** Rolled back: lock the environment (with the reason) until someone unlocks it, and tell people. */
+/** Rolled back: say so in the thread, then the reactions to `rolled_back` (lock, pings, root). */
 export async function finishRollback(
   client: pg.PoolClient,
   deps: DeployDeps,
@@ -132,9 +126,6 @@ export async function finishRollback(
 ) {
   const deployment = await getDeployment(client, deploymentId);
   if (!deployment) return;
-  const reason = `rolled back deployment #${deployment.id} (${deployment.version})`;
-  if (deps.plan.rollback.lockEnvironmentAfter)
-    await lockEnvironment(client, deployment.environment, reason, 'stagecoach');
   const locked = deps.plan.rollback.lockEnvironmentAfter
     ? ` ${deployment.environment} is locked until someone runs \`/deploy unlock ${deployment.environment} <reason>\`.`
     : '';
@@ -145,15 +136,7 @@ export async function finishRollback(
       `:leftwards_arrow_with_hook: Rolled back to ${deployment.previousVersion ?? 'the previous version'}.${locked}`,
     ),
   });
-  await onDeploymentEnded(
-    client,
-    deps,
-    later,
-    deployment,
-    'rolled_back',
-    `Back on ${deployment.previousVersion ?? 'the previous version'}.`,
-  );
-  later.followUps.push({ kind: 'refresh_root', deploymentId: deploymentId });
+  await react('rolled_back', { client, deps, deployment, actor: 'stagecoach', later });
 }
 
 function needsRestore(deps: DeployDeps, deployment: Deployment): boolean {
