@@ -231,3 +231,10 @@ export async function showDecided(deps: AnnounceDeps, prompts: Prompt[]): Promis
     }
   }
 }
+
+/** Replaces a posted prompt's message (a checklist ticked off) and keeps the stored copy in step. */
+export async function updatePrompt(deps: AnnounceDeps, prompt: Prompt, message: Message): Promise<void> {
+  if (!prompt.messageTs) return;
+  await deps.messenger.update(prompt.channelId, prompt.messageTs, message);
+  await setPromptMessage(deps.db, prompt.id, prompt.messageTs, message);
+}

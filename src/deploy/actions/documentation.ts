@@ -1,8 +1,9 @@
+import { updatePrompt } from '../../announce/announce.js';
 import { documentationMessage } from '../../announce/blocks/documentation-message.js';
 import { AppError } from '../../errors.js';
 import { writeAudit } from '../../infra/db/audit.js';
 import { inTransaction } from '../../infra/db/pool.js';
-import { getPrompt, setPromptMessage } from '../../infra/db/prompts.js';
+import { getPrompt } from '../../infra/db/prompts.js';
 import type { DeployDeps } from '../../ports.js';
 import { authorize } from '../authorize.js';
 import { listDocumentationItems as listItems } from '../flow/documentation-checklist.js';
@@ -35,10 +36,6 @@ export async function markDocumentationDone(
     });
     return { item: marked, items: await listItems(client, prompt.deploymentId) };
   });
-  if (prompt.messageTs) {
-    const message = documentationMessage({ promptId, items });
-    await deps.messenger.update(prompt.channelId, prompt.messageTs, message);
-    await setPromptMessage(deps.db, promptId, prompt.messageTs, message);
-  }
+  await updatePrompt(deps, prompt, documentationMessage({ promptId, items }));
   return `Marked "${item}" updated.`;
 }
