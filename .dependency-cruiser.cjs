@@ -1,5 +1,5 @@
 /**
- * Layer and cycle rules, enforced by `npm run lint` (docs/architecture.md explains the layers).
+ * Layer and cycle rules, enforced by `npm run lint` (each rule's comment says what it protects).
  * Type-only imports count: a cycle through types is still a cycle a reader has to untangle.
  */
 const app =
@@ -44,9 +44,35 @@ module.exports = {
     {
       name: 'plan-below-application',
       severity: 'error',
-      comment: 'The plan loader and schema are read by everyone and import no use case.',
+      comment:
+        "The plan loader and schema are read by everyone and import no use case; only the step kinds' pure schema halves.",
       from: { path: '^src/plan/' },
-      to: { path: [app, '^src/infra/', '^src/boot/', '^commands/', '^jobs/'] },
+      to: {
+        path: [app, '^src/infra/', '^src/boot/', '^commands/', '^jobs/'],
+        pathNot: '^src/steps/[^/]+\\.schema\\.ts$',
+      },
+    },
+    {
+      name: 'step-schemas-are-pure',
+      severity: 'error',
+      comment:
+        'src/steps/*.schema.ts is what the plan schema reads: zod and plan fields only, never a runner.',
+      from: { path: '^src/steps/[^/]+\\.schema\\.ts$' },
+      to: {
+        path: '^src/',
+        pathNot: [
+          '^src/steps/[^/]+\\.schema\\.ts$',
+          '^src/plan/(fields|duration|variables)\\.ts$',
+          '^src/errors\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'steps-below-use-cases',
+      severity: 'error',
+      comment: "A step kind runs a step through src/infra/run; what happens next is the flow's business.",
+      from: { path: '^src/steps/' },
+      to: { path: ['^src/deploy/(actions|flow)/', '^src/announce/', '^src/schedule/', '^src/report/'] },
     },
     {
       name: 'only-boot-wires-listeners',

@@ -12,7 +12,8 @@ import {
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import { durationMessage } from './duration.js';
-import { fixSeparator, type Plan, planSchema, says } from './schema.js';
+import { fixSeparator, says } from './fields.js';
+import { type Plan, planSchema } from './schema.js';
 
 const example = 'compare with templates/plans/medplum-v4.yaml';
 

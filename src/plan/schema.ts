@@ -1,13 +1,8 @@
 import { z } from 'zod';
+import { listRunTemplates, stepRunSchema } from '../steps/index.schema.js';
 import { durationSchema, parseOffset } from './duration.js';
+import { argv, collectCommandTemplates, type FieldPath, relativePath, says, urlTemplate } from './fields.js';
 import { findSingleBraced, findVariables, isTemplateVariable, templateVariables } from './variables.js';
-
-/**
- * Every message a plan author can see says what is wrong and what to do about it; the loader
- * splits on this separator and prints one line per problem.
- */
-export const fixSeparator = ' — fix: ';
-export const says = (what: string, fix: string): string => `${what}${fixSeparator}${fix}`;
 
 const snakeId = z
   .string()
@@ -24,79 +19,12 @@ const roleIds = z
   .array(snakeId)
   .min(1, says('needs at least one role', 'list role ids from roles, e.g. [deployment_lead]'));
 
-const relativePath = z
-  .string()
-  .min(1, says('must not be empty', 'write a path relative to the workspace'))
-  .refine((path) => !/^([/\\]|[A-Za-z]:)/.test(path) && !path.split(/[/\\]/).includes('..'), {
-    error: says(
-      'must stay inside the workspace',
-      "write it relative to WORKSPACE_DIR, without a leading '/' or '..'",
-    ),
-  });
-
-const regex = z.string().superRefine((pattern, ctx) => {
-  try {
-    new RegExp(pattern, 'i');
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    ctx.addIssue({
-      code: 'custom',
-      message: says(
-        `is not a valid regular expression (${reason})`,
-        'escape special characters such as ( [ . + with a backslash',
-      ),
-    });
-  }
-});
-
 // Zero is fine for a soak or a notice, never for a timeout or an interval: `every: 0s` would spin.
 const span = durationSchema.refine((ms) => ms > 0, {
   error: says('must be longer than zero', "use a positive duration such as '30m'"),
 });
 
-const shells = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish']);
-
-/** An argument vector run without a shell; the first element is the program. */
-const argv = z
-  .array(z.string().min(1, says('an argument is empty', 'remove the empty element')), {
-    error: says(
-      'expected a list of arguments',
-      "write the command as a YAML list, e.g. ['npm', 'run', 'build']",
-    ),
-  })
-  .min(1, says('the command is empty', 'list the program first, then its arguments'))
-  .refine(
-    // `sh -c` with a substituted value brings back the injection that argv exists to prevent.
-    (args) =>
-      !(
-        shells.has(args[0]?.split('/').pop() ?? '') &&
-        args.some((arg) => /^-\w*c/.test(arg)) &&
-        args.some((arg) => arg.includes('{{'))
-      ),
-    {
-      error: says(
-        'substitutes a variable into a shell script',
-        'call the program directly with one argument per element, or move the script into a file',
-      ),
-    },
-  );
-
 const commandSpec = z.strictObject({ command: argv, cwd: relativePath.optional(), timeout: span });
-
-/** A URL, or a template that becomes one (`{{healthcheckUrl}}`, `https://{{environment}}.example.com`). */
-const urlTemplate = z.string().refine(
-  (url) => {
-    const filled = url.replace(/\{\{[^}]*\}\}/g, 'x');
-    if (filled === 'x') return true;
-    return URL.canParse(filled) && /^https?:$/.test(new URL(filled).protocol);
-  },
-  {
-    error: says(
-      'expected an http(s) URL or a template variable',
-      "write a full URL such as 'https://api.example.com/healthcheck' or '{{healthcheckUrl}}'",
-    ),
-  },
-);
 
 const percentMessage = says(
   'expected a number from 1 to 100',
@@ -118,46 +46,13 @@ const hhmm = z
     says("expected a time like '20:00'", "write 24-hour HH:MM in quotes, e.g. '06:00'"),
   );
 
-const runSchema = z.discriminatedUnion('kind', [
-  z
-    .strictObject({
-      kind: z.literal('command'),
-      command: argv,
-      cwd: relativePath.optional(),
-      records: z.literal('schema_changed').optional(),
-      schemaChangedPattern: regex.optional(),
-    })
-    .refine((run) => run.schemaChangedPattern === undefined || run.records === 'schema_changed', {
-      path: ['schemaChangedPattern'],
-      error: says(
-        'only applies to a step that records schema_changed',
-        'add records: schema_changed or remove schemaChangedPattern',
-      ),
-    }),
-  z.strictObject({ kind: z.literal('backup_database'), format: z.enum(['custom', 'plain']) }),
-  z.strictObject({ kind: z.literal('check_artifacts'), path: relativePath }),
-  z.strictObject({
-    kind: z.literal('http_check'),
-    url: urlTemplate,
-    expectStatus: z.number().int().min(100).max(599).default(200),
-    expectBodyContains: z.string(),
-  }),
-  z.strictObject({
-    kind: z.literal('scan_log'),
-    file: z.string().min(1, says('must not be empty', "name the log file, e.g. '{{appLogFile}}'")),
-    patterns: z
-      .array(regex)
-      .min(1, says('needs at least one pattern', "add an error pattern such as '\\bERROR\\b'")),
-  }),
-]);
-
 const stepSchema = z.strictObject({
   id: snakeId,
   name: text,
   phase: z.enum(['pre_deployment', 'execution', 'verification']),
   timeout: span,
   optional: z.boolean().optional(),
-  run: runSchema,
+  run: stepRunSchema,
 });
 
 const stageSchema = z.strictObject({
@@ -371,7 +266,6 @@ export const planSchema = planObject.superRefine(checkPlan);
 
 export type Plan = z.output<typeof planSchema>;
 export type Step = Plan['steps'][number];
-export type StepRun = Step['run'];
 export type StepPhase = Step['phase'];
 export type Stage = Plan['stages'][number];
 export type Metric = Plan['monitoring']['metrics'][number];
@@ -407,14 +301,12 @@ function isAnchored(pattern: string): boolean {
   return true;
 }
 
-type Path = (string | number)[];
-
 /** Rules that span fields: references resolve, ids are unique, stages climb to 100%. */
 function checkPlan(plan: PlanShape, ctx: z.RefinementCtx<PlanShape>): void {
-  const problem = (path: Path, what: string, fix: string) =>
+  const problem = (path: FieldPath, what: string, fix: string) =>
     ctx.addIssue({ code: 'custom', path, message: says(what, fix) });
 
-  const unique = (ids: string[], path: Path, what: string, key: Path = ['id']) => {
+  const unique = (ids: string[], path: FieldPath, what: string, key: FieldPath = ['id']) => {
     const seen = new Set<string>();
     ids.forEach((id, i) => {
       if (seen.has(id))
@@ -443,16 +335,16 @@ function checkPlan(plan: PlanShape, ctx: z.RefinementCtx<PlanShape>): void {
   const roles = new Set(plan.roles.map((role) => role.id));
   const teams = new Set(plan.teams.map((team) => team.id));
   const roleList = [...roles].join(', ');
-  const roleRefs: [Path, string][] = [
+  const roleRefs: [FieldPath, string][] = [
     ...plan.stages.flatMap((stage, i) =>
-      stage.approvers.map((id, j): [Path, string] => [['stages', i, 'approvers', j], id]),
+      stage.approvers.map((id, j): [FieldPath, string] => [['stages', i, 'approvers', j], id]),
     ),
-    ...plan.goNoGo.page.map((id, j): [Path, string] => [['goNoGo', 'page', j], id]),
+    ...plan.goNoGo.page.map((id, j): [FieldPath, string] => [['goNoGo', 'page', j], id]),
     ...plan.teams.flatMap((team, i) =>
-      team.roles.map((id, j): [Path, string] => [['teams', i, 'roles', j], id]),
+      team.roles.map((id, j): [FieldPath, string] => [['teams', i, 'roles', j], id]),
     ),
     ...Object.entries(plan.authorization).flatMap(([action, ids]) =>
-      Array.isArray(ids) ? ids.map((id, j): [Path, string] => [['authorization', action, j], id]) : [],
+      Array.isArray(ids) ? ids.map((id, j): [FieldPath, string] => [['authorization', action, j], id]) : [],
     ),
   ];
   for (const [path, id] of roleRefs) {
@@ -545,24 +437,16 @@ function checkPlan(plan: PlanShape, ctx: z.RefinementCtx<PlanShape>): void {
 }
 
 /** Every string that is filled in from template variables before it runs or is fetched. */
-function templatedStrings(plan: PlanShape): [Path, string][] {
-  const found: [Path, string][] = [];
-  const add = (path: Path, value: string | undefined) => {
+function templatedStrings(plan: PlanShape): [FieldPath, string][] {
+  const found: [FieldPath, string][] = [];
+  const add = (path: FieldPath, value: string | undefined) => {
     if (value !== undefined) found.push([path, value]);
   };
-  const addCommand = (path: Path, spec: { command: string[]; cwd?: string | undefined }) => {
-    spec.command.forEach((arg, j) => {
-      add([...path, 'command', j], arg);
-    });
-    add([...path, 'cwd'], spec.cwd);
+  const addCommand = (path: FieldPath, spec: { command: string[]; cwd?: string | undefined }) => {
+    for (const [field, value] of collectCommandTemplates(spec)) add([...path, ...field], value);
   };
   plan.steps.forEach((step, i) => {
-    const path: Path = ['steps', i, 'run'];
-    const run = step.run;
-    if (run.kind === 'command') addCommand(path, run);
-    else if (run.kind === 'check_artifacts') add([...path, 'path'], run.path);
-    else if (run.kind === 'http_check') add([...path, 'url'], run.url);
-    else if (run.kind === 'scan_log') add([...path, 'file'], run.file);
+    for (const [field, value] of listRunTemplates(step.run)) add(['steps', i, 'run', ...field], value);
   });
   addCommand(['trafficShift'], plan.trafficShift);
   addCommand(['rollback', 'revert'], plan.rollback.revert);

@@ -1,20 +1,11 @@
-import { resolve } from 'node:path';
 import type { Deployment } from '../../infra/db/deployments.js';
-import { backupDatabase, restoreDatabase } from '../../infra/run/backup-database.js';
-import { checkArtifacts } from '../../infra/run/check-artifacts.js';
-import { httpCheck } from '../../infra/run/http-check.js';
 import { createRedactor } from '../../infra/run/redact.js';
-import { runCommand, type StepOutcome } from '../../infra/run/run-command.js';
-import { scanLog } from '../../infra/run/scan-log.js';
 import type { Plan } from '../../plan/schema.js';
-import { substitute, substituteText, type TemplateVars } from '../../plan/variables.js';
+import type { TemplateVars } from '../../plan/variables.js';
 import type { DeploySettings } from '../../ports.js';
+import { findStepKind } from '../../steps/index.js';
+import type { ExecutedStep } from '../../steps/step-kind.js';
 import type { ExecutableStep } from './resolve-step.js';
-
-export interface ExecutedStep extends StepOutcome {
-  backupFile?: string | undefined;
-  schemaChanged?: boolean | undefined;
-}
 
 export function templateVars(
   plan: Plan,
@@ -35,9 +26,7 @@ export function templateVars(
   };
 }
 
-const defaultSchemaChangedPattern = /schema changed:\s*yes/i;
-
-/** Runs one plan step in the workspace. Never a shell: commands are argument arrays. */
+/** Runs one step in the workspace, the way its kind (src/steps/) says. Never a shell: commands are argument arrays. */
 export async function executeStep(input: {
   step: ExecutableStep;
   plan: Plan;
@@ -46,89 +35,15 @@ export async function executeStep(input: {
   signal?: AbortSignal | undefined;
 }): Promise<ExecutedStep> {
   const { step, settings, deployment } = input;
-  const vars = templateVars(input.plan, settings, deployment, step.percent);
-  const redact = createRedactor(settings.secrets);
-  const timeoutMs = step.timeout;
-  const run = step.run;
-  const started = Date.now();
-  const missing = (what: string, fix: string): ExecutedStep => ({
-    status: 'failed',
-    outputTail: '',
-    durationMs: Date.now() - started,
-    summary: `${what} is not set: ${fix}`,
+  return findStepKind(step.run).execute(step.run, {
+    vars: templateVars(input.plan, settings, deployment, step.percent),
+    settings,
+    deployment,
+    timeoutMs: step.timeout,
+    signal: input.signal,
+    redact: createRedactor(settings.secrets),
+    startedAt: Date.now(),
   });
-  switch (run.kind) {
-    case 'command': {
-      const outcome = await runCommand({
-        command: substitute(run.command, vars),
-        cwd: resolve(settings.workspaceDir, run.cwd ?? '.'),
-        timeoutMs,
-        signal: input.signal,
-        redact,
-        baseEnv: settings.stepEnv,
-      });
-      if (run.records !== 'schema_changed') return outcome;
-      const pattern = run.schemaChangedPattern
-        ? new RegExp(run.schemaChangedPattern, 'im')
-        : defaultSchemaChangedPattern;
-      return {
-        ...outcome,
-        schemaChanged: outcome.status === 'succeeded' && pattern.test(outcome.outputTail),
-      };
-    }
-    case 'backup_database': {
-      if (!settings.appDatabaseUrl)
-        return missing('APP_DATABASE_URL', 'set it to the application database to back up');
-      return backupDatabase({
-        databaseUrl: settings.appDatabaseUrl,
-        directory: settings.backupDir,
-        format: run.format,
-        label: `${deployment.environment}-${deployment.version}-d${deployment.id}`,
-        timeoutMs,
-        signal: input.signal,
-        redact,
-      });
-    }
-    case 'check_artifacts':
-      return checkArtifacts(resolve(settings.workspaceDir, substituteText(run.path, vars)));
-    case 'http_check': {
-      if (run.url.includes('{{healthcheckUrl}}') && !settings.healthcheckUrl) {
-        return missing('HEALTHCHECK_URL', 'set it to the application health check URL');
-      }
-      return httpCheck({
-        url: substituteText(run.url, vars),
-        expectStatus: run.expectStatus,
-        expectBodyContains: run.expectBodyContains,
-        timeoutMs,
-        signal: input.signal,
-      });
-    }
-    case 'restore_database': {
-      if (!settings.appDatabaseUrl)
-        return missing('APP_DATABASE_URL', 'set it to the application database to restore');
-      if (!deployment.backupFile) {
-        return {
-          status: 'failed',
-          outputTail: '',
-          durationMs: 0,
-          summary: 'no pre-deployment backup was recorded for this deployment',
-        };
-      }
-      return restoreDatabase({
-        databaseUrl: settings.appDatabaseUrl,
-        backupFile: deployment.backupFile,
-        timeoutMs,
-        signal: input.signal,
-        redact,
-      });
-    }
-    case 'scan_log':
-      return scanLog({
-        file: resolve(settings.workspaceDir, substituteText(run.file, vars)),
-        since: deployment.createdAt,
-        patterns: run.patterns,
-      });
-  }
 }
 
 /** A step whose command shifts traffic sets the deployment's percentage when it succeeds. */

@@ -1,4 +1,6 @@
-import type { Plan, Step } from '../../plan/schema.js';
+import type { Plan } from '../../plan/schema.js';
+import type { ExecutableRun } from '../../steps/index.js';
+import { identityOf, type RollbackStep, stepIdOf } from '../model/step-identity.js';
 
 /** A step the runner can execute: a plan step, or one Stagecoach derives from the plan (traffic shifts, rollback). */
 export interface ExecutableStep {
@@ -6,51 +8,63 @@ export interface ExecutableStep {
   name: string;
   phase: string;
   timeout: number;
-  run: Step['run'] | { kind: 'restore_database' };
+  run: ExecutableRun;
   /** The traffic percentage `{{percent}}` stands for in this step. */
   percent: number;
 }
 
-export const rollbackStepIds = { revert: 'revert', restore: 'restore_database' } as const;
+export const rollbackStepIds = {
+  revert: stepIdOf({ kind: 'rollback', which: 'revert' }),
+  restore: stepIdOf({ kind: 'rollback', which: 'restore_database' }),
+};
 
-export const shiftStepId = (stageId: string) => `shift_to_${stageId}`;
+export const shiftStepId = (stageId: string) => stepIdOf({ kind: 'shift', stageId });
 
 export function resolveStep(plan: Plan, stepId: string): ExecutableStep | undefined {
-  const firstPercent = plan.stages[0]?.percent ?? 0;
+  // The plan's own steps come first: one named like a derived step (e.g. 'revert') runs as written.
   const planStep = plan.steps.find((step) => step.id === stepId);
-  if (planStep) return { ...planStep, percent: firstPercent };
-  const stage = plan.stages.find((candidate) => shiftStepId(candidate.id) === stepId);
-  if (stage) {
-    return {
-      id: stepId,
-      name: `Shift traffic to ${stage.percent}% (${stage.name})`,
-      phase: 'rollout',
-      timeout: plan.trafficShift.timeout,
-      run: {
-        kind: 'command',
-        command: plan.trafficShift.command,
-        ...(plan.trafficShift.cwd ? { cwd: plan.trafficShift.cwd } : {}),
-      },
-      percent: stage.percent,
-    };
+  if (planStep) return { ...planStep, percent: plan.stages[0]?.percent ?? 0 };
+  const identity = identityOf(stepId);
+  switch (identity.kind) {
+    case 'plan':
+      return undefined;
+    case 'shift':
+      return resolveShift(plan, identity.stageId);
+    case 'rollback':
+      return resolveRollback(plan, identity.which);
   }
-  if (stepId === rollbackStepIds.revert) {
+}
+
+/** The stage a traffic-shift step moves to. */
+export function stageOfShift(plan: Plan, stepId: string) {
+  const identity = identityOf(stepId);
+  if (identity.kind !== 'shift') return undefined;
+  const index = plan.stages.findIndex((stage) => stage.id === identity.stageId);
+  return index < 0 ? undefined : { index, stage: plan.stages[index] as Plan['stages'][number] };
+}
+
+function resolveShift(plan: Plan, stageId: string): ExecutableStep | undefined {
+  const stage = plan.stages.find((candidate) => candidate.id === stageId);
+  if (!stage) return undefined;
+  return {
+    id: stepIdOf({ kind: 'shift', stageId }),
+    name: `Shift traffic to ${stage.percent}% (${stage.name})`,
+    phase: 'rollout',
+    timeout: plan.trafficShift.timeout,
+    run: {
+      kind: 'command',
+      command: plan.trafficShift.command,
+      ...(plan.trafficShift.cwd ? { cwd: plan.trafficShift.cwd } : {}),
+    },
+    percent: stage.percent,
+  };
+}
+
+function resolveRollback(plan: Plan, which: RollbackStep): ExecutableStep {
+  const id = stepIdOf({ kind: 'rollback', which });
+  if (which === 'restore_database') {
     return {
-      id: stepId,
-      name: 'Revert to the previous version',
-      phase: 'rollback',
-      timeout: plan.rollback.revert.timeout,
-      run: {
-        kind: 'command',
-        command: plan.rollback.revert.command,
-        ...(plan.rollback.revert.cwd ? { cwd: plan.rollback.revert.cwd } : {}),
-      },
-      percent: 0,
-    };
-  }
-  if (stepId === rollbackStepIds.restore) {
-    return {
-      id: stepId,
+      id,
       name: 'Restore the database from the pre-deployment backup',
       phase: 'rollback',
       timeout: plan.rollback.restoreDatabase.timeout,
@@ -58,11 +72,16 @@ export function resolveStep(plan: Plan, stepId: string): ExecutableStep | undefi
       percent: 0,
     };
   }
-  return undefined;
-}
-
-/** The stage a traffic-shift step moves to. */
-export function stageOfShift(plan: Plan, stepId: string) {
-  const index = plan.stages.findIndex((stage) => shiftStepId(stage.id) === stepId);
-  return index < 0 ? undefined : { index, stage: plan.stages[index] as Plan['stages'][number] };
+  return {
+    id,
+    name: 'Revert to the previous version',
+    phase: 'rollback',
+    timeout: plan.rollback.revert.timeout,
+    run: {
+      kind: 'command',
+      command: plan.rollback.revert.command,
+      ...(plan.rollback.revert.cwd ? { cwd: plan.rollback.revert.cwd } : {}),
+    },
+    percent: 0,
+  };
 }

@@ -17,9 +17,11 @@ import { createRedactor } from '../../infra/run/redact.js';
 import { runCommand } from '../../infra/run/run-command.js';
 import { substitute } from '../../plan/variables.js';
 import type { DeployDeps } from '../../ports.js';
+import { findStepKind } from '../../steps/index.js';
+import type { ExecutedStep } from '../../steps/step-kind.js';
 import { afterCommit, runAfterCommit } from '../after-commit.js';
 import { advance } from './advance.js';
-import { type ExecutedStep, executeStep, templateVars } from './execute-step.js';
+import { executeStep, templateVars } from './execute-step.js';
 import { type ExecutableStep, resolveStep } from './resolve-step.js';
 import { advanceRollback } from './rollback.js';
 
@@ -100,12 +102,8 @@ async function execute(
   signal?: AbortSignal,
 ): Promise<ExecutedStep> {
   if (deployment.dryRun) {
-    const shown =
-      step.run.kind === 'command'
-        ? substitute(step.run.command, templateVars(deps.plan, deps.settings, deployment, step.percent)).join(
-            ' ',
-          )
-        : step.run.kind;
+    const vars = templateVars(deps.plan, deps.settings, deployment, step.percent);
+    const shown = findStepKind(step.run).dryRunText(step.run, vars);
     return { status: 'succeeded', summary: `dry run: would run ${shown}`, outputTail: '', durationMs: 0 };
   }
   try {
