@@ -12,6 +12,8 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
   const client = await pool.connect();
   const applied: string[] = [];
   try {
+    // Replicas starting together wait here for the first one's migrations, however long they take.
+    await client.query("SET lock_timeout = 0; SET statement_timeout = 0");
     await client.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
@@ -36,6 +38,7 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey]).catch(() => undefined);
+    await client.query('RESET lock_timeout; RESET statement_timeout').catch(() => undefined);
     client.release();
   }
   return applied;
