@@ -16,7 +16,9 @@ import {
 import type { DeployDeps } from '../../ports.js';
 import { afterCommit, runAfterCommit } from '../after-commit.js';
 import { authorize } from '../authorize.js';
+import { authorizeStage } from '../authorize-stage.js';
 import { type Decision, type DecisionRule, decisionRules } from '../model/decisions.js';
+import { approvalGuards } from '../model/guards.js';
 import { isTerminal } from '../model/lifecycle.js';
 import { lastingPromptKinds, type PromptKind } from '../model/prompt-kinds.js';
 import { decisionActions } from './decision-actions.js';
@@ -37,20 +39,27 @@ export async function decide(deps: DeployDeps, input: DecisionInput): Promise<st
   if (prompt && prompt.status !== 'open') throw alreadyDecided(deps, prompt);
   const deploymentId = prompt?.deploymentId ?? input.deploymentId;
   if (deploymentId === undefined) throw new AppError('not_found', 'There is no active deployment to act on.');
+  // Every check that can refuse (and audit the refusal) runs before the row lock: an audit row
+  // written on another connection would wait for the lock this transaction holds.
   await authorize(deps, rule.guard, input.userId, deploymentId);
+  const seen = await getDeployment(deps.db, deploymentId);
+  if (!seen) throw new AppError('not_found', `There is no deployment #${deploymentId}.`);
+  await refuseSelfApproval(deps, input, rule, seen);
+  const approvedStageIndex = rule.approvesNextStage
+    ? await authorizeNextStage(deps, seen, input.userId)
+    : undefined;
 
   const later = afterCommit();
   const outcome = await inTransaction(deps.db, async (client) => {
     const deployment = await getDeployment(client, deploymentId, { forUpdate: true });
     if (!deployment) throw new AppError('not_found', `There is no deployment #${deploymentId}.`);
-    await refuseSelfApproval(client, deps, rule, deployment, input.userId);
     const answered = prompt ?? (await openPromptFor(client, deploymentId, rule));
     if (answered) {
       const won = await decidePrompt(client, answered.id, rule.label, input.userId);
       if (!won) return { lost: true as const, promptId: answered.id };
     }
     const message = await decisionActions[input.decision](
-      { deps, input, deployment, prompt: answered, later },
+      { deps, input, deployment, prompt: answered, later, approvedStageIndex },
       client,
     );
     // A decision that moved the deployment makes every other open prompt stale; an answer that did not (a check-in, an alert) leaves them.
@@ -99,29 +108,36 @@ async function openPromptFor(client: pg.PoolClient, deploymentId: number, rule: 
   return undefined;
 }
 
-/** The plan may forbid approving a deployment you started yourself (four eyes). */
+/** The plan may forbid approving a deployment you started yourself (four eyes), for every approval. */
 async function refuseSelfApproval(
-  client: pg.PoolClient,
   deps: DeployDeps,
+  input: DecisionInput,
   rule: DecisionRule,
   deployment: Deployment,
-  userId: string,
 ) {
   if (
     !deps.plan.authorization.forbidSelfApproval ||
-    rule.guard !== 'approveStage' ||
-    deployment.startedBy !== userId
+    !approvalGuards.includes(rule.guard) ||
+    deployment.startedBy !== input.userId
   )
     return;
   await writeAudit(deps.db, {
     deploymentId: deployment.id,
-    actor: userId,
+    actor: input.userId,
     action: 'refused',
-    detail: { attempted: 'approve_own_deployment' },
+    detail: { attempted: 'approve_own_deployment', decision: input.decision },
   });
-  void client;
   throw new AppError(
     'forbidden',
     'This plan forbids approving a deployment you started yourself: ask another approver.',
   );
+}
+
+/** The next stage names its own approvers; returns the stage index the approval was checked for. */
+async function authorizeNextStage(deps: DeployDeps, deployment: Deployment, userId: string) {
+  const stageIndex = deployment.stageIndex ?? 0;
+  const next = deps.plan.stages[stageIndex + 1];
+  // No later stage: the action answers that, with nothing to authorize.
+  if (next) await authorizeStage(deps, next, userId, deployment.id);
+  return deployment.stageIndex;
 }

@@ -19,6 +19,8 @@ export interface DecisionContext {
   deployment: Deployment;
   prompt: Prompt | undefined;
   later: AfterCommit;
+  /** The stage index whose next stage the person was checked to approve, before the row lock. */
+  approvedStageIndex?: number | null | undefined;
 }
 
 /**

@@ -2,7 +2,6 @@ import type pg from 'pg';
 import { AppError } from '../../errors.js';
 import { insertStepRun } from '../../infra/db/step-runs.js';
 import { applyTransition } from '../apply-transition.js';
-import { authorizeStage } from '../authorize-stage.js';
 import { shiftStepId } from '../flow/resolve-step.js';
 import { cancelDeploymentTimers } from '../flow/timers.js';
 
@@ -19,7 +18,14 @@ export async function shiftToNextStage(
   const nextIndex = (deployment.stageIndex ?? 0) + 1;
   const next = deps.plan.stages[nextIndex];
   if (!next) throw new AppError('conflict', 'There is no later stage to promote to.');
-  await authorizeStage(deps, next, input.userId, deployment.id);
+  // Approvers were checked before the row lock (decide.ts); a promotion that landed meanwhile
+  // would make that check about another stage.
+  if (context.approvedStageIndex !== deployment.stageIndex) {
+    throw new AppError(
+      'conflict',
+      'The deployment moved on while you decided; nothing changed. Check the thread and try again.',
+    );
+  }
   await applyTransition(client, deps.plan, deployment.id, event, input.userId, {
     detail: { ...detail, toStage: next.id, toPercent: next.percent },
   });

@@ -29,6 +29,8 @@ export interface DecisionRule {
   label: string;
   /** Prompt kinds this decision answers when it comes from a command rather than a button. */
   answers: PromptKind[];
+  /** Moves to the next stage, whose own approvers must include the person. */
+  approvesNextStage?: boolean;
 }
 
 export const decisionRules: Record<Decision, DecisionRule> = {
@@ -40,8 +42,13 @@ export const decisionRules: Record<Decision, DecisionRule> = {
   mark_done: { guard: 'start', label: 'Marked done', answers: ['step_interrupted', 'step_failed'] },
   abort: { guard: 'rollback', label: 'Aborted', answers: [] },
   rollback: { guard: 'rollback', label: 'Rolled back', answers: [] },
-  promote: { guard: 'approveStage', label: 'Promoted', answers: ['promotion'] },
-  skip_soak: { guard: 'approveStage', label: 'Promoted early (soak skipped)', answers: [] },
+  promote: { guard: 'approveStage', label: 'Promoted', answers: ['promotion'], approvesNextStage: true },
+  skip_soak: {
+    guard: 'approveStage',
+    label: 'Promoted early (soak skipped)',
+    answers: [],
+    approvesNextStage: true,
+  },
   extend_soak: { guard: 'approveStage', label: 'Soak extended', answers: ['promotion'] },
   proceed: { guard: 'approveStage', label: 'Go: proceed', answers: ['go_no_go'] },
   hold: { guard: 'start', label: 'Held', answers: [] },

@@ -18,3 +18,10 @@ export const guardedActionLabels: Record<GuardedAction, string> = {
   lock: 'lock or unlock an environment',
   team: 'answer a check-in',
 };
+
+/** Approvals: with the plan's `forbidSelfApproval`, none of these may come from who started the deployment. */
+export const approvalGuards: readonly GuardedAction[] = [
+  'approveStage',
+  'restoreDatabase',
+  'declareComplete',
+];
