@@ -1,10 +1,11 @@
 /**
- * `npm run demo [-- --fault]`: rehearses templates/plans/local-demo.yaml end to end, a week of the
- * plan in well under a minute, and prints the conversation. The real runtime (local mode: the Bolt
- * app, BullMQ workers, Postgres) runs against the embedded Slack stand-in; the script plays the
- * team, typing commands and clicking buttons through the local console, which sends them to the
- * Bolt receiver as signed Slack requests. It deploys the sample app (examples/sample-app) from a
- * temp copy of examples/workspace, with databases and a queue prefix of its own, removed at the end.
+ * `npm run demo [-- --fault]`: rehearses the sample's plan (templates/plans/local-demo.overlay.yaml
+ * over medplum-v4.yaml) end to end, a week of the plan in well under a minute, and prints the
+ * conversation. The real runtime (local mode: the Bolt app, BullMQ workers, Postgres) runs against
+ * the embedded Slack stand-in; the script plays the team, typing commands and clicking buttons
+ * through the local console, which sends them to the Bolt receiver as signed Slack requests. It
+ * deploys the sample app (examples/sample-app) from a temp copy of examples/workspace, with
+ * databases and a queue prefix of its own, removed at the end.
  *
  * --fault: switches the sample app's fault on during the canary, waits for the monitoring alert,
  * rolls back from it and confirms the database restore. Exit 0 when the story ends as it should.
@@ -13,7 +14,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -27,19 +27,18 @@ import { demoUsers } from '../src/infra/local/demo-users.js';
 import type { LocalMessage } from '../src/infra/local/message-store.js';
 import {
   copySampleWorkspace,
+  loadSamplePlan,
   type SampleApp,
   seedSampleDatabase,
   startSampleApp,
 } from '../src/infra/local/sample-app.js';
 import { checkRedis } from '../src/infra/queue/check-redis.js';
 import { stepEnvironment } from '../src/infra/run/step-environment.js';
-import { loadPlan } from '../src/plan/load-plan.js';
 import type { Plan } from '../src/plan/schema.js';
 import { type Button, buttonsOf, createTranscript } from './demo-transcript.js';
 
 /** A day of the plan in 3 s: the 24 h canary soak takes 3 s, the 48 h one 6 s. */
 const TIME_SCALE = 28_800;
-const PLAN_FILE = fileURLToPath(new URL('../templates/plans/local-demo.yaml', import.meta.url));
 const VERSION = 'v4.0.0';
 const hour = 3_600_000;
 /** How long the fault run waits for the monitoring alert before rolling back by hand. */
@@ -192,7 +191,7 @@ async function rehearse({ fault, cleanups }: { fault: boolean; cleanups: Cleanup
   cleanups.push({ what: 'close the database pool', run: () => db.end() });
   await migrate(db);
 
-  const plan = rehearsalPlan(loadPlan(PLAN_FILE));
+  const plan = rehearsalPlan(loadSamplePlan());
   const config = loadConfig({
     DATABASE_URL: databaseUrl(stagecoachDb),
     REDIS_URL: redisUrl,
@@ -206,7 +205,7 @@ async function rehearse({ fault, cleanups }: { fault: boolean; cleanups: Cleanup
 
   say(`Stagecoach demo: ${plan.application} ${VERSION} → production, rehearsed from ${plan.name}`);
   say(
-    `  plan        templates/plans/local-demo.yaml: 10% (24 h soak) → 50% (48 h soak) → 100%, then the success window`,
+    `  plan        templates/plans/local-demo.overlay.yaml: 10% (24 h soak) → 50% (48 h soak) → 100%, then the success window`,
   );
   say(
     `  time        TIME_SCALE=${TIME_SCALE}: a day of the plan passes in ${(86_400_000 / TIME_SCALE / 1000).toFixed(0)} s`,

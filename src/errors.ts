@@ -1,4 +1,7 @@
-/** One small family of coded errors; `app.error` maps each code to an answer that says what to do next. */
+/**
+ * One small family of coded errors. A person sees a coded error's message as it is (userMessage in
+ * src/infra/slack/user-message.ts), so each message says what to do next.
+ */
 export const errorCodes = [
   'bad_input',
   'forbidden',

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Deploys the sample app's frontend. There is no real upload: the script records in .state/ what a
 # deployment would change, and the sample app (sharing .state/ as its STATE_DIR) serves accordingly.
+# Every call is recorded in .invocations.log, arguments included (see scripts/step.sh).
 #   --env=<environment>        required
 #   --percent=<n>              route n% of traffic to the release (writes .state/percent; 100 makes
 #                              the release the stable version)
@@ -9,7 +10,7 @@
 #   --current-version          print the stable version (what a rollback returns to) and exit
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/step.sh"
-begin_step deploy-frontend 'upload failed: AccessDenied on s3://sample-ehr-frontend/index.html'
+begin_step deploy-frontend 'upload failed: AccessDenied on s3://sample-ehr-frontend/index.html' "$@"
 
 env='' percent='' version='' rollback_to=''
 for arg in "$@"; do
@@ -23,6 +24,7 @@ for arg in "$@"; do
     --percent=*) percent="${arg#--percent=}" ;;
     --version=*) version="${arg#--version=}" ;;
     --rollback-to=*) rollback_to="${arg#--rollback-to=}" ;;
+    # Recorded by begin_step and otherwise ignored, so a plan may add flags of its own.
     *) echo "deploy-frontend: ignoring unknown argument $arg" ;;
   esac
 done
@@ -49,7 +51,9 @@ if [[ -n "$percent" ]]; then
     version="$(cat "$STATE_DIR/release-version" 2>/dev/null || true)"
   fi
   if [[ -z "$version" ]]; then
-    version="v$(node -p 'require("./ehr-frontend/package.json").version' 2>/dev/null || echo '0.0.0')"
+    # What the checkout builds: ehr-frontend/package.json's version, wherever the script runs from.
+    built="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$WORKSPACE_ROOT/ehr-frontend/package.json" 2>/dev/null || true)"
+    version="v${built:-0.0.0}"
   fi
   stable="$(cat "$STATE_DIR/current-version" 2>/dev/null || echo 'v3.9.0')"
   echo "$version" >"$STATE_DIR/release-version"

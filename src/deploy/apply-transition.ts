@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { stateLabels } from '../announce/blocks/labels.js';
+import { plainStateLabel } from '../announce/blocks/labels.js';
 import { AppError } from '../errors.js';
 import { writeAudit } from '../infra/db/audit.js';
 import {
@@ -34,7 +34,7 @@ export async function applyTransition(
   if (!next.ok) {
     throw new AppError(
       'conflict',
-      `Deployment #${deploymentId} is ${stateLabels[before.state].replace(/^:[a-z_]+: /, '').toLowerCase()}: "${event.replaceAll('_', ' ')}" is not possible now.`,
+      `Deployment #${deploymentId} is ${plainStateLabel(before.state).toLowerCase()}: "${event.replaceAll('_', ' ')}" is not possible now.`,
     );
   }
   const after = await updateDeploymentState(client, deploymentId, before.state, next.to, {

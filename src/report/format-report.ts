@@ -1,5 +1,5 @@
 import { formatValue } from '../announce/blocks/check-in-message.js';
-import { stateLabels } from '../announce/blocks/labels.js';
+import { plainStateLabel } from '../announce/blocks/labels.js';
 import type { DeploymentState } from '../deploy/model/lifecycle.js';
 import { formatDuration } from '../plan/duration.js';
 
@@ -48,7 +48,7 @@ export function formatActor(actor: string | null, style: 'slack' | 'markdown'): 
   return style === 'slack' ? `<@${actor}>` : `@${actor}`;
 }
 
-export const outcomeLabel = (state: DeploymentState): string => stateLabels[state].replace(/^:[a-z_]+: /, '');
+export const outcomeLabel = (state: DeploymentState): string => plainStateLabel(state);
 
 const actionLabels: Record<string, string> = {
   start: 'Started',

@@ -1,9 +1,20 @@
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const fixtureDir = fileURLToPath(new URL('../fixtures/workspace/', import.meta.url));
+// The sample application's checkout, shared with local mode and `npm run demo`; its README says
+// what each command does and which switches the tests use.
+const templateDir = fileURLToPath(new URL('../../examples/workspace/', import.meta.url));
+/** What the commands write when run in examples/workspace itself (its .gitignore lists them): never copied. */
+const leftovers = new Set([
+  '.invocations.log',
+  '.state',
+  '.fail',
+  '.hang',
+  'backups',
+  join('ehr-frontend', 'dist'),
+]);
 
 export interface Workspace {
   /** Absolute path of the copy; pass it as WORKSPACE_DIR. */
@@ -19,13 +30,19 @@ export interface Workspace {
   cleanup(): Promise<void>;
 }
 
-/** A fresh copy of test/fixtures/workspace, so tests never share state or dirty the fixture. */
+/** A fresh copy of examples/workspace, so tests never share state or dirty the original. */
 export async function makeWorkspace(): Promise<Workspace> {
   const dir = await mkdtemp(join(tmpdir(), 'stagecoach-workspace-'));
-  await cp(fixtureDir, dir, { recursive: true });
+  await cp(templateDir, dir, {
+    recursive: true,
+    filter: (source) => !leftovers.has(relative(templateDir, source)),
+  });
   await makeShellScriptsExecutable(dir);
+  // The tests run no sample app: its smoke and integration tests pass without calling one.
+  await mkdir(join(dir, '.state'), { recursive: true });
+  await writeFile(join(dir, '.state', 'no-app'), '');
   // The application's log, for the post-deploy error scan. Created here rather than shipped in
-  // the fixture because the repository ignores *.log.
+  // examples/workspace because the repository ignores *.log.
   await writeFile(join(dir, 'application.log'), '');
 
   const setSwitch = async (kind: '.fail' | '.hang', name: string) => {

@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { beginStep } from '../scripts/step.mjs';
 
-beginStep('build', { error: 'error during build: Rollup failed to resolve import "./PatientSummary"' });
+await beginStep('build', { error: 'error during build: Rollup failed to resolve import "./PatientSummary"' });
 const { version } = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8'));
 const dist = new URL('dist/', import.meta.url);
 mkdirSync(dist, { recursive: true });

@@ -2,7 +2,7 @@
 # The final verification suite run before a deployment (runbook 3.1).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/step.sh"
-begin_step phase5-test-runner 'FAIL src/patient/PatientSummary.test.tsx > renders allergies: expected 3 rows, got 2'
+begin_step phase5-test-runner 'FAIL src/patient/PatientSummary.test.tsx > renders allergies: expected 3 rows, got 2' "$@"
 
 for suite in patient-summary scheduling prescriptions sign-in fhir-search; do
   echo "PASS  $suite"

@@ -1,13 +1,15 @@
 // `npm run migrate` (runbook 3.2). Prints `schema changed: yes`, which Stagecoach records: a
 // rollback then offers to restore the pre-deployment backup. When .state/database-url holds the
 // application database's URL, the migrations really run there (with psql), so a restore has
-// something to undo.
+// something to undo: new columns and tables, and rewritten rows.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beginStep, stateDir } from './step.mjs';
 
-beginStep('migrate', { error: 'migration 0042_appointments failed: relation "patients" does not exist' });
+await beginStep('migrate', {
+  error: 'migration 0042_appointments failed: relation "patients" does not exist',
+});
 
 // Touch `.state/no-schema-change` to see a deployment whose rollback needs no restore.
 if (existsSync(join(stateDir, 'no-schema-change'))) {
@@ -16,6 +18,7 @@ if (existsSync(join(stateDir, 'no-schema-change'))) {
   process.exit(0);
 }
 
+// Safe to run twice: a step retried after a crash runs its command again.
 const migrations = {
   '0041_patient_language': `
     CREATE TABLE IF NOT EXISTS patients (id serial PRIMARY KEY, name text NOT NULL);
@@ -26,6 +29,11 @@ const migrations = {
       patient_id integer NOT NULL REFERENCES patients (id),
       starts_at timestamptz NOT NULL
     );`,
+  '0043_consent': `
+    CREATE TABLE IF NOT EXISTS consent (id serial PRIMARY KEY, patient_id integer REFERENCES patients (id));`,
+  // Rewrites rows: only the pre-deployment backup brings the old names back.
+  '0044_patient_names_upper_case': `
+    UPDATE patients SET name = upper(name);`,
 };
 
 const databaseFile = join(stateDir, 'database-url');

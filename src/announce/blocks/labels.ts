@@ -18,6 +18,10 @@ export const stateLabels: Record<DeploymentState, string> = {
   rolled_back: ':leftwards_arrow_with_hook: Rolled back',
 };
 
+/** The state's label without its leading emoji, for notification text and sentences: "Rolled back". */
+export const plainStateLabel = (state: DeploymentState): string =>
+  stateLabels[state].replace(/^:[a-z_]+: /, '');
+
 export const stepStatusIcons: Record<StepStatus, string> = {
   pending: ':white_circle:',
   running: ':large_blue_circle:',

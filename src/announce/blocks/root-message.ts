@@ -2,7 +2,7 @@ import type { Deployment } from '../../infra/db/deployments.js';
 import type { StepRun } from '../../infra/db/step-runs.js';
 import { context, fields, header, type Message, section } from '../../infra/slack/block-kit.js';
 import { formatElapsed, formatTime, mention } from '../format.js';
-import { phaseLabels, stateLabels, stepStatusIcons } from './labels.js';
+import { phaseLabels, plainStateLabel, stateLabels, stepStatusIcons } from './labels.js';
 
 export interface RootMessageInput {
   deployment: Deployment;
@@ -25,7 +25,7 @@ export function rootMessage({ deployment, steps, application, timeZone, now }: R
   });
   const dry = deployment.dryRun ? ' (dry run)' : '';
   return {
-    text: `${title}${dry}: ${state.replace(/^:[a-z_]+: /, '')}`,
+    text: `${title}${dry}: ${plainStateLabel(deployment.state)}`,
     blocks: [
       header(`Deployment #${deployment.id}: ${title}${dry}`),
       fields([

@@ -2,7 +2,7 @@ import type { Deployment } from '../../infra/db/deployments.js';
 import type { StepRun } from '../../infra/db/step-runs.js';
 import { context, fields, header, type Message, section } from '../../infra/slack/block-kit.js';
 import { formatDateTime, formatElapsed, mention } from '../format.js';
-import { phaseLabels, stateLabels, stepStatusIcons } from './labels.js';
+import { phaseLabels, plainStateLabel, stateLabels, stepStatusIcons } from './labels.js';
 
 /** `/deploy status`: the state, each step with its duration, and who started it. */
 export function statusMessage(input: {
@@ -22,7 +22,7 @@ export function statusMessage(input: {
   });
   const title = `#${deployment.id} ${input.application} ${deployment.version} → ${deployment.environment}`;
   return {
-    text: `${title}: ${stateLabels[deployment.state].replace(/^:[a-z_]+: /, '')}`,
+    text: `${title}: ${plainStateLabel(deployment.state)}`,
     blocks: [
       header(`Status of deployment ${title}`.slice(0, 150)),
       fields([

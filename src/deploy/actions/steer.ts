@@ -1,4 +1,4 @@
-import { stateLabels } from '../../announce/blocks/labels.js';
+import { plainStateLabel } from '../../announce/blocks/labels.js';
 import { formatTime } from '../../announce/format.js';
 import { AppError } from '../../errors.js';
 import { listOpenPrompts } from '../../infra/db/prompts.js';
@@ -56,7 +56,7 @@ export async function approve(
   }
   throw new AppError(
     'conflict',
-    `Nothing waits for approval: deployment #${deployment.id} is ${stateLabels[deployment.state].replace(/^:[a-z_]+: /, '').toLowerCase()}.`,
+    `Nothing waits for approval: deployment #${deployment.id} is ${plainStateLabel(deployment.state).toLowerCase()}.`,
   );
 }
 

@@ -13,7 +13,7 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
   const applied: string[] = [];
   try {
     // Replicas starting together wait here for the first one's migrations, however long they take.
-    await client.query("SET lock_timeout = 0; SET statement_timeout = 0");
+    await client.query('SET lock_timeout = 0; SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',

@@ -11,7 +11,11 @@ export type DbClient = pg.PoolClient | pg.Pool;
  * `statementTimeoutMs`: a wait on a lock becomes an error someone sees, never a hang. Lock order,
  * everywhere: deployments → prompts → timers → step_runs → notifications (docs/architecture.md).
  */
-export const sessionTimeouts = { lockTimeoutMs: 5_000, statementTimeoutMs: 30_000, idleInTransactionMs: 60_000 };
+export const sessionTimeouts = {
+  lockTimeoutMs: 5_000,
+  statementTimeoutMs: 30_000,
+  idleInTransactionMs: 60_000,
+};
 
 export function createPool(connectionString: string, onError: (error: Error) => void, max = 20): pg.Pool {
   const pool = new pg.Pool({

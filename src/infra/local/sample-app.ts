@@ -8,11 +8,20 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
+import { loadPlanFile } from '../../plan/derive-plan.js';
+import type { Plan } from '../../plan/schema.js';
 import { ensureDatabase } from '../db/ensure-database.js';
 
 const checkout = fileURLToPath(new URL('../../../', import.meta.url));
 const serverFile = join(checkout, 'examples', 'sample-app', 'server.mjs');
 const workspaceTemplate = join(checkout, 'examples', 'workspace');
+/** The sample's plan: the Medplum plan with what differs for Sample EHR written over it. */
+const samplePlanFile = join(checkout, 'templates', 'plans', 'local-demo.overlay.yaml');
+
+/** The plan `npm run demo` rehearses against the sample app. */
+export function loadSamplePlan(): Plan {
+  return loadPlanFile(samplePlanFile);
+}
 
 export interface SampleApp {
   /** e.g. http://127.0.0.1:41234: GET /healthcheck, GET /metrics, GET /api/v1/query, POST /fault */

@@ -2,7 +2,7 @@
 // change in the sample, so it reports the stack as up to date, as `cdk deploy` does.
 import { beginStep, option } from '../../scripts/step.mjs';
 
-const args = beginStep('cdk-deploy', {
+const args = await beginStep('cdk-deploy', {
   error:
     'SampleEhrStack failed: UPDATE_ROLLBACK_COMPLETE: Resource handler returned message: "Access Denied"',
 });
