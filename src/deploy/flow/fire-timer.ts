@@ -53,13 +53,18 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
       : undefined;
   const later = afterCommit();
   const acted = await inTransaction(deps.db, async (client) => {
+    // Lock order is deployment, then timer, as in every decision (docs/architecture.md): a timer
+    // claimed first could deadlock with a decision cancelling it. A timer's deployment never changes.
+    const deployment =
+      timer.deploymentId === null
+        ? undefined
+        : await getDeployment(client, timer.deploymentId, { forUpdate: true });
     const claimed = await claimTimer(client, timer.id);
     if (!claimed) return false;
     if (claimed.deploymentId === null) {
       if (claimed.kind === 'window_item') await actOnWindowTimer(client, deps, claimed, later, checks);
       return true;
     }
-    const deployment = await getDeployment(client, claimed.deploymentId, { forUpdate: true });
     if (deployment) {
       await timerHandlers[claimed.kind]({
         client,
