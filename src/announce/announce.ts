@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import pRetry from 'p-retry';
 import type pg from 'pg';
 import type { AfterCommit } from '../deploy/intents.js';
 import type { PromptKind } from '../deploy/model/prompt-kinds.js';
 import { type Deployment, getDeployment, setRootTs } from '../infra/db/deployments.js';
 import { hasUndelivered } from '../infra/db/notifications.js';
-import { type DbClient, inTransaction } from '../infra/db/pool.js';
+import type { DbClient } from '../infra/db/pool.js';
+import { claimRootPost } from '../infra/db/post-claims.js';
 import {
   claimPromptPost,
   getPrompt,
@@ -13,6 +15,7 @@ import {
   setPromptMessage,
 } from '../infra/db/prompts.js';
 import { listLatestStepRuns } from '../infra/db/step-runs.js';
+import { isTransientDbError } from '../infra/db/transient-error.js';
 import { targetKey } from '../infra/notify/target-key.js';
 import type { Message } from '../infra/slack/block-kit.js';
 import type { DeployDeps } from '../ports.js';
@@ -35,18 +38,34 @@ async function renderRoot(deps: AnnounceDeps, deployment: Deployment, db: DbClie
   });
 }
 
-/** Posts the root message once; the row lock makes two processes agree on a single root. */
+/** How long one poster may take to get the root message into Slack before another takes over. */
+export const rootPostLeaseMs = 15_000;
+const rootWaitPollMs = 100;
+
+/**
+ * Posts the root message once. A lease, not a row lock, makes two processes agree on one poster,
+ * so no lock is held across the Slack call (retries and 429 waits included); the others wait
+ * for the ts it records.
+ */
 export async function ensureRoot(deps: AnnounceDeps, deploymentId: number): Promise<string> {
-  return inTransaction(deps.db, async (client) => {
-    const deployment = await getDeployment(client, deploymentId, { forUpdate: true });
+  const deadline = Date.now() + rootPostLeaseMs + 5_000;
+  for (;;) {
+    const deployment = await getDeployment(deps.db, deploymentId);
     if (!deployment) throw new Error(`deployment ${deploymentId} not found`);
     if (deployment.rootTs) return deployment.rootTs;
-    // Rendered on the locked connection: taking a second one from the pool here would let
-    // concurrent starts hold every connection while each waits for another.
-    const ts = await deps.messenger.post(deployment.channelId, await renderRoot(deps, deployment, client));
-    await setRootTs(client, deploymentId, ts);
-    return ts;
-  });
+    if (await claimRootPost(deps.db, deploymentId, rootPostLeaseMs)) {
+      const ts = await deps.messenger.post(deployment.channelId, await renderRoot(deps, deployment, deps.db));
+      await pRetry(() => setRootTs(deps.db, deploymentId, ts), {
+        retries: 5,
+        minTimeout: 200,
+        shouldRetry: (error) => isTransientDbError(error),
+      });
+      return (await getDeployment(deps.db, deploymentId))?.rootTs ?? ts;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`the root message of deployment ${deploymentId} is still being posted`);
+    await new Promise((resolve) => setTimeout(resolve, rootWaitPollMs));
+  }
 }
 
 /** Brings the root message up to date with the deployment's state and steps. */

@@ -3,8 +3,10 @@ import { note } from '../announce/blocks/rollout-messages.js';
 import { noDeploymentMessage } from '../announce/blocks/status-message.js';
 import type { Answer } from '../command-context.js';
 import { resolveDeployment } from '../deploy/actions/status.js';
+import { claimReportPost, listUnpostedReports, markReportPosted } from '../infra/db/post-claims.js';
 import type { UploadFile } from '../infra/slack/messenger.js';
 import type { DeployDeps } from '../ports.js';
+import { markReviewDone } from '../schedule/track.js';
 import { buildReport } from './build-report.js';
 import { hasChartData, renderChart } from './render-chart.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -66,6 +68,35 @@ export async function postReport(deps: ReportDeps, deploymentId: number): Promis
       );
     }
   }
+}
+
+/** How long one poster may take to post a report (uploads included) before another takes over. */
+export const reportPostLeaseMs = 60_000;
+
+/**
+ * The T+1w review, once: posted under a lease and marked posted only after it reached Slack, so
+ * a crash or a Slack error after the timer fired leaves it for the reconciler instead of losing it.
+ */
+export async function publishScheduledReport(deps: ReportDeps, deploymentId: number): Promise<boolean> {
+  if (!(await claimReportPost(deps.db, deploymentId, reportPostLeaseMs))) return false;
+  await postReport(deps, deploymentId);
+  await markReportPosted(deps.db, deploymentId);
+  await markReviewDone(deps, deploymentId);
+  return true;
+}
+
+/** Reports whose timer fired but which never reached Slack (the reconciler's pass). */
+export async function publishUnpostedReports(deps: ReportDeps): Promise<number> {
+  let posted = 0;
+  for (const deploymentId of await listUnpostedReports(deps.db, reportPostLeaseMs)) {
+    try {
+      if (await publishScheduledReport(deps, deploymentId)) posted++;
+    } catch (error) {
+      // Slack may still be failing: the lease expires and the next pass tries again.
+      deps.log.warn({ err: error, deploymentId }, 'could not post a scheduled report');
+    }
+  }
+  return posted;
 }
 
 /** `/deploy report [deployment]`: posts the review in the deployment's thread and says where. */

@@ -4,9 +4,8 @@ import { inTransaction } from '../../infra/db/pool.js';
 import { claimTimer, getTimer, type Timer } from '../../infra/db/timers.js';
 import { type Snapshot, takeSnapshot } from '../../infra/monitor/snapshot.js';
 import type { DeployDeps } from '../../ports.js';
-import { postReport } from '../../report/post-report.js';
+import { publishScheduledReport } from '../../report/post-report.js';
 import { checkRollbackResources } from '../../schedule/rollback-resources.js';
-import { markReviewDone } from '../../schedule/track.js';
 import { actOnWindowTimer } from '../../schedule/window-timer.js';
 import { type AfterCommit, afterCommit, runAfterCommit } from '../after-commit.js';
 import { allowedEvents, isTerminal } from '../model/lifecycle.js';
@@ -81,8 +80,7 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
   if (!acted) return 'stale';
   await runAfterCommit(deps, later);
   if (timer.kind === 'report' && timer.deploymentId !== null) {
-    await postReport(deps, timer.deploymentId);
-    if (timer.deploymentId !== null) await markReviewDone(deps, timer.deploymentId);
+    await publishScheduledReport(deps, timer.deploymentId);
   }
   if (timer.deploymentId !== null) await refreshRoot(deps, timer.deploymentId);
   return timer.kind;

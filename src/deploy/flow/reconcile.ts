@@ -13,6 +13,7 @@ import {
 } from '../../infra/db/step-runs.js';
 import { jobIds, queueNames } from '../../infra/queue/queues.js';
 import type { DeployDeps } from '../../ports.js';
+import { publishUnpostedReports } from '../../report/post-report.js';
 import { afterCommit, runAfterCommit } from '../after-commit.js';
 import { applyTransition } from '../apply-transition.js';
 import { enqueueStep } from './enqueue-step.js';
@@ -34,6 +35,7 @@ export async function reconcile(
   let requeued = 0;
   // Needs only Postgres and Slack, so it runs first: prompts still go out while Redis is down.
   await publishUnpostedPrompts(deps);
+  await publishUnpostedReports(deps);
   for (const run of await listRunningStepRuns(deps.db)) {
     if (await hasLiveLock(redis, deps.queues.prefix, run)) continue;
     if (await markInterrupted(deps, run)) interrupted++;
