@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { StepRunOwner } from './infra/db/step-runs.js';
 import type { Notifiers } from './infra/notify/notifier.js';
 import type { Queues } from './infra/queue/queues.js';
 import type { Messenger } from './infra/slack/messenger.js';
@@ -21,6 +22,8 @@ export interface DeployDeps {
   metrics?: Metrics | undefined;
   /** Aborted when a graceful shutdown runs out of time: running commands are stopped, not recorded. */
   shutdown?: AbortSignal | undefined;
+  /** This runtime as the owner of the steps it runs (host, pid, instance); one per process by default. */
+  owner?: Omit<StepRunOwner, 'processGroup'> | undefined;
 }
 
 export interface DeploySettings {

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Config } from '../config.js';
 import { reconcileAlone, startReconciler } from '../deploy/flow/reconcile.js';
+import { createOwner } from '../deploy/flow/step-owner.js';
 import { createNotifiers } from '../infra/notify/create-notifiers.js';
 import { createRedis } from '../infra/queue/connections.js';
 import { createQueues, type Queues } from '../infra/queue/queues.js';
@@ -93,6 +94,7 @@ export async function createRuntime(input: {
     clock: input.clock ?? (() => new Date()),
     log,
     settings: settingsFrom(config, plan, input.stepEnv),
+    owner: createOwner(),
   };
   const slack = createSlackApp({
     deps,

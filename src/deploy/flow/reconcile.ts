@@ -18,12 +18,14 @@ import { afterCommit, runAfterCommit } from '../after-commit.js';
 import { applyTransition } from '../apply-transition.js';
 import { enqueueStep } from './enqueue-step.js';
 import { startMonitoring } from './monitor-polling.js';
+import { confirmDead, processOwner } from './step-owner.js';
 import { rearmPendingTimers } from './timers.js';
 
 /**
  * Run at start-up (and safe to run any time): Postgres is the truth, Redis is rebuilt from it.
- * - a step marked running whose job holds no live lock was cut off by a crash: it is marked
- *   interrupted and the channel is asked, never re-run silently;
+ * - a step marked running whose owner is gone (its process dead on this host, its heartbeat
+ *   expired elsewhere) was cut off by a crash: its command is killed if it outlived the bot, the
+ *   run is marked interrupted and the channel is asked, never re-run silently;
  * - a pending step of a running deployment whose job Redis lost is enqueued again;
  * - a pending timer whose delayed job Redis lost is armed again (at once if already due).
  */
@@ -37,7 +39,9 @@ export async function reconcile(
   await publishUnpostedPrompts(deps);
   await publishUnpostedReports(deps);
   for (const run of await listRunningStepRuns(deps.db)) {
-    if (await hasLiveLock(redis, deps.queues.prefix, run)) continue;
+    // Liveness comes from Postgres (owner, heartbeat), never from a Redis lock an outage can lose;
+    // the run's own command is confirmed dead before anyone may retry it.
+    if (!(await confirmDead(run, deps.owner ?? processOwner, deps.clock()))) continue;
     if (await markInterrupted(deps, run)) interrupted++;
   }
   for (const run of await listPendingStepRuns(deps.db)) {
@@ -87,13 +91,16 @@ async function isNextPending(deps: DeployDeps, run: StepRun): Promise<boolean> {
 async function markInterrupted(deps: DeployDeps, run: StepRun): Promise<boolean> {
   const later = afterCommit();
   const marked = await inTransaction(deps.db, async (client) => {
-    const finished = await finishStepRun(client, run.id, {
-      status: 'interrupted',
-      summary: 'interrupted: the worker running it stopped',
-      outputTail: '',
-    });
-    if (!finished) return false;
+    // Deployment first, then the step run: the lock order of every transaction.
     const deployment = await getDeployment(client, run.deploymentId, { forUpdate: true });
+    const finished = await finishStepRun(
+      client,
+      run.id,
+      { status: 'interrupted', summary: 'interrupted: the worker running it stopped', outputTail: '' },
+      'running',
+      run.claimToken ?? undefined,
+    );
+    if (!finished) return false;
     if (deployment?.state === 'running') {
       await applyTransition(client, deps.plan, run.deploymentId, 'step_interrupted', 'stagecoach', {
         detail: { step: run.stepId, attempt: run.attempt },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import pRetry from 'p-retry';
 import type pg from 'pg';
@@ -11,7 +12,14 @@ import {
   recordSchemaChanged,
 } from '../../infra/db/deployments.js';
 import { inTransaction } from '../../infra/db/pool.js';
-import { claimStepRun, finishStepRun, getStepRun, type StepRun } from '../../infra/db/step-runs.js';
+import {
+  beatStepRun,
+  claimStepRun,
+  finishStepRun,
+  getStepRun,
+  releaseStepRun,
+  type StepRun,
+} from '../../infra/db/step-runs.js';
 import { isTransientDbError } from '../../infra/db/transient-error.js';
 import { createRedactor } from '../../infra/run/redact.js';
 import { runCommand } from '../../infra/run/run-command.js';
@@ -24,6 +32,7 @@ import { advance } from './advance.js';
 import { executeStep, templateVars } from './execute-step.js';
 import { type ExecutableStep, resolveStep } from './resolve-step.js';
 import { advanceRollback } from './rollback.js';
+import { heartbeatEveryMs, processOwner } from './step-owner.js';
 
 const activeStates = { rollout: ['running'], rollback: ['rolling_back', 'restoring'] } as const;
 
@@ -32,24 +41,53 @@ const activeStates = { rollout: ['running'], rollback: ['rolling_back', 'restori
  * nothing, so no step ever runs twice.
  */
 export async function runStepRun(deps: DeployDeps, stepRunId: number, signal?: AbortSignal): Promise<string> {
-  const current = await getStepRun(deps.db, stepRunId);
-  const owner = current ? await getDeployment(deps.db, current.deploymentId) : undefined;
-  // On hold nothing new starts; the run stays pending and resume queues it again.
-  if (owner?.state === 'held' && current?.status === 'pending') return 'deferred';
-  const run = await claimStepRun(deps.db, stepRunId);
-  if (!run) return 'already claimed';
+  const pending = await getStepRun(deps.db, stepRunId);
+  if (pending?.status !== 'pending') return 'already claimed';
+  const expected = pending.phase === 'rollback' ? activeStates.rollback : activeStates.rollout;
+  // A fencing token per claim: only this claim may beat or record an outcome for the run.
+  const token = randomUUID();
+  const claim = await inTransaction(deps.db, (client) =>
+    claimStepRun(client, stepRunId, expected, deps.owner ?? processOwner, token),
+  );
+  // Held (or moved on) when the job came: nothing new starts, the run stays pending, and resume
+  // (or the reconciler) queues it again. It is never cancelled here, so a backup is never skipped.
+  if (claim === 'held') return 'deferred';
+  if (!claim) return 'already claimed';
+  const run = claim;
   const log = deps.log.child({ deploymentId: run.deploymentId, step: run.stepId, attempt: run.attempt });
-  let deployment = await getDeployment(deps.db, run.deploymentId);
+  const deployment = await getDeployment(deps.db, run.deploymentId);
   const step = resolveStep(deps.plan, run.stepId);
-  const expected: readonly string[] = run.phase === 'rollback' ? activeStates.rollback : activeStates.rollout;
-  if (!deployment || !step || !expected.includes(deployment.state)) {
-    await finishStepRun(deps.db, run.id, {
-      status: 'cancelled',
-      summary: 'not run: the deployment moved on',
-      outputTail: '',
-    });
+  if (!deployment || !step) {
+    await finishStepRun(
+      deps.db,
+      run.id,
+      { status: 'cancelled', summary: 'not run: the plan no longer has this step', outputTail: '' },
+      'running',
+      token,
+    );
     return 'cancelled';
   }
+  const heartbeat = setInterval(() => {
+    beatStepRun(deps.db, run.id, token).catch((error) => log.warn({ err: error }, 'step heartbeat failed'));
+  }, heartbeatEveryMs);
+  heartbeat.unref();
+  try {
+    return await runClaimed(deps, run, token, step, deployment, log, signal);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function runClaimed(
+  deps: DeployDeps,
+  run: StepRun,
+  token: string,
+  step: ExecutableStep,
+  claimedFor: Deployment,
+  log: DeployDeps['log'],
+  signal?: AbortSignal,
+): Promise<string> {
+  let deployment = claimedFor;
   if (run.position === 1 && !deployment.previousVersion && !deployment.dryRun) {
     deployment = await discoverPreviousVersion(deps, deployment);
   }
@@ -62,6 +100,8 @@ export async function runStepRun(deps: DeployDeps, stepRunId: number, signal?: A
   const outcome = await execute(deps, step, deployment, signal);
   if (deps.shutdown?.aborted) {
     // Shut down mid-step: the run stays `running`, and the next reconciler marks it interrupted.
+    // Its heartbeat is cleared, so that reconciler need not wait for it to expire.
+    await releaseStepRun(deps.db, run.id, token).catch(() => undefined);
     log.warn('step cut off by shutdown; left for the reconciler');
     return 'interrupted by shutdown';
   }
@@ -73,7 +113,7 @@ export async function runStepRun(deps: DeployDeps, stepRunId: number, signal?: A
   const finished = await pRetry(
     () => {
       later = afterCommit();
-      return inTransaction(deps.db, (client) => record(client, deps, run, outcome, later));
+      return inTransaction(deps.db, (client) => record(client, deps, run, token, outcome, later));
     },
     {
       retries: 7,
@@ -119,16 +159,23 @@ async function record(
   client: pg.PoolClient,
   deps: DeployDeps,
   run: StepRun,
+  token: string,
   outcome: ExecutedStep,
   later: ReturnType<typeof afterCommit>,
 ) {
   const deployment = await getDeployment(client, run.deploymentId, { forUpdate: true });
-  const finished = await finishStepRun(client, run.id, {
-    status: outcome.status,
-    exitCode: outcome.exitCode,
-    summary: outcome.summary,
-    outputTail: outcome.outputTail,
-  });
+  const finished = await finishStepRun(
+    client,
+    run.id,
+    {
+      status: outcome.status,
+      exitCode: outcome.exitCode,
+      summary: outcome.summary,
+      outputTail: outcome.outputTail,
+    },
+    'running',
+    token,
+  );
   if (!finished || !deployment) return finished;
   if (outcome.backupFile) await recordBackupFile(client, deployment.id, outcome.backupFile);
   if (outcome.schemaChanged !== undefined)

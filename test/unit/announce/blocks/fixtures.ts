@@ -59,6 +59,9 @@ export function stepRun(index: number, overrides: Partial<StepRun> = {}): StepRu
     outputTail: null,
     startedAt: null,
     finishedAt: null,
+    claimToken: null,
+    owner: null,
+    heartbeatAt: null,
     ...overrides,
   };
 }
