@@ -5,7 +5,7 @@ import { type DecisionAction, describeDeployment as describe } from './decision-
 
 /**
  * Declare the deployment complete.
- * live → completed. Guard: declareComplete. Answers: declare_complete.
+ * success_window → completed. Guard: declareComplete. Answers: declare_complete.
  * Intents: thread note, then the reactions to `completed` (model/reactions.ts: rollout timers
  * disarmed but the reviews, end announced, documentation checklist).
  */

@@ -9,7 +9,7 @@ import type { DecisionAction } from './decision-context.js';
 
 /**
  * Extend the current soak by half its minimum (at least an hour).
- * soaking → soaking. Guard: approveStage. Answers: promotion.
+ * awaiting_promotion → soaking. Guard: approveStage. Answers: promotion.
  * Intents: arm a new soak_end timer, thread note.
  */
 export const extendSoak: DecisionAction = async (context, client) => {

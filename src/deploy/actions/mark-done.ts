@@ -8,7 +8,7 @@ import { type DecisionAction, describeDeployment as describe } from './decision-
 
 /**
  * Mark a halted step done by hand and go on.
- * failed → running (advance). Guard: start. Answers: step_interrupted, step_failed.
+ * step_failed | step_interrupted → running (advance). Guard: start. Answers: step_interrupted, step_failed.
  * Intents: what advance emits (next step enqueued, stage entered).
  */
 export const markDone: DecisionAction = async (context, client) => {

@@ -3,7 +3,8 @@ import { shiftToNextStage } from './shift-to-next-stage.js';
 
 /**
  * Promote to the next stage after its soak.
- * soaking → shifting. Guard: approveStage and the next stage's approvers. Answers: promotion.
+ * awaiting_promotion → running (the shift step). Guard: approveStage and the next stage's approvers.
+ * Answers: promotion.
  * Intents: disarm soak_end, enqueue the traffic shift.
  */
 export const promote: DecisionAction = async (context, client) => {

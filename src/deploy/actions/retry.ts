@@ -7,7 +7,7 @@ import { type DecisionAction, describeDeployment as describe } from './decision-
 
 /**
  * Retry a halted step.
- * failed | rollback_failed → running | rolling_back | restoring. Guard: start.
+ * step_failed | step_interrupted | rollback_failed → running | rolling_back | restoring. Guard: start.
  * Answers: step_failed, step_interrupted, rollback_failed. Intents: enqueue the new attempt.
  */
 export const retry: DecisionAction = async (context, client) => {

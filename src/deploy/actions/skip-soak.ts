@@ -8,7 +8,7 @@ import { shiftToNextStage } from './shift-to-next-stage.js';
 
 /**
  * Promote before the soak ends, with a reason flagged in the audit log.
- * soaking → shifting. Guard: approveStage and the next stage's approvers.
+ * soaking → running (the shift step). Guard: approveStage and the next stage's approvers.
  * Intents: disarm soak_end, enqueue the traffic shift, thread note.
  */
 export const skipSoak: DecisionAction = async (context, client) => {
