@@ -1,5 +1,7 @@
-import { postInThread, publishPrompt, refreshRoot, showDecided } from '../announce/announce.js';
 import { dispatchNotifications } from '../announce/outbox/dispatch-notifications.js';
+import { publishPrompt, showDecided } from '../announce/prompts.js';
+import { refreshRoot } from '../announce/root.js';
+import { postInThread } from '../announce/thread.js';
 import type { DeployDeps } from '../ports.js';
 import { enqueueStep } from './flow/enqueue-step.js';
 import { startMonitoring, stopMonitoring } from './flow/monitor-polling.js';

@@ -1,6 +1,6 @@
-import { ensureRoot } from '../announce/announce.js';
 import { note } from '../announce/blocks/rollout-messages.js';
 import { noDeploymentMessage } from '../announce/blocks/status-message.js';
+import { ensureRoot } from '../announce/root.js';
 import type { Answer } from '../command-context.js';
 import { resolveDeployment } from '../deploy/actions/status.js';
 import { claimReportPost, listUnpostedReports, markReportPosted } from '../infra/db/post-claims.js';

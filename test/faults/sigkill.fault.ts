@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { promptPostLeaseMs } from '../../src/announce/announce.js';
+import { promptPostLeaseMs } from '../../src/announce/prompts.js';
 import { waitUntil } from '../support/wait.js';
 import { farGoNoGo } from './support/plan-file.js';
 import { createPrng, seedFromEnv } from './support/prng.js';

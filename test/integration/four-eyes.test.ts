@@ -45,7 +45,9 @@ describe('four eyes (forbidSelfApproval)', () => {
     return (h.slack.responses.at(-1)?.body as { text: string } | undefined)?.text ?? '';
   };
   const refusals = async () =>
-    (await listAudit(h.db, { deploymentId: 1 })).filter((entry) => entry.action === 'refused').map((entry) => entry.detail);
+    (await listAudit(h.db, { deploymentId: 1 }))
+      .filter((entry) => entry.action === 'refused')
+      .map((entry) => entry.detail);
 
   it('the lead who started cannot promote their own deployment; a second lead can, and the refusal is audited at once', async () => {
     h = await startHarness({ plan: fourEyes, env: { TIME_SCALE: timeScale } });

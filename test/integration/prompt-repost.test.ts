@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { publishUnpostedPrompts } from '../../src/announce/announce.js';
+import { publishUnpostedPrompts } from '../../src/announce/prompts.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
 import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';

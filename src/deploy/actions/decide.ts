@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { refreshRoot } from '../../announce/announce.js';
 import { formatTime, mention } from '../../announce/format.js';
 import { queueDelayNote } from '../../announce/queue-delay-note.js';
+import { refreshRoot } from '../../announce/root.js';
 import { AppError } from '../../errors.js';
 import { writeAudit } from '../../infra/db/audit.js';
 import { type Deployment, getDeployment } from '../../infra/db/deployments.js';

@@ -1,5 +1,5 @@
-import { updatePrompt } from '../../announce/announce.js';
 import { documentationMessage } from '../../announce/blocks/documentation-message.js';
+import { updatePrompt } from '../../announce/prompts.js';
 import { AppError } from '../../errors.js';
 import { writeAudit } from '../../infra/db/audit.js';
 import { inTransaction } from '../../infra/db/pool.js';

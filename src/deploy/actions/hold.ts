@@ -1,6 +1,6 @@
-import { recordPrompt } from '../../announce/announce.js';
 import { heldPrompt } from '../../announce/blocks/rollout-messages.js';
 import { heldButtons } from '../../announce/buttons.js';
+import { recordPrompt } from '../../announce/prompts.js';
 import { applyTransition } from '../apply-transition.js';
 
 import { type DecisionAction, describeDeployment as describe } from './decision-context.js';

@@ -1,6 +1,7 @@
-import { recordPrompt, refreshRoot } from '../../announce/announce.js';
 import { type IssueView, issueMessage } from '../../announce/blocks/issue-message.js';
 import { pageRoles } from '../../announce/page.js';
+import { recordPrompt } from '../../announce/prompts.js';
+import { refreshRoot } from '../../announce/root.js';
 import { AppError } from '../../errors.js';
 import { writeAudit } from '../../infra/db/audit.js';
 import { getDeployment } from '../../infra/db/deployments.js';

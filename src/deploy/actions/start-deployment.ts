@@ -1,5 +1,5 @@
-import { ensureRoot } from '../../announce/announce.js';
 import { mention } from '../../announce/format.js';
+import { ensureRoot } from '../../announce/root.js';
 import { AppError } from '../../errors.js';
 import { writeAudit } from '../../infra/db/audit.js';
 import {

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { recordPrompt } from '../../announce/announce.js';
 import { stageLiveMessage } from '../../announce/blocks/rollout-messages.js';
 import { stepFailedMessage } from '../../announce/blocks/step-messages.js';
 import { haltedStepButtons } from '../../announce/buttons.js';
+import { recordPrompt } from '../../announce/prompts.js';
 import type { Deployment } from '../../infra/db/deployments.js';
 import type { StepRun } from '../../infra/db/step-runs.js';
 import { listLatestStepRuns } from '../../infra/db/step-runs.js';

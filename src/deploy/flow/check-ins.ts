@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { recordPrompt } from '../../announce/announce.js';
 import { checkInMessage, reviewMessage } from '../../announce/blocks/check-in-message.js';
 import { pageRoles } from '../../announce/page.js';
+import { recordPrompt } from '../../announce/prompts.js';
 import type { Deployment } from '../../infra/db/deployments.js';
 import { decidePrompt, listOpenPrompts } from '../../infra/db/prompts.js';
 import type { Timer } from '../../infra/db/timers.js';

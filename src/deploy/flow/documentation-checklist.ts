@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { recordPrompt } from '../../announce/announce.js';
 import { type DocumentationItem, documentationMessage } from '../../announce/blocks/documentation-message.js';
+import { recordPrompt } from '../../announce/prompts.js';
 import type { DeployDeps } from '../../ports.js';
 import type { AfterCommit } from '../intents.js';
 

@@ -1,4 +1,4 @@
-import { refreshRoot } from '../../announce/announce.js';
+import { refreshRoot } from '../../announce/root.js';
 import { type Deployment, getDeployment } from '../../infra/db/deployments.js';
 import { inTransaction } from '../../infra/db/pool.js';
 import { claimTimer, getTimer, type Timer } from '../../infra/db/timers.js';

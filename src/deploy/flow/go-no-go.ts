@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import { recordPrompt } from '../../announce/announce.js';
 import { goNoGoPrompt, heldPrompt } from '../../announce/blocks/rollout-messages.js';
 import { goNoGoButtons, heldButtons } from '../../announce/buttons.js';
 import { formatTime } from '../../announce/format.js';
 import { pageRoles } from '../../announce/page.js';
+import { recordPrompt } from '../../announce/prompts.js';
 import { writeAudit } from '../../infra/db/audit.js';
 import type { Deployment } from '../../infra/db/deployments.js';
 import { decidePrompt, listOpenPrompts } from '../../infra/db/prompts.js';

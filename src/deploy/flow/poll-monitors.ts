@@ -1,8 +1,8 @@
-import { recordPrompt } from '../../announce/announce.js';
 import { alertMessage } from '../../announce/blocks/alert-message.js';
 import { formatValue } from '../../announce/blocks/check-in-message.js';
 import { note } from '../../announce/blocks/rollout-messages.js';
 import { pageRoles } from '../../announce/page.js';
+import { recordPrompt } from '../../announce/prompts.js';
 import { getDeployment } from '../../infra/db/deployments.js';
 import { getMonitorStates, insertSample, saveMonitorState } from '../../infra/db/monitoring.js';
 import { inTransaction } from '../../infra/db/pool.js';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { recordPrompt } from '../../announce/announce.js';
 import { promotionPrompt } from '../../announce/blocks/rollout-messages.js';
 import { promotionButtons } from '../../announce/buttons.js';
+import { recordPrompt } from '../../announce/prompts.js';
 import { getDeployment } from '../../infra/db/deployments.js';
 import type { DeployDeps } from '../../ports.js';
 import type { AfterCommit } from '../after-commit.js';

@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
-import { publishUnpostedPrompts, recordPrompt, refreshRoot } from '../../announce/announce.js';
 import { stepInterruptedMessage } from '../../announce/blocks/step-messages.js';
 import { haltedStepButtons } from '../../announce/buttons.js';
 import { recoverNotifications } from '../../announce/outbox/recover-notifications.js';
+import { publishUnpostedPrompts, recordPrompt } from '../../announce/prompts.js';
+import { refreshRoot } from '../../announce/root.js';
 import { getDeployment, listActiveDeployments } from '../../infra/db/deployments.js';
 import { inTransaction } from '../../infra/db/pool.js';
 import {

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { recordPrompt } from '../../announce/announce.js';
 import { note, restorePrompt, rollbackFailedPrompt } from '../../announce/blocks/rollout-messages.js';
 import { restoreButtons, retryRollbackButtons } from '../../announce/buttons.js';
 import { formatDateTime } from '../../announce/format.js';
+import { recordPrompt } from '../../announce/prompts.js';
 import type { Deployment } from '../../infra/db/deployments.js';
 import { getDeployment } from '../../infra/db/deployments.js';
 import { insertStepRun, type StepRun } from '../../infra/db/step-runs.js';

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import pRetry from 'p-retry';
 import type pg from 'pg';
-import { postInThread, refreshRoot } from '../../announce/announce.js';
 import { stepStartedMessage, stepSucceededMessage } from '../../announce/blocks/step-messages.js';
+import { refreshRoot } from '../../announce/root.js';
+import { postInThread } from '../../announce/thread.js';
 import {
   type Deployment,
   getDeployment,

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type pg from 'pg';
-import { recordPrompt } from '../../announce/announce.js';
 import { declarePrompt, note } from '../../announce/blocks/rollout-messages.js';
 import { declareButtons } from '../../announce/buttons.js';
 import { formatTime } from '../../announce/format.js';
+import { recordPrompt } from '../../announce/prompts.js';
 import { writeAudit } from '../../infra/db/audit.js';
 import type { Deployment } from '../../infra/db/deployments.js';
 import { getDeployment } from '../../infra/db/deployments.js';

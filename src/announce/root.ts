@@ -1,0 +1,70 @@
+import pRetry from 'p-retry';
+import { type Deployment, getDeployment, setRootTs } from '../infra/db/deployments.js';
+import type { DbClient } from '../infra/db/pool.js';
+import { claimRootPost } from '../infra/db/post-claims.js';
+import { listLatestStepRuns } from '../infra/db/step-runs.js';
+import { isTransientDbError } from '../infra/db/transient-error.js';
+import type { Message } from '../infra/slack/block-kit.js';
+import type { AnnounceDeps } from './announce-deps.js';
+import { rootMessage } from './blocks/root-message.js';
+
+async function renderRoot(deps: AnnounceDeps, deployment: Deployment, db: DbClient): Promise<Message> {
+  const steps = await listLatestStepRuns(db, deployment.id);
+  return rootMessage({
+    deployment,
+    steps,
+    application: deps.plan.application,
+    timeZone: deps.plan.timezone,
+    now: deps.clock(),
+  });
+}
+
+/** How long one poster may take to get the root message into Slack before another takes over. */
+export const rootPostLeaseMs = 15_000;
+const rootWaitPollMs = 100;
+
+/**
+ * Posts the root message once. A lease, not a row lock, makes two processes agree on one poster,
+ * so no lock is held across the Slack call (retries and 429 waits included); the others wait
+ * for the ts it records.
+ */
+export async function ensureRoot(deps: AnnounceDeps, deploymentId: number): Promise<string> {
+  const deadline = Date.now() + rootPostLeaseMs + 5_000;
+  for (;;) {
+    const deployment = await getDeployment(deps.db, deploymentId);
+    if (!deployment) throw new Error(`deployment ${deploymentId} not found`);
+    if (deployment.rootTs) return deployment.rootTs;
+    if (await claimRootPost(deps.db, deploymentId, rootPostLeaseMs)) {
+      const ts = await deps.messenger.post(deployment.channelId, await renderRoot(deps, deployment, deps.db));
+      await pRetry(() => setRootTs(deps.db, deploymentId, ts), {
+        retries: 5,
+        minTimeout: 200,
+        shouldRetry: (error) => isTransientDbError(error),
+      });
+      return (await getDeployment(deps.db, deploymentId))?.rootTs ?? ts;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`the root message of deployment ${deploymentId} is still being posted`);
+    await new Promise((resolve) => setTimeout(resolve, rootWaitPollMs));
+  }
+}
+
+/** Brings the root message up to date with the deployment's state and steps. */
+export async function refreshRoot(deps: AnnounceDeps, deploymentId: number): Promise<void> {
+  try {
+    const deployment = await getDeployment(deps.db, deploymentId);
+    if (!deployment) return;
+    if (!deployment.rootTs) {
+      await ensureRoot(deps, deploymentId);
+      return;
+    }
+    await deps.messenger.update(
+      deployment.channelId,
+      deployment.rootTs,
+      await renderRoot(deps, deployment, deps.db),
+    );
+  } catch (error) {
+    // The root message is a view of Postgres; the next refresh repairs a missed one.
+    deps.log.warn({ err: error, deploymentId }, 'could not refresh the root message');
+  }
+}
