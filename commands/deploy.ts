@@ -9,7 +9,7 @@ import { help } from './help.js';
 import { history } from './history.js';
 import { issue } from './issue.js';
 import { report } from './report.js';
-import { role, roles } from './roles.js';
+import { role, roleRemove, roles } from './roles.js';
 import { schedule, window } from './schedule.js';
 import { start } from './start.js';
 import { status } from './status.js';
@@ -29,6 +29,7 @@ const handlers: Handlers = {
   status,
   roles,
   role,
+  role_remove: roleRemove,
   abort,
   approve,
   hold,

@@ -3,8 +3,7 @@ import { AppError } from './errors.js';
 
 /** How to fix each variable when it is wrong: the start-up error names the variable and this. */
 const fixes: Record<string, string> = {
-  SLACK_BOT_TOKEN:
-    'copy the Bot User OAuth Token (xoxb-...) from OAuth & Permissions, or unset it for local mode',
+  SLACK_BOT_TOKEN: 'copy the Bot User OAuth Token (xoxb-...) from OAuth & Permissions',
   SLACK_SIGNING_SECRET: 'copy it from Basic Information → App Credentials',
   SLACK_APP_TOKEN:
     'create an app-level token (xapp-...) with connections:write under Basic Information, or unset it for HTTP mode',
@@ -58,6 +57,7 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: optionalUrl(httpUrl),
+  NODE_ENV: optionalText,
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://localhost:5432/stagecoach'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
@@ -91,7 +91,7 @@ const envSchema = z.object({
 
 export type Config = ReturnType<typeof toConfig>;
 
-function toConfig(env: z.output<typeof envSchema>) {
+function toConfig(env: z.output<typeof envSchema>, localMode: boolean) {
   return {
     slack: {
       botToken: env.SLACK_BOT_TOKEN,
@@ -99,7 +99,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       appToken: env.SLACK_APP_TOKEN,
       apiUrl: env.SLACK_API_URL,
     },
-    localMode: env.SLACK_BOT_TOKEN === undefined,
+    localMode,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     redisUrl: env.REDIS_URL,
@@ -133,7 +133,7 @@ function toConfig(env: z.output<typeof envSchema>) {
 }
 
 /** Parses the environment; a bad value throws one line naming the variable and the fix. */
-export function loadConfig(env: NodeJS.ProcessEnv): Config {
+export function loadConfig(env: NodeJS.ProcessEnv, options: { local?: boolean } = {}): Config {
   // `NAME=` (as copied from .env.example) means "use the default", like an unset variable.
   const set = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
@@ -146,9 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new AppError('invalid_config', `${name} is invalid (${issue?.message ?? 'bad value'}): ${fix}`);
   }
   const env2 = parsed.data;
-  if (env2.SLACK_BOT_TOKEN && !env2.SLACK_SIGNING_SECRET && !env2.SLACK_APP_TOKEN) {
-    throw new AppError('invalid_config', `SLACK_SIGNING_SECRET is missing: ${fixes.SLACK_SIGNING_SECRET}`);
-  }
+  const localMode = options.local === true || wantsLocalMode(env2);
+  if (!localMode) requireSlackCredentials(env2);
   const partialStatuspage = [
     env2.STATUSPAGE_API_URL,
     env2.STATUSPAGE_PAGE_ID,
@@ -160,5 +159,37 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       'STATUSPAGE_API_URL, STATUSPAGE_PAGE_ID and STATUSPAGE_API_KEY go together: set all three, or none',
     );
   }
-  return toConfig(env2);
+  return toConfig(env2, localMode);
+}
+
+const slackCredentials = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'] as const;
+
+/**
+ * Local mode seeds demo roles and makes a demo user an admin in the database it is given, so it
+ * never starts by accident: only with no Slack credential of any kind (a half-configured
+ * installation is an error, not a demo) and outside production. `--local` asks for it explicitly.
+ */
+function wantsLocalMode(env: z.output<typeof envSchema>): boolean {
+  return slackCredentials.every((name) => env[name] === undefined) && env.NODE_ENV !== 'production';
+}
+
+/** Slack mode: one line names every missing credential and where to get it. */
+function requireSlackCredentials(env: z.output<typeof envSchema>): void {
+  if (env.SLACK_BOT_TOKEN === undefined) {
+    const set = slackCredentials.filter((name) => env[name] !== undefined);
+    if (set.length > 0) {
+      // Unsetting the others leads to local mode only outside production: say so only there.
+      const orLocal =
+        env.NODE_ENV === 'production' ? '' : ` (or unset ${set.join(' and ')} to run local mode)`;
+      throw new AppError('invalid_config', `SLACK_BOT_TOKEN is missing: ${fixes.SLACK_BOT_TOKEN}${orLocal}`);
+    }
+    // Nothing set, in production: a deployment that lost its secrets must not become a demo.
+    throw new AppError(
+      'invalid_config',
+      'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are missing: copy them from OAuth & Permissions and Basic Information → App Credentials (NODE_ENV=production never falls back to local mode; `npm start -- --local` runs it on purpose)',
+    );
+  }
+  if (env.SLACK_SIGNING_SECRET === undefined && env.SLACK_APP_TOKEN === undefined) {
+    throw new AppError('invalid_config', `SLACK_SIGNING_SECRET is missing: ${fixes.SLACK_SIGNING_SECRET}`);
+  }
 }

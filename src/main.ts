@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createRuntime, type ProcessRole, type Runtime } from './boot/runtime.js';
 import { startLocalMode } from './boot/start-local-mode.js';
+import { warnIfNoAdmins } from './boot/warn-if-no-admins.js';
 import { loadConfig } from './config.js';
 import { isAppError } from './errors.js';
 import { ensureDatabase } from './infra/db/ensure-database.js';
@@ -17,15 +18,20 @@ import { loadPlan } from './plan/load-plan.js';
 /** Start-up: config, services, migrations, wiring, then listen. Any failure is one line and exit 1. */
 async function main() {
   const { values } = parseArgs({
-    options: { role: { type: 'string', default: 'all' } },
+    options: {
+      role: { type: 'string', default: 'all' },
+      // `npm start -- --local`: local mode on purpose, whatever Slack variables are set.
+      local: { type: 'boolean', default: false },
+    },
     allowPositionals: false,
   });
   const role = values.role as ProcessRole;
   if (!['web', 'worker', 'all'].includes(role))
     throw new Error(`--role must be web, worker or all (got ${values.role})`);
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, { local: values.local });
   const plan = loadPlan(config.planFile);
   const log = createLogger(config.logLevel);
+  if (role !== 'worker') warnIfNoAdmins(config, log);
   await ensureDatabase(config.databaseUrl);
   await checkRedis(config.redisUrl);
   const db = createPool(
@@ -65,15 +71,18 @@ async function main() {
     stepEnv: stepEnvironment(process.env),
     queuePrefix: config.queuePrefix,
   });
-  // A worker takes no Slack requests; it serves only /healthz, /readyz and /metrics.
-  const probes = role === 'worker' ? await serveRoutes(routes(), config.port) : undefined;
+  // A worker takes no Slack requests, and Socket Mode takes them over a websocket: either way PORT
+  // serves only /healthz, /readyz and /metrics, before connecting, so the image's health check
+  // passes while Socket Mode (re)connects.
+  const socketMode = config.slack.appToken !== undefined;
+  const probes = role === 'worker' || socketMode ? await serveRoutes(routes(), config.port) : undefined;
   if (role !== 'worker') await runtime.slack.app.start(config.port);
   log.info(
     { port: config.port, role, mode: config.slack.appToken ? 'socket' : 'http', plan: plan.name },
     role === 'worker'
       ? `Stagecoach worker is running; probes on :${config.port}`
       : config.slack.appToken
-        ? 'Stagecoach is connected over Socket Mode'
+        ? `Stagecoach is connected over Socket Mode; probes on :${config.port}`
         : `Stagecoach is listening on :${config.port}/slack/events`,
   );
   onShutdown(

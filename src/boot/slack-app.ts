@@ -6,7 +6,7 @@ import { documentationButton } from '../../commands/documentation-button.js';
 import { reportIssueButton } from '../../commands/report-issue-button.js';
 import { actionIds } from '../deploy/model/action-ids.js';
 import { dedupeRequests } from '../infra/slack/dedupe.js';
-import { answerUnreadablePayloads, guardEventBodies } from '../infra/slack/guard-bodies.js';
+import { answerUnreadablePayloads, guardEventBodies, slackBodyLimits } from '../infra/slack/guard-bodies.js';
 import { measureAck } from '../infra/slack/measure-ack.js';
 import type { Logger } from '../log.js';
 import type { DeployDeps } from '../ports.js';
@@ -37,6 +37,8 @@ export function createSlackApp(options: SlackAppOptions) {
         signingSecret: options.signingSecret,
         endpoints,
         processBeforeResponse: options.processBeforeResponse ?? false,
+        // The guard below reads first, within its tighter caps; this only bounds what it lets through.
+        bodyLimit: slackBodyLimits.json,
         customRoutes: options.customRoutes ?? [],
         // A payload of the wrong shape (`"user":null`) makes Bolt throw before any listener: a 400, not a 500.
         processEventErrorHandler: answerUnreadablePayloads(options.deps.log),
@@ -49,7 +51,14 @@ export function createSlackApp(options: SlackAppOptions) {
     token: options.botToken,
     ...(receiver
       ? { receiver }
-      : { socketMode: true, appToken: options.appToken, signingSecret: options.signingSecret }),
+      : {
+          socketMode: true,
+          appToken: options.appToken,
+          signingSecret: options.signingSecret,
+          // SLACK_API_URL holds for the Socket Mode connection too (apps.connections.open), not only
+          // for the bot's calls; Bolt hands the socket client only the installer's client options.
+          ...(options.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: options.apiUrl } } } : {}),
+        }),
     clientOptions,
     logger,
     deferInitialization: true,

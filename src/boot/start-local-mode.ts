@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { createConsoleRoutes } from '../infra/local/console-routes.js';
 import { demoUsers, seedDemoRoles } from '../infra/local/demo-users.js';
 import { HttpError, sendJson } from '../infra/local/http-utils.js';
+import { isLoopbackHost } from '../infra/local/loopback-host.js';
 import { createMessageStore } from '../infra/local/message-store.js';
 import { type SampleApp, useSampleApp, wantsSampleApp } from '../infra/local/sample-app.js';
 import { createSlackStandIn, type SlackStandIn } from '../infra/local/slack-stand-in.js';
@@ -15,13 +16,12 @@ import type { Logger } from '../log.js';
 import type { Plan } from '../plan/schema.js';
 import { createRuntime, type ProcessRole, type Runtime, settingsFrom } from './runtime.js';
 
-const BOT_TOKEN = 'xoxb-local';
-
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
 /**
- * `npm start` without SLACK_BOT_TOKEN: the real app, wired exactly as in production, talking to an
- * in-memory Slack on the same port, with a web console at `/` to act as the demo users.
+ * Local mode (`npm start` with no Slack credential outside production, or `npm start -- --local`):
+ * the real app, wired exactly as in production, talking to an in-memory Slack on the same port,
+ * with a web console at `/` to act as the demo users.
  */
 export async function startLocalMode(input: {
   config: Config;
@@ -39,6 +39,8 @@ export async function startLocalMode(input: {
   const log = input.log.child({ component: 'local' });
   // A fresh secret per run: the console signs its requests with it exactly as Slack would.
   const signingSecret = randomBytes(32).toString('hex');
+  // And a fresh bot token: a fixed one would let anything that reaches the port post as the bot.
+  const botToken = `xoxb-local-${randomBytes(24).toString('hex')}`;
   // The stand-in answers first (Bolt calls auth.test while it starts); the rest once the app is up.
   let standIn: SlackStandIn | undefined;
   let appRoutes: Handler | undefined;
@@ -55,6 +57,9 @@ export async function startLocalMode(input: {
     });
   });
   const route: Handler = async (req, res, url) => {
+    // Every route, the stand-in's Web API and response URLs as much as the console: a request that
+    // names this server by anything but a loopback name and its port is a foreign page (DNS rebinding).
+    if (!isLoopbackHost(req.headers.host, port)) throw new HttpError(403, 'forbidden_host');
     if (standIn && url.pathname.startsWith('/api/')) return standIn.handleApi(req, res, url);
     if (standIn && url.pathname.startsWith('/response/') && req.method === 'POST') {
       return standIn.handleResponse(req, res, url);
@@ -80,7 +85,7 @@ export async function startLocalMode(input: {
       ...baseConfig,
       slack: {
         ...baseConfig.slack,
-        botToken: BOT_TOKEN,
+        botToken,
         signingSecret,
         appToken: undefined,
         apiUrl: `${loopback}/api/`,
@@ -106,7 +111,7 @@ export async function startLocalMode(input: {
         purpose: 'Briefings before, during and after the deployment',
       },
     ]);
-    standIn = createSlackStandIn({ store, users: demoUsers, botToken: BOT_TOKEN, publicUrl: loopback });
+    standIn = createSlackStandIn({ store, users: demoUsers, botToken, publicUrl: loopback });
     const seeded = await seedDemoRoles(input.db);
     runtime = await createRuntime({
       config,
@@ -114,7 +119,7 @@ export async function startLocalMode(input: {
       db: input.db,
       log: input.log,
       role: input.role,
-      botToken: BOT_TOKEN,
+      botToken,
       signingSecret,
       apiUrl: `${loopback}/api/`,
       processBeforeResponse: false,

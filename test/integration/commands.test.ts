@@ -16,7 +16,7 @@ const buttonsOf = (message: FakeMessage | undefined): Button[] =>
   message?.blocks.find((block: { type: string }) => block.type === 'actions')?.elements ?? [];
 const blockText = (answer: Answer | undefined) => JSON.stringify(answer?.blocks ?? []);
 
-// The grammar of DESIGN.md, one entry per subcommand.
+// The `/deploy` grammar (README.md, "Commands"), one entry per subcommand.
 const grammar = [
   'help',
   'start',

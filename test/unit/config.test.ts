@@ -183,6 +183,35 @@ describe('loadConfig', () => {
     it('uses Slack when SLACK_BOT_TOKEN is set', () => {
       expect(loadConfig(slack).localMode).toBe(false);
     });
+
+    // Local mode seeds demo roles and makes a demo user admin in the database: never by accident.
+    it.each([
+      ['SLACK_SIGNING_SECRET', { SLACK_SIGNING_SECRET: 'secret' }],
+      ['SLACK_APP_TOKEN', { SLACK_APP_TOKEN: 'xapp-1-2' }],
+      [
+        'SLACK_SIGNING_SECRET and SLACK_APP_TOKEN',
+        { SLACK_SIGNING_SECRET: 'secret', SLACK_APP_TOKEN: 'xapp-1-2' },
+      ],
+    ])('refuses to start when only %s is set, naming the missing token and both ways out', (set, env) => {
+      expect(bootError(env)).toBe(
+        `SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-...) from OAuth & Permissions (or unset ${set} to run local mode)`,
+      );
+    });
+
+    it('never falls back to local mode with NODE_ENV=production', () => {
+      const message = bootError({ NODE_ENV: 'production' });
+      expect(message).toMatch(/^SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are missing: /);
+      expect(message).toContain('npm start -- --local');
+      expect(bootError({ NODE_ENV: 'production', SLACK_SIGNING_SECRET: 'secret' })).toBe(
+        'SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-...) from OAuth & Permissions',
+      );
+    });
+
+    it('runs local mode on purpose with --local, whatever is set', () => {
+      expect(loadConfig({ NODE_ENV: 'production' }, { local: true }).localMode).toBe(true);
+      expect(loadConfig({ SLACK_SIGNING_SECRET: 'secret' }, { local: true }).localMode).toBe(true);
+      expect(loadConfig({ NODE_ENV: 'development' }).localMode).toBe(true);
+    });
   });
 
   it('treats empty optional settings as unset, as a copied .env leaves them', () => {

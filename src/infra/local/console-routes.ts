@@ -5,6 +5,7 @@ import type { Logger } from '../../log.js';
 import { listAssignments } from '../db/roles.js';
 import type { DemoUser } from './demo-users.js';
 import { HttpError, parseLoose, readBody, sendJson } from './http-utils.js';
+import { isLoopbackHost } from './loopback-host.js';
 import { botUser, type MessageStore } from './message-store.js';
 import { blockActionsBody, newTriggerId, signSlackRequest, slashCommandBody } from './slack-forms.js';
 import type { SlackStandIn } from './slack-stand-in.js';
@@ -247,8 +248,7 @@ export function createConsoleRoutes(input: {
  * foreign page cannot pass.
  */
 function refuseForeignPages(req: IncomingMessage) {
-  const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-  if (!['localhost', '127.0.0.1', '[::1]'].includes(host)) throw new HttpError(403, 'forbidden_host');
+  if (!isLoopbackHost(req.headers.host)) throw new HttpError(403, 'forbidden_host');
   if (req.method === 'POST' && !req.headers['content-type']?.startsWith('application/json')) {
     throw new HttpError(415, 'send application/json');
   }

@@ -15,9 +15,34 @@ export async function checkRedis(url: string): Promise<void> {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `Redis is not reachable at ${url} (${reason}): start it (redis-server --daemonize yes) or set REDIS_URL`,
+      `Redis is not reachable at ${redactUrl(url)} (${scrub(reason, url)}): start it (redis-server --daemonize yes) or set REDIS_URL`,
     );
   } finally {
     client.disconnect();
   }
+}
+
+/**
+ * The URL without its password: this line goes to the terminal and to whatever collects the
+ * container's output. The user name stays, since it helps to see which account was tried.
+ */
+export function redactUrl(url: string): string {
+  try {
+    const safe = new URL(url);
+    if (safe.password) safe.password = '***';
+    return safe.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+/** A client error could quote the password; never print it. */
+function scrub(text: string, url: string): string {
+  let password = '';
+  try {
+    password = decodeURIComponent(new URL(url).password);
+  } catch {
+    return text;
+  }
+  return password ? text.replaceAll(password, '***') : text;
 }

@@ -10,9 +10,24 @@ export interface GuardOptions {
   signingSecret: string;
   /** The receiver's event endpoints, e.g. ['/slack/events']. */
   endpoints: string[];
-  /** Must be the receiver's limit: Bolt reuses the body read here and does not measure it again. */
-  bodyLimit?: number;
   log: Logger;
+}
+
+/**
+ * What is read of an unverified body: the signature covers the whole body, so anything up to the cap
+ * is read by anyone who can reach the port. Slack sends far less. Commands and interactions come as
+ * forms: a slash command carries at most a few KB of text, an interaction the message clicked
+ * (at most 50 blocks of at most 3,000 characters) or a view (at most 100 blocks). Events API
+ * callbacks come as JSON and may carry a whole message or view, so they get more room.
+ * Bolt's own default is 4 MB; the receiver is given `slackBodyLimits.json` as its limit too, and
+ * reuses the body read here without measuring it again.
+ */
+export const slackBodyLimits = { form: 256 * 1024, json: 1024 * 1024 } as const;
+
+/** The cap for a request, from its declared content type (an attacker choosing JSON gets 1 MB, no more). */
+function bodyLimitFor(req: IncomingMessage): number {
+  const type = req.headers['content-type'] ?? '';
+  return type.toLowerCase().startsWith('application/json') ? slackBodyLimits.json : slackBodyLimits.form;
 }
 
 /**
@@ -21,9 +36,11 @@ export interface GuardOptions {
  * one of those) is answered 400 at once. Bolt 5.1 reads `body.ssl_check` before anything else, so a
  * `null` body made its handler throw: the request was never answered and the rejection went unhandled.
  *
- * The signature is checked first, with Bolt's own function: a forged or stale request is handed on to
- * Bolt unchanged, which answers 401 as before. Everything else (other paths, good bodies) reaches Bolt
- * untouched; the body read here is kept on the request, and Bolt reuses it instead of reading again.
+ * A body over `slackBodyLimits` is answered 413 before the signature can be checked, and the rest of
+ * it is not read. Otherwise the signature is checked first, with Bolt's own function: a forged or stale
+ * request is handed on to Bolt unchanged, which answers 401 as before. Everything else (other paths,
+ * good bodies) reaches Bolt untouched; the body read here is kept on the request, and Bolt reuses it
+ * instead of reading again.
  */
 export function guardEventBodies(receiver: HTTPReceiver, options: GuardOptions): void {
   const boltListener = receiver.requestListener;
@@ -50,22 +67,29 @@ async function check(
   options: GuardOptions,
   log: Logger,
 ): Promise<boolean> {
+  const bodyLimit = bodyLimitFor(req);
+  // A declared length over the cap is refused before a byte of the body is read.
+  if (Number(req.headers['content-length'] ?? 0) > bodyLimit) {
+    refuseTooLarge(res, bodyLimit, log);
+    return false;
+  }
   let buffered: Awaited<ReturnType<typeof HTTPModuleFunctions.parseAndVerifyHTTPRequest>>;
   try {
     buffered = await HTTPModuleFunctions.parseAndVerifyHTTPRequest(
-      {
-        enabled: true,
-        signingSecret: options.signingSecret,
-        bodyLimit: options.bodyLimit ?? HTTPModuleFunctions.defaultBodyLimit,
-      },
+      { enabled: true, signingSecret: options.signingSecret, bodyLimit },
       req,
     );
   } catch (error) {
     // Read, but the signature or timestamp is wrong: Bolt checks again and answers 401 as it always has.
     if (HTTPModuleFunctions.isBufferedIncomingMessage(req)) return true;
-    // The body could not be read at all (too large, aborted, bad encoding): answer here, since the
-    // stream is spent and Bolt could not read it again.
     const status = HTTPModuleFunctions.isRawBodyError(error) ? error.statusCode : 400;
+    // A chunked body that passed the cap: reading stopped there (raw-body pauses the stream).
+    if (status === 413) {
+      refuseTooLarge(res, bodyLimit, log);
+      return false;
+    }
+    // The body could not be read at all (aborted, bad encoding): answer here, since the stream is
+    // spent and Bolt could not read it again.
     log.warn({ err: error, status }, 'could not read a Slack request body');
     answer(res, status >= 400 && status < 500 ? status : 400, 'unreadable request body');
     return false;
@@ -117,11 +141,25 @@ function isEventPost(req: IncomingMessage, endpoints: string[]): boolean {
   }
 }
 
-function answer(res: ServerResponse, status: number, message: string): void {
+/**
+ * 413, and the connection is closed after the answer: the rest of the body is never read (keeping
+ * the connection would make Node read and discard it to find the next request).
+ */
+function refuseTooLarge(res: ServerResponse, bodyLimit: number, log: Logger): void {
+  log.warn({ bodyLimit }, 'a Slack request body over the limit was refused unread');
+  answer(res, 413, `request body over ${bodyLimit / 1024} KB`, { connection: 'close' });
+}
+
+function answer(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
   res.end(message);
 }

@@ -1,4 +1,4 @@
-/** The `/deploy` grammar of DESIGN.md, parsed into one value per subcommand. */
+/** The `/deploy` grammar (README.md, "Commands"; `usage` below), parsed into one value per subcommand. */
 export type DeployCommand =
   | { name: 'help' }
   | { name: 'start'; version: string; environment?: string | undefined; dryRun: boolean }
@@ -14,6 +14,7 @@ export type DeployCommand =
   | { name: 'roles' }
   | { name: 'history' }
   | { name: 'role'; role: string; userId: string }
+  | { name: 'role_remove'; role: string; userId: string }
   | { name: 'lock'; environment: string; reason?: string | undefined }
   | { name: 'unlock'; environment: string; reason?: string | undefined }
   | { name: 'report'; ref?: string | undefined };
@@ -31,10 +32,38 @@ export const usage = [
   '`issue <critical|major|minor> <description>`: report an issue',
   '`window <ISO-8601 start> [<duration>] [<version>]`: schedule the maintenance window and its notices',
   '`schedule`: the schedule table with live status',
-  '`roles` | `role <role> <@user>`: contacts and responsibilities; assign a role (admins)',
+  '`roles` | `role <role> <@user>` | `role <role> remove <@user>`: contacts and responsibilities; assign or remove a role (admins)',
   '`lock <environment> [<reason>]` | `unlock <environment> [<reason>]`: stop or allow deployments',
   '`history` | `report [<deployment>]`: past deployments; the post-deployment review',
 ].join('\n');
+
+/** The first word of every subcommand, as typed: the only names a metric may be labelled with. */
+export const subcommandWords = [
+  'help',
+  'start',
+  'status',
+  'approve',
+  'hold',
+  'resume',
+  'abort',
+  'rollback',
+  'issue',
+  'window',
+  'schedule',
+  'roles',
+  'role',
+  'lock',
+  'unlock',
+  'history',
+  'report',
+] as const;
+export type SubcommandWord = (typeof subcommandWords)[number];
+
+/** The subcommand a text asks for, `help` when empty, `unknown` for any other first word. */
+export function subcommandOf(text: string): SubcommandWord | 'unknown' {
+  const first = text.trim().split(/\s+/)[0]?.toLowerCase() || 'help';
+  return (subcommandWords as readonly string[]).includes(first) ? (first as SubcommandWord) : 'unknown';
+}
 
 const userMention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 
@@ -117,6 +146,15 @@ export function parseCommand(text: string): ParseResult {
         ? fail(`\`${name}\` takes no arguments.`)
         : ok({ name: name.toLowerCase() } as DeployCommand);
     case 'role': {
+      // `role <role> remove <@user>`: where `remove` stands, the assigning form has a mention.
+      if (rest[1]?.toLowerCase() === 'remove') {
+        const removed = rest[2] ? userMention.exec(rest[2]) : null;
+        if (!removed || rest.length > 3)
+          return fail(
+            '`role <role> remove` needs a role and a user, e.g. `/deploy role deployment_lead remove @alice`.',
+          );
+        return ok({ name: 'role_remove', role: rest[0] as string, userId: removed[1] as string });
+      }
       const match = rest[1] ? userMention.exec(rest[1]) : null;
       if (!rest[0] || !match || rest.length > 2)
         return fail('`role` needs a role and a user, e.g. `/deploy role deployment_lead @alice`.');

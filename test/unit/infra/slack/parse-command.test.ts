@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { type DeployCommand, parseCommand, usage } from '../../../../src/infra/slack/parse-command.js';
+import {
+  type DeployCommand,
+  parseCommand,
+  subcommandOf,
+  subcommandWords,
+  usage,
+} from '../../../../src/infra/slack/parse-command.js';
 
 const parsed = (text: string): DeployCommand => {
   const result = parseCommand(text);
   if (!result.ok) throw new Error(`expected ${JSON.stringify(text)} to parse, got: ${result.error}`);
   return result.command;
+};
+const refusedAsUnknown = (text: string): boolean => {
+  const result = parseCommand(text);
+  return !result.ok && result.error.startsWith('Unknown subcommand');
 };
 const refused = (text: string): string => {
   const result = parseCommand(text);
@@ -13,7 +23,7 @@ const refused = (text: string): string => {
   return result.error;
 };
 
-// Every line of DESIGN.md's grammar, as a user would type it.
+// Every line of the `/deploy` grammar (README.md, "Commands"), as a user would type it.
 const grammar: [string, DeployCommand][] = [
   ['help', { name: 'help' }],
   ['start v4.0.0', { name: 'start', version: 'v4.0.0', environment: undefined, dryRun: false }],
@@ -134,6 +144,52 @@ describe('/deploy text', () => {
       role: 'qa_lead',
       userId: 'W0ENTERPRISE',
     });
+  });
+
+  describe('role <role> remove <@user> takes a role back', () => {
+    it('is understood with either mention form, whatever the case of `remove`', () => {
+      expect(parsed('role deployment_lead remove <@U123|alice>')).toEqual({
+        name: 'role_remove',
+        role: 'deployment_lead',
+        userId: 'U123',
+      });
+      expect(parsed('role qa_lead REMOVE <@W0ENTERPRISE>')).toEqual({
+        name: 'role_remove',
+        role: 'qa_lead',
+        userId: 'W0ENTERPRISE',
+      });
+    });
+
+    it('leaves assigning as it was, even to a role spelled `remove`', () => {
+      expect(parsed('role remove <@U123>')).toEqual({ name: 'role', role: 'remove', userId: 'U123' });
+    });
+
+    it.each([
+      'role deployment_lead remove',
+      'role deployment_lead remove alice',
+      'role deployment_lead remove @alice',
+      'role deployment_lead remove <#C123|general>',
+      'role deployment_lead remove <@U123> <@U456>',
+      'role deployment_lead remove <@U123> now',
+    ])('%j is refused with what is wrong and the usage', (text) => {
+      const error = refused(text);
+      expect(error).toMatch(/`role <role> remove` needs a role and a user/);
+      expect(error).toContain(usage);
+    });
+
+    it('is in the usage next to assigning', () => {
+      expect(usage).toContain('`role <role> <@user>` | `role <role> remove <@user>`');
+    });
+  });
+
+  it('names the subcommand of any text by its first word, and nothing else', () => {
+    expect(subcommandOf('start v4.0.0 to staging')).toBe('start');
+    expect(subcommandOf('  ROLE qa_lead remove <@U1>')).toBe('role');
+    expect(subcommandOf('')).toBe('help');
+    expect(subcommandOf('startx v4.0.0')).toBe('unknown');
+    expect(subcommandOf('__proto__')).toBe('unknown');
+    // Every word the metric may carry is a subcommand the parser knows.
+    for (const word of subcommandWords) expect(refusedAsUnknown(word)).toBe(false);
   });
 
   it('keeps the whole reason of approve --skip-soak', () => {
