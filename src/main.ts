@@ -13,7 +13,7 @@ import { healthRoutes } from './infra/web/health-routes.js';
 import { createMetrics } from './infra/web/metrics.js';
 import { serveRoutes } from './infra/web/serve-routes.js';
 import { createLogger } from './log.js';
-import { loadPlan } from './plan/load-plan.js';
+import { loadPlanFile } from './plan/derive-plan.js';
 
 /** Start-up: config, services, migrations, wiring, then listen. Any failure is one line and exit 1. */
 async function main() {
@@ -29,7 +29,7 @@ async function main() {
   if (!['web', 'worker', 'all'].includes(role))
     throw new Error(`--role must be web, worker or all (got ${values.role})`);
   const config = loadConfig(process.env, { local: values.local });
-  const plan = loadPlan(config.planFile);
+  const plan = loadPlanFile(config.planFile);
   const log = createLogger(config.logLevel);
   if (role !== 'worker') warnIfNoAdmins(config, log);
   await ensureDatabase(config.databaseUrl);
