@@ -5,6 +5,7 @@ import { getDeployment } from '../infra/db/deployments.js';
 import { listAssignments } from '../infra/db/roles.js';
 import type { DeployDeps } from '../ports.js';
 import { pageMessage } from './blocks/rollout-messages.js';
+import { postInChannel } from './thread.js';
 
 /** Pages the holders of some roles: a top-level @-mention in the deployment channel, where it is seen. */
 export async function pageRoles(
@@ -20,5 +21,5 @@ export async function pageRoles(
   const names = roles.map((role) => roleName(deps.plan, role)).join(', ');
   const deployment = await getDeployment(client, deploymentId);
   const channel = deployment?.channelId ?? deps.settings.channels.deployment;
-  later.followUps.push({ kind: 'channel_post', channel, message: pageMessage(users, names, text) });
+  await postInChannel(client, later, deploymentId, channel, pageMessage(users, names, text));
 }

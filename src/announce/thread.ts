@@ -1,50 +1,100 @@
 import { randomUUID } from 'node:crypto';
+import type { AfterCommit } from '../deploy/intents.js';
 import { getDeployment } from '../infra/db/deployments.js';
-import { hasUndelivered } from '../infra/db/notifications.js';
-import { targetKey } from '../infra/notify/target-key.js';
+import type { DbClient } from '../infra/db/pool.js';
+import type { Notification } from '../infra/notify/notification.js';
 import type { Message } from '../infra/slack/block-kit.js';
 import type { DeployDeps } from '../ports.js';
-import type { AnnounceDeps } from './announce-deps.js';
 import { dispatchNotifications } from './outbox/dispatch-notifications.js';
 import { enqueueNotification } from './outbox/enqueue-notification.js';
-import { ensureRoot } from './root.js';
+import { sendNotification } from './outbox/send-notification.js';
 
 /**
- * Posts a detail in the deployment's thread: directly while the thread has nothing waiting, else
- * (or when Slack fails past the client's retries) through the outbox, behind what waits, so lines
- * of one thread keep their order and a Slack outage delays them instead of losing them.
+ * Thread lines and channel posts are outbox rows: stored first (in the caller's transaction when
+ * there is one), then delivered in order. The row is the message's durable copy: a crash after
+ * COMMIT leaves it to the reconciler, a Slack outage to the queue's retries, and its dedupe key
+ * keeps a repeat from posting twice.
  */
-export async function postInThread(
-  deps: AnnounceDeps & Pick<DeployDeps, 'queues'>,
+async function recordPost(
+  db: DbClient,
   deploymentId: number,
+  target: { channel: string; deploymentThread?: number },
   message: Message,
-): Promise<void> {
-  const rootTs = await ensureRoot(deps, deploymentId);
-  const deployment = await getDeployment(deps.db, deploymentId);
-  if (!deployment) return;
-  const target = { channel: deployment.channelId, threadTs: rootTs };
-  if (!(await hasUndelivered(deps.db, targetKey('slack', target)))) {
-    try {
-      await deps.messenger.post(deployment.channelId, message, rootTs);
-      return;
-    } catch (error) {
-      deps.log.warn(
-        { err: error, deploymentId },
-        'a thread message goes through the outbox after a Slack error',
-      );
-    }
-  }
-  const row = await enqueueNotification(deps.db, {
+) {
+  return enqueueNotification(db, {
     deploymentId,
-    dedupeKey: `thread:${deploymentId}:${randomUUID()}`,
+    dedupeKey: `post:${deploymentId}:${randomUUID()}`,
     channel: 'slack',
     target,
     message: { text: message.text, blocks: message.blocks },
   });
+}
+
+/** Records a line for the deployment's thread in the caller's transaction, to deliver after COMMIT. */
+export async function noteInThread(
+  client: DbClient,
+  later: Pick<AfterCommit, 'followUps'>,
+  deploymentId: number,
+  message: Message,
+): Promise<void> {
+  const deployment = await getDeployment(client, deploymentId);
+  if (!deployment) return;
+  const row = await recordPost(
+    client,
+    deploymentId,
+    { channel: deployment.channelId, deploymentThread: deploymentId },
+    message,
+  );
+  if (row) later.followUps.push({ kind: 'thread_note', deploymentId, message, notificationId: row.id });
+}
+
+/** Records a top-level post in a channel (a page must not hide in a thread), to deliver after COMMIT. */
+export async function postInChannel(
+  client: DbClient,
+  later: Pick<AfterCommit, 'followUps'>,
+  deploymentId: number,
+  channel: string,
+  message: Message,
+): Promise<void> {
+  const row = await recordPost(client, deploymentId, { channel }, message);
+  if (row) later.followUps.push({ kind: 'channel_post', channel, message, notificationId: row.id });
+}
+
+/** A thread line outside any transaction (a step started or done): stored, then delivered. */
+export async function postInThread(deps: DeployDeps, deploymentId: number, message: Message): Promise<void> {
+  const deployment = await getDeployment(deps.db, deploymentId);
+  if (!deployment) return;
+  const row = await recordPost(
+    deps.db,
+    deploymentId,
+    { channel: deployment.channelId, deploymentThread: deploymentId },
+    message,
+  );
+  if (row) await deliverNow(deps, row);
+}
+
+/**
+ * Delivers a recorded post at once when it is its turn, so a click sees its answer in the thread
+ * without a queue round trip; otherwise (a backlog, Slack failing) the queue delivers it behind
+ * what waits, in order. Never throws: the row is already safe.
+ */
+export async function deliverNow(
+  deps: DeployDeps,
+  row: Pick<Notification, 'id' | 'sendAfter'>,
+): Promise<void> {
+  try {
+    const result = await sendNotification(deps, row.id);
+    if (result.outcome !== 'wait') return;
+  } catch (error) {
+    deps.log.warn(
+      { err: error, notificationId: row.id },
+      'a post goes through the queue after a Slack error',
+    );
+  }
   try {
     await dispatchNotifications(deps, [row]);
   } catch (error) {
     // Recorded, so not lost: the reconciler dispatches it once Redis answers again.
-    deps.log.warn({ err: error, deploymentId }, 'a thread message waits for Redis');
+    deps.log.warn({ err: error, notificationId: row.id }, 'a post waits for Redis');
   }
 }

@@ -1,7 +1,7 @@
 import { dispatchNotifications } from '../announce/outbox/dispatch-notifications.js';
 import { publishPrompt, showDecided } from '../announce/prompts.js';
 import { refreshRoot } from '../announce/root.js';
-import { postInThread } from '../announce/thread.js';
+import { deliverNow } from '../announce/thread.js';
 import type { DeployDeps } from '../ports.js';
 import { enqueueStep } from './flow/enqueue-step.js';
 import { startMonitoring, stopMonitoring } from './flow/monitor-polling.js';
@@ -45,15 +45,14 @@ export async function runAfterCommit(deps: DeployDeps, actions: AfterCommit): Pr
 async function carryOut(deps: DeployDeps, followUp: FollowUp): Promise<unknown> {
   switch (followUp.kind) {
     case 'thread_note':
-      return postInThread(deps, followUp.deploymentId, followUp.message);
+    case 'channel_post':
+      return deliverNow(deps, { id: followUp.notificationId, sendAfter: deps.clock() });
     case 'publish_prompt':
       return publishPrompt(deps, followUp.prompt, () => followUp.message);
     case 'show_decided':
       return showDecided(deps, followUp.prompts);
     case 'refresh_root':
       return refreshRoot(deps, followUp.deploymentId);
-    case 'channel_post':
-      return deps.messenger.post(followUp.channel, followUp.message);
     case 'start_monitoring':
       return startMonitoring(deps, followUp.deploymentId);
     case 'stop_monitoring':

@@ -8,8 +8,8 @@ import type { Message } from '../infra/slack/block-kit.js';
  * `runAfterCommit` (after-commit.ts) is the one place that carries it out.
  */
 export type FollowUp =
-  /** A line in the deployment's thread. */
-  | { kind: 'thread_note'; deploymentId: number; message: Message }
+  /** A line in the deployment's thread, already stored in the outbox (`notificationId`). */
+  | { kind: 'thread_note'; deploymentId: number; message: Message; notificationId: number }
   /** A prompt recorded in the transaction, with its rendered message, to post under its lease. */
   | { kind: 'publish_prompt'; prompt: Prompt; message: Message }
   /** Decided or closed prompts, edited in place to say who decided and when. */
@@ -17,7 +17,7 @@ export type FollowUp =
   /** The root message re-rendered from Postgres. */
   | { kind: 'refresh_root'; deploymentId: number }
   /** A top-level post in a channel (pages mention people, so they must not hide in a thread). */
-  | { kind: 'channel_post'; channel: string; message: Message }
+  | { kind: 'channel_post'; channel: string; message: Message; notificationId: number }
   | { kind: 'start_monitoring'; deploymentId: number }
   | { kind: 'stop_monitoring'; deploymentId: number };
 

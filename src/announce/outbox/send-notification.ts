@@ -12,9 +12,10 @@ import {
 } from '../../infra/db/notifications.js';
 import { inTransaction } from '../../infra/db/pool.js';
 import { notifiersOf } from '../../infra/notify/create-notifiers.js';
-import type { Notification } from '../../infra/notify/notification.js';
+import type { Notification, SlackTarget } from '../../infra/notify/notification.js';
 import { retryAfterSeconds } from '../../infra/notify/retry-after.js';
 import type { DeployDeps } from '../../ports.js';
+import { ensureRoot } from '../root.js';
 import { collapsedMessage } from './collapse-message.js';
 import { sendAttempts } from './dispatch-notifications.js';
 
@@ -76,7 +77,7 @@ export async function sendNotification(
   const outgoing = members.length > 1 ? combine(claimed, members) : claimed;
   try {
     const incidentId = await incidentIdFor(deps, claimed);
-    const { externalId } = await notifier.send(outgoing, { signal, incidentId });
+    const { externalId } = await notifier.send(await resolveThread(deps, outgoing), { signal, incidentId });
     await markNotificationSent(deps.db, id, externalId);
     log.info(
       { count: members.length },
@@ -117,4 +118,12 @@ async function incidentIdFor(deps: Pick<DeployDeps, 'db'>, row: Notification): P
   if (!key) return undefined;
   const opener = await getNotificationByKey(deps.db, key);
   return opener?.status === 'sent' ? (opener.externalId ?? undefined) : undefined;
+}
+
+/** A line for a deployment's thread learns the thread's ts when sent: the root is posted first if need be. */
+async function resolveThread(deps: DeployDeps, row: Notification): Promise<Notification> {
+  const target = row.target as SlackTarget;
+  if (row.channel !== 'slack' || typeof target.deploymentThread !== 'number') return row;
+  const threadTs = await ensureRoot(deps, target.deploymentThread);
+  return { ...row, target: { channel: target.channel, threadTs } };
 }

@@ -1,4 +1,5 @@
 import { note } from '../../announce/blocks/rollout-messages.js';
+import { noteInThread } from '../../announce/thread.js';
 import { AppError } from '../../errors.js';
 import { listLatestStepRuns } from '../../infra/db/step-runs.js';
 import { applyTransition } from '../apply-transition.js';
@@ -24,11 +25,12 @@ export const abort: DecisionAction = async (context, client) => {
   await applyTransition(client, deps.plan, deployment.id, 'abort', input.userId, {
     detail: { reason: input.reason },
   });
-  context.later.followUps.push({
-    kind: 'thread_note',
-    deploymentId: deployment.id,
-    message: note(`:no_entry: Aborted by <@${input.userId}>. Nothing reached production.`),
-  });
+  await noteInThread(
+    client,
+    context.later,
+    deployment.id,
+    note(`:no_entry: Aborted by <@${input.userId}>. Nothing reached production.`),
+  );
   await react('aborted', { client, deps, deployment, actor: input.userId, later: context.later });
   return `Aborted ${describe(context)}.`;
 };

@@ -1,4 +1,5 @@
 import { note } from '../../announce/blocks/rollout-messages.js';
+import { noteInThread } from '../../announce/thread.js';
 import { applyTransition } from '../apply-transition.js';
 import { react } from '../flow/react.js';
 import { type DecisionAction, describeDeployment as describe } from './decision-context.js';
@@ -12,13 +13,14 @@ import { type DecisionAction, describeDeployment as describe } from './decision-
 export const declareComplete: DecisionAction = async (context, client) => {
   const { deployment, deps, input } = context;
   await applyTransition(client, deps.plan, deployment.id, 'declare_complete', input.userId);
-  context.later.followUps.push({
-    kind: 'thread_note',
-    deploymentId: deployment.id,
-    message: note(
+  await noteInThread(
+    client,
+    context.later,
+    deployment.id,
+    note(
       `:white_check_mark: <@${input.userId}> declared ${deployment.version} complete on ${deployment.environment}.`,
     ),
-  });
+  );
   await react('completed', { client, deps, deployment, actor: input.userId, later: context.later });
   return `Declared ${describe(context)} complete.`;
 };

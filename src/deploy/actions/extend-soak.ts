@@ -1,5 +1,6 @@
 import { note } from '../../announce/blocks/rollout-messages.js';
 import { formatTime } from '../../announce/format.js';
+import { noteInThread } from '../../announce/thread.js';
 import { AppError } from '../../errors.js';
 import { formatDuration } from '../../plan/duration.js';
 import { applyTransition } from '../apply-transition.js';
@@ -35,12 +36,13 @@ export const extendSoak: DecisionAction = async (context, client) => {
   });
   context.later.arm.push(timer);
   const until = new Date(deps.clock().getTime() + scaled(deps, extensionMs));
-  context.later.followUps.push({
-    kind: 'thread_note',
-    deploymentId: deployment.id,
-    message: note(
+  await noteInThread(
+    client,
+    context.later,
+    deployment.id,
+    note(
       `:hourglass: <@${input.userId}> extended the ${stage.name} soak by ${formatDuration(extensionMs)}, until ${formatTime(until, deps.plan.timezone)}.`,
     ),
-  });
+  );
   return `Soak extended by ${formatDuration(extensionMs)}.`;
 };

@@ -2,6 +2,7 @@ import { type IssueView, issueMessage } from '../../announce/blocks/issue-messag
 import { pageRoles } from '../../announce/page.js';
 import { recordPrompt } from '../../announce/prompts.js';
 import { refreshRoot } from '../../announce/root.js';
+import { noteInThread } from '../../announce/thread.js';
 import { AppError } from '../../errors.js';
 import { writeAudit } from '../../infra/db/audit.js';
 import { getDeployment } from '../../infra/db/deployments.js';
@@ -42,11 +43,12 @@ export async function reportIssue(
     const view: IssueView = { id, severity: input.severity, description, reportedBy: input.userId, owner };
     const protocol = deps.plan.monitoring.issueResponse[input.severity];
     if (input.severity === 'minor') {
-      later.followUps.push({
-        kind: 'thread_note',
-        deploymentId: deployment.id,
-        message: issueMessage({ issue: view, protocol, promptId: 0, canRollBack: false, afterWindow: false }),
-      });
+      await noteInThread(
+        client,
+        later,
+        deployment.id,
+        issueMessage({ issue: view, protocol, promptId: 0, canRollBack: false, afterWindow: false }),
+      );
     } else {
       const canRollBack = allowedEvents(deployment.state).includes('rollback');
       await recordPrompt(

@@ -1,4 +1,5 @@
 import { note } from '../../announce/blocks/rollout-messages.js';
+import { noteInThread } from '../../announce/thread.js';
 import { AppError } from '../../errors.js';
 import { writeAudit } from '../../infra/db/audit.js';
 import { scaled } from '../flow/timers.js';
@@ -34,12 +35,13 @@ export const skipSoak: DecisionAction = async (context, client) => {
     reason: input.reason,
     soakSkipped: true,
   });
-  context.later.followUps.push({
-    kind: 'thread_note',
-    deploymentId: deployment.id,
-    message: note(
+  await noteInThread(
+    client,
+    context.later,
+    deployment.id,
+    note(
       `:warning: <@${input.userId}> skipped the rest of the ${stage?.name ?? ''} soak: ${input.reason}. Promoting to ${next.percent}%.`,
     ),
-  });
+  );
   return `Soak skipped (flagged in the audit log); promoting ${describe(context)} to ${next.percent}%.`;
 };

@@ -3,6 +3,7 @@ import { stageLiveMessage } from '../../announce/blocks/rollout-messages.js';
 import { stepFailedMessage } from '../../announce/blocks/step-messages.js';
 import { haltedStepButtons } from '../../announce/buttons.js';
 import { recordPrompt } from '../../announce/prompts.js';
+import { noteInThread } from '../../announce/thread.js';
 import type { Deployment } from '../../infra/db/deployments.js';
 import type { StepRun } from '../../infra/db/step-runs.js';
 import { listLatestStepRuns } from '../../infra/db/step-runs.js';
@@ -105,11 +106,12 @@ export async function enterStage(
   });
   later.arm.push(timer);
   const soakUntil = new Date(deps.clock().getTime() + scaled(deps, stage.minSoak));
-  later.followUps.push({
-    kind: 'thread_note',
-    deploymentId: deploymentId,
-    message: stageLiveMessage({ stage, soakUntil, timeZone: deps.plan.timezone }),
-  });
+  await noteInThread(
+    client,
+    later,
+    deploymentId,
+    stageLiveMessage({ stage, soakUntil, timeZone: deps.plan.timezone }),
+  );
 }
 
 async function recordFailure(

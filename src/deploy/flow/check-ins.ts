@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { checkInMessage, reviewMessage } from '../../announce/blocks/check-in-message.js';
 import { pageRoles } from '../../announce/page.js';
 import { recordPrompt } from '../../announce/prompts.js';
+import { noteInThread } from '../../announce/thread.js';
 import type { Deployment } from '../../infra/db/deployments.js';
 import { decidePrompt, listOpenPrompts } from '../../infra/db/prompts.js';
 import type { Timer } from '../../infra/db/timers.js';
@@ -167,5 +168,5 @@ export async function review(
     summary,
     timeZone: deps.plan.timezone,
   });
-  later.followUps.push({ kind: 'thread_note', deploymentId: deployment.id, message: message });
+  await noteInThread(client, later, deployment.id, message);
 }

@@ -3,6 +3,7 @@ import { formatValue } from '../../announce/blocks/check-in-message.js';
 import { note } from '../../announce/blocks/rollout-messages.js';
 import { pageRoles } from '../../announce/page.js';
 import { recordPrompt } from '../../announce/prompts.js';
+import { noteInThread } from '../../announce/thread.js';
 import { getDeployment } from '../../infra/db/deployments.js';
 import { getMonitorStates, insertSample, saveMonitorState } from '../../infra/db/monitoring.js';
 import { inTransaction } from '../../infra/db/pool.js';
@@ -135,11 +136,12 @@ async function pollOnce(
         const alertId = states.get(metric.id)?.alertPromptId;
         if (alertId) later.disarm.push(...(await cancelAutoRollback(client, deploymentId, alertId)));
         const value = reading.value === undefined ? '' : ` (${formatValue(metric.unit, reading.value)})`;
-        later.followUps.push({
-          kind: 'thread_note',
-          deploymentId: deploymentId,
-          message: note(`:large_green_circle: ${metric.name} is back within its threshold${value}.`),
-        });
+        await noteInThread(
+          client,
+          later,
+          deploymentId,
+          note(`:large_green_circle: ${metric.name} is back within its threshold${value}.`),
+        );
       }
       await saveMonitorState(client, deploymentId, metric.id, next, alertPromptId);
     }

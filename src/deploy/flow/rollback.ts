@@ -3,6 +3,7 @@ import { note, restorePrompt, rollbackFailedPrompt } from '../../announce/blocks
 import { restoreButtons, retryRollbackButtons } from '../../announce/buttons.js';
 import { formatDateTime } from '../../announce/format.js';
 import { recordPrompt } from '../../announce/prompts.js';
+import { noteInThread } from '../../announce/thread.js';
 import type { Deployment } from '../../infra/db/deployments.js';
 import { getDeployment } from '../../infra/db/deployments.js';
 import { insertStepRun, type StepRun } from '../../infra/db/step-runs.js';
@@ -31,13 +32,14 @@ export async function startRollback(
   await react('rolling_back', { client, deps, deployment: after, actor, later });
   later.enqueue.push(await insertRollbackRun(client, deploymentId, rollbackStepIds.revert));
   const why = reason ? `: ${reason}` : '';
-  later.followUps.push({
-    kind: 'thread_note',
-    deploymentId: deploymentId,
-    message: note(
+  await noteInThread(
+    client,
+    later,
+    deploymentId,
+    note(
       `:rewind: Rollback started by <@${actor}>${why}. Reverting to ${after.previousVersion ?? 'the previous version'}.`,
     ),
-  });
+  );
   await pingManagement(
     client,
     deps,
@@ -129,13 +131,14 @@ export async function finishRollback(
   const locked = deps.plan.rollback.lockEnvironmentAfter
     ? ` ${deployment.environment} is locked until someone runs \`/deploy unlock ${deployment.environment} <reason>\`.`
     : '';
-  later.followUps.push({
-    kind: 'thread_note',
-    deploymentId: deploymentId,
-    message: note(
+  await noteInThread(
+    client,
+    later,
+    deploymentId,
+    note(
       `:leftwards_arrow_with_hook: Rolled back to ${deployment.previousVersion ?? 'the previous version'}.${locked}`,
     ),
-  });
+  );
   await react('rolled_back', { client, deps, deployment, actor: 'stagecoach', later });
 }
 

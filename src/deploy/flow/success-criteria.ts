@@ -4,6 +4,7 @@ import { declarePrompt, note } from '../../announce/blocks/rollout-messages.js';
 import { declareButtons } from '../../announce/buttons.js';
 import { formatTime } from '../../announce/format.js';
 import { recordPrompt } from '../../announce/prompts.js';
+import { noteInThread } from '../../announce/thread.js';
 import { writeAudit } from '../../infra/db/audit.js';
 import type { Deployment } from '../../infra/db/deployments.js';
 import { getDeployment } from '../../infra/db/deployments.js';
@@ -35,7 +36,7 @@ export async function startSuccessWindow(
   await scheduleSuccessCheck(client, deps, deploymentId, windowMs, later);
   const at = new Date(deps.clock().getTime() + scaled(deps, windowMs));
   const text = `:eyes: All traffic is on the new version. The success window of ${formatDuration(windowMs)} has started; the success criteria are checked at ${formatTime(at, deps.plan.timezone)}:\n${deps.plan.successCriteria.criteria.map((c) => `• ${c}`).join('\n')}`;
-  later.followUps.push({ kind: 'thread_note', deploymentId: deploymentId, message: note(text) });
+  await noteInThread(client, later, deploymentId, note(text));
 }
 
 async function scheduleSuccessCheck(
@@ -140,7 +141,7 @@ export async function actOnSuccessCheck(
       detail: { lines: evaluation.lines },
     });
     const text = `:hourglass: Success criteria not met yet (checked again every ${formatDuration(again)}):\n${evaluation.lines.join('\n')}`;
-    later.followUps.push({ kind: 'thread_note', deploymentId: deployment.id, message: note(text) });
+    await noteInThread(client, later, deployment.id, note(text));
     return;
   }
   if ((await listOpenPrompts(client, deployment.id, 'declare_complete')).length > 0) return;

@@ -10,6 +10,8 @@ export type NotificationStatus = (typeof notificationStatuses)[number];
 export interface SlackTarget {
   channel: string;
   threadTs?: string;
+  /** The thread of this deployment's root message, resolved when sent (the root may not exist yet). */
+  deploymentThread?: number;
 }
 
 /** Email goes to NOTIFY_EMAILS unless the row names its own recipients. */

@@ -7,9 +7,18 @@ import type { NotificationChannel, NotificationTarget } from './notification.js'
  */
 export function targetKey(channel: NotificationChannel, target: NotificationTarget): string {
   if (channel === 'slack') {
-    const { channel: slackChannel, threadTs } = target as { channel?: unknown; threadTs?: unknown };
+    const {
+      channel: slackChannel,
+      threadTs,
+      deploymentThread,
+    } = target as {
+      channel?: unknown;
+      threadTs?: unknown;
+      deploymentThread?: unknown;
+    };
     if (typeof slackChannel !== 'string' || slackChannel === '')
       throw new TypeError('a Slack notification needs target.channel');
+    if (typeof deploymentThread === 'number') return `slack:${slackChannel}:deployment:${deploymentThread}`;
     return typeof threadTs === 'string' && threadTs !== ''
       ? `slack:${slackChannel}:${threadTs}`
       : `slack:${slackChannel}`;
