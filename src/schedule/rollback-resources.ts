@@ -1,6 +1,6 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { pgEnv } from '../infra/run/pg-env.js';
+import { pgToolEnv } from '../infra/run/pg-env.js';
 import { createRedactor } from '../infra/run/redact.js';
 import { runCommand } from '../infra/run/run-command.js';
 import { substitute } from '../plan/variables.js';
@@ -55,7 +55,8 @@ export async function checkRollbackResources(
       command: ['pg_dump', '--schema-only', '--no-password', '--file=/dev/null'],
       cwd: deps.settings.workspaceDir,
       timeoutMs: 60_000,
-      env: pgEnv(deps.settings.appDatabaseUrl),
+      // Only what pg_dump needs: the bot's Slack token and other secrets stay out of its environment.
+      baseEnv: pgToolEnv(deps.settings.appDatabaseUrl),
       redact,
     });
     checks.push({

@@ -18,6 +18,7 @@ export const backupDatabaseStep: StepKind<BackupDatabaseRun> = {
       timeoutMs: ctx.timeoutMs,
       signal: ctx.signal,
       redact: ctx.redact,
+      onStart: ctx.onProcessGroup,
     });
   },
   dryRunText: (run) => run.kind,

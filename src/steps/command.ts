@@ -3,13 +3,15 @@ import { resolve } from 'node:path';
 import { runCommand } from '../infra/run/run-command.js';
 import { substitute } from '../plan/variables.js';
 import type { CommandRun } from './command.schema.js';
+import { watchSchemaChange } from './schema-change.js';
 import type { StepKind } from './step-kind.js';
-
-const defaultSchemaChangedPattern = /schema changed:\s*yes/i;
 
 export const commandStep: StepKind<CommandRun> = {
   kind: 'command',
   async execute(run, ctx) {
+    const records = run.records === 'schema_changed';
+    const watch = watchSchemaChange(run);
+    let ran = false;
     const outcome = await runCommand({
       command: substitute(run.command, ctx.vars),
       cwd: resolve(ctx.settings.workspaceDir, run.cwd ?? '.'),
@@ -17,13 +19,14 @@ export const commandStep: StepKind<CommandRun> = {
       signal: ctx.signal,
       redact: ctx.redact,
       baseEnv: ctx.settings.stepEnv,
+      onStart: (processGroup) => {
+        ran = true;
+        ctx.onProcessGroup?.(processGroup);
+      },
+      ...(records && { onLine: watch.see }),
     });
-    if (run.records !== 'schema_changed') return outcome;
-    const pattern = run.schemaChangedPattern
-      ? new RegExp(run.schemaChangedPattern, 'im')
-      : defaultSchemaChangedPattern;
-    // Only a migration that finished can be trusted to say whether it changed the schema.
-    return { ...outcome, schemaChanged: outcome.status === 'succeeded' && pattern.test(outcome.outputTail) };
+    if (!records) return outcome;
+    return { ...outcome, schemaChanged: watch.changed(ran) };
   },
   dryRunText: (run, vars) => substitute(run.command, vars).join(' '),
 };

@@ -27,6 +27,7 @@ export const restoreDatabaseStep: StepKind<RestoreDatabaseRun> = {
       timeoutMs: ctx.timeoutMs,
       signal: ctx.signal,
       redact: ctx.redact,
+      onStart: ctx.onProcessGroup,
     });
   },
   dryRunText: (run) => run.kind,

@@ -28,6 +28,8 @@ export interface StepContext {
   redact: Redact;
   /** `Date.now()` when the step began: a step refused before it ran reports this as its duration. */
   startedAt: number;
+  /** Told each child's process group as it starts (recorded, so no bot crash leaves it running unseen). */
+  onProcessGroup?: ((processGroup: number) => void) | undefined;
 }
 
 /** One kind of step, `S` being its `run:` value: how it runs and how --dry-run describes it. */

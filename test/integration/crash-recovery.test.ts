@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { listTimers } from '../../src/infra/db/timers.js';
+import { isGroupAlive } from '../../src/infra/run/process-group.js';
 import { appDatabaseUrl, redisUrl, testDatabaseUrl } from '../support/databases.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { startHealthServer } from '../support/health-server.js';
@@ -189,6 +190,17 @@ describe('a process killed with SIGKILL during a soak', () => {
     expect((await workspace.invocations()).filter((line) => line === 'migrate')).toHaveLength(
       migrationsBefore,
     );
+    // The migration the dead bot left running was killed before its step was called interrupted,
+    // so [Retry] cannot start a second copy beside it; and it counts as a possible schema change.
+    const cutOff = await db.query<{ process_group: number | null }>(
+      `SELECT process_group FROM step_runs WHERE deployment_id = 1 AND step_id = 'migrations' AND attempt = 1`,
+    );
+    const group = cutOff.rows[0]?.process_group;
+    expect(group).toBeGreaterThan(0);
+    expect(await isGroupAlive(group as number)).toBe(false);
+    expect(
+      (await db.query('SELECT schema_changed FROM deployments WHERE id = 1')).rows[0].schema_changed,
+    ).toBe(true);
 
     await client.action('step_retry', buttons[0].value, { user: 'ULEAD', messageTs: prompt.ts });
     await waitUntil(

@@ -33,6 +33,7 @@ export async function executeStep(input: {
   settings: DeploySettings;
   deployment: Deployment;
   signal?: AbortSignal | undefined;
+  onProcessGroup?: ((processGroup: number) => void) | undefined;
 }): Promise<ExecutedStep> {
   const { step, settings, deployment } = input;
   return findStepKind(step.run).execute(step.run, {
@@ -43,6 +44,7 @@ export async function executeStep(input: {
     signal: input.signal,
     redact: createRedactor(settings.secrets),
     startedAt: Date.now(),
+    onProcessGroup: input.onProcessGroup,
   });
 }
 

@@ -4,7 +4,7 @@ import { haltedStepButtons } from '../../announce/buttons.js';
 import { recoverNotifications } from '../../announce/outbox/recover-notifications.js';
 import { publishUnpostedPrompts, recordPrompt } from '../../announce/prompts.js';
 import { refreshRoot } from '../../announce/root.js';
-import { getDeployment, listActiveDeployments } from '../../infra/db/deployments.js';
+import { getDeployment, listActiveDeployments, recordSchemaChanged } from '../../infra/db/deployments.js';
 import { inTransaction } from '../../infra/db/pool.js';
 import {
   finishStepRun,
@@ -19,6 +19,7 @@ import { afterCommit, runAfterCommit } from '../after-commit.js';
 import { applyTransition } from '../apply-transition.js';
 import { enqueueStep } from './enqueue-step.js';
 import { startMonitoring } from './monitor-polling.js';
+import { resolveStep } from './resolve-step.js';
 import { confirmDead, processOwner } from './step-owner.js';
 import { rearmPendingTimers } from './timers.js';
 
@@ -102,6 +103,11 @@ async function markInterrupted(deps: DeployDeps, run: StepRun): Promise<boolean>
       run.claimToken ?? undefined,
     );
     if (!finished) return false;
+    // A migration cut off mid-way may have changed the schema: rollback must offer the restore.
+    const step = resolveStep(deps.plan, run.stepId);
+    if (step?.run.kind === 'command' && step.run.records === 'schema_changed' && !deployment?.dryRun) {
+      await recordSchemaChanged(client, run.deploymentId, true);
+    }
     if (deployment?.state === 'running') {
       await applyTransition(client, deps.plan, run.deploymentId, 'step_interrupted', 'stagecoach', {
         detail: { step: run.stepId, attempt: run.attempt },

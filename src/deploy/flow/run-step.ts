@@ -18,6 +18,7 @@ import {
   claimStepRun,
   finishStepRun,
   getStepRun,
+  recordProcessGroup,
   releaseStepRun,
   type StepRun,
 } from '../../infra/db/step-runs.js';
@@ -98,7 +99,12 @@ async function runClaimed(
   );
   await refreshRoot(deps, deployment.id);
   log.info('step started');
-  const outcome = await execute(deps, step, deployment, signal);
+  const onProcessGroup = (processGroup: number) => {
+    recordProcessGroup(deps.db, run.id, token, processGroup).catch((error) =>
+      log.warn({ err: error }, 'could not record the step process group'),
+    );
+  };
+  const outcome = await execute(deps, step, deployment, signal, onProcessGroup);
   if (deps.shutdown?.aborted) {
     // Shut down mid-step: the run stays `running`, and the next reconciler marks it interrupted.
     // Its heartbeat is cleared, so that reconciler need not wait for it to expire.
@@ -141,6 +147,7 @@ async function execute(
   step: ExecutableStep,
   deployment: Deployment,
   signal?: AbortSignal,
+  onProcessGroup?: (processGroup: number) => void,
 ): Promise<ExecutedStep> {
   if (deployment.dryRun) {
     const vars = templateVars(deps.plan, deps.settings, deployment, step.percent);
@@ -148,7 +155,14 @@ async function execute(
     return { status: 'succeeded', summary: `dry run: would run ${shown}`, outputTail: '', durationMs: 0 };
   }
   try {
-    return await executeStep({ step, plan: deps.plan, settings: deps.settings, deployment, signal });
+    return await executeStep({
+      step,
+      plan: deps.plan,
+      settings: deps.settings,
+      deployment,
+      signal,
+      onProcessGroup,
+    });
   } catch (error) {
     deps.log.error({ err: error, deploymentId: deployment.id, step: step.id }, 'step could not be executed');
     const message = error instanceof Error ? error.message : String(error);

@@ -145,11 +145,12 @@ export async function recordBackupFile(db: DbClient, id: number, backupFile: str
   ]);
 }
 
+/** OR-ed across steps and attempts: once a migration may have changed the schema, nothing clears it. */
 export async function recordSchemaChanged(db: DbClient, id: number, schemaChanged: boolean) {
-  await db.query('UPDATE deployments SET schema_changed = $2, updated_at = now() WHERE id = $1', [
-    id,
-    schemaChanged,
-  ]);
+  await db.query(
+    'UPDATE deployments SET schema_changed = schema_changed OR $2, updated_at = now() WHERE id = $1',
+    [id, schemaChanged],
+  );
 }
 
 export async function recordPreviousVersion(db: DbClient, id: number, version: string) {

@@ -2,13 +2,13 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isAppError } from '../../errors.js';
 import { formatBytes } from './format.js';
-import { pgEnv, pgRedactor } from './pg-env.js';
+import { pgRedactor, pgToolEnv } from './pg-env.js';
 import type { Redact } from './redact.js';
 import { runCommand } from './run-command.js';
 import { elapsedSince, failedOutcome, type StepOutcome } from './step-outcome.js';
 
-// Callers reach the whole backup-and-restore pair, and pgEnv, through this module.
-export { pgEnv } from './pg-env.js';
+// Callers reach the whole backup-and-restore pair, and pgEnv and pgToolEnv, through this module.
+export { pgEnv, pgToolEnv } from './pg-env.js';
 export { type RestoreDatabaseOptions, restoreDatabase } from './restore-database.js';
 
 export interface BackupDatabaseOptions {
@@ -19,6 +19,8 @@ export interface BackupDatabaseOptions {
   label: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Each child's process group as it starts, so a reconciler can kill what a dead bot left running. */
+  onStart?: (processGroup: number) => void;
   redact?: Redact;
   now?: () => Date;
 }
@@ -32,7 +34,7 @@ export async function backupDatabase(options: BackupDatabaseOptions): Promise<Ba
   const started = performance.now();
   let env: Record<string, string>;
   try {
-    env = pgEnv(options.databaseUrl);
+    env = pgToolEnv(options.databaseUrl);
   } catch (error) {
     if (isAppError(error)) return failedOutcome(error.message, started);
     throw error;
@@ -50,10 +52,11 @@ export async function backupDatabase(options: BackupDatabaseOptions): Promise<Ba
     return failedOutcome(`cannot create backup directory ${directory}: ${code}`, started);
   }
 
+  // Owners and grants are kept (no --no-owner, no --no-acl): a restore that hands every table to
+  // the bot's user leaves the application locked out of its own schema.
   const command = [
     'pg_dump',
     `--format=${options.format}`,
-    '--no-owner',
     // Fail instead of waiting for a password prompt nobody will answer.
     '--no-password',
     // A plain dump carries its own DROPs so that restoring it over the live database works;
@@ -62,7 +65,8 @@ export async function backupDatabase(options: BackupDatabaseOptions): Promise<Ba
     '--file',
     file,
   ];
-  const run = { cwd: directory, env, signal: options.signal, redact };
+  // The whole environment, not an addition to the bot's: it holds the Slack token.
+  const run = { cwd: directory, baseEnv: env, signal: options.signal, redact, onStart: options.onStart };
   const dump = await runCommand({ ...run, command, timeoutMs: options.timeoutMs });
   if (dump.status !== 'succeeded') {
     // A partial file must never be mistaken for a backup later.

@@ -52,6 +52,25 @@ export function pgEnv(databaseUrl: string): Record<string, string> {
   return env;
 }
 
+/** What pg tools may take from the bot's own environment: enough to run and to format text. */
+const inheritedVariable = /^(PATH|HOME|LANG|LC_[A-Z]+|TZ)$/;
+
+/**
+ * The whole environment for pg_dump, pg_restore and psql: the URL's libpq variables and the few
+ * variables a program needs. Nothing else of the bot's reaches them: not its Slack token, and not
+ * PG* variables of its own that would connect them somewhere the URL does not say.
+ */
+export function pgToolEnv(
+  databaseUrl: string,
+  from: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(from)) {
+    if (value !== undefined && inheritedVariable.test(name)) env[name] = value;
+  }
+  return { ...env, ...pgEnv(databaseUrl) };
+}
+
 /** pg tools echo connection details in errors; the URL's password is always redacted. */
 export function pgRedactor(redact: Redact | undefined, env: Record<string, string>): Redact {
   const own = createRedactor(env.PGPASSWORD ? [env.PGPASSWORD] : []);

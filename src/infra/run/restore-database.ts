@@ -2,8 +2,9 @@ import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isAppError } from '../../errors.js';
-import { pgEnv, pgRedactor } from './pg-env.js';
+import { pgRedactor, pgToolEnv } from './pg-env.js';
 import type { Redact } from './redact.js';
+import { finishSql, resetSql } from './restore-sql.js';
 import { runCommand } from './run-command.js';
 import { failedOutcome, type StepOutcome } from './step-outcome.js';
 
@@ -12,6 +13,8 @@ export interface RestoreDatabaseOptions {
   backupFile: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Each child's process group as it starts, so a reconciler can kill what a dead bot left running. */
+  onStart?: (processGroup: number) => void;
   redact?: Redact;
 }
 
@@ -26,7 +29,7 @@ export async function restoreDatabase(options: RestoreDatabaseOptions): Promise<
   const started = performance.now();
   let env: Record<string, string>;
   try {
-    env = pgEnv(options.databaseUrl);
+    env = pgToolEnv(options.databaseUrl);
   } catch (error) {
     if (isAppError(error)) return failedOutcome(error.message, started);
     throw error;
@@ -41,26 +44,32 @@ export async function restoreDatabase(options: RestoreDatabaseOptions): Promise<
 
   // A snapshot restore must also remove what came after the snapshot (new tables, new foreign
   // keys), which `pg_restore --clean` leaves behind and then trips over. So: empty the database's
-  // schemas, then replay the backup as SQL, all in one psql transaction.
+  // schemas, then replay the backup as SQL, all in one psql transaction. The replay keeps the
+  // backup's owners and grants, so the application's role can use its tables afterwards.
   const work = await mkdtemp(path.join(tmpdir(), 'stagecoach-restore-'));
+  // The whole environment, not an addition to the bot's: it holds the Slack token.
+  const run = {
+    cwd: work,
+    baseEnv: env,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    redact: pgRedactor(options.redact, env),
+    onStart: options.onStart,
+  };
   try {
     const resetFile = path.join(work, 'reset.sql');
+    const finishFile = path.join(work, 'finish.sql');
     await writeFile(resetFile, resetSql);
+    await writeFile(finishFile, finishSql);
     let script = file;
     if (format === 'custom') {
       script = path.join(work, 'backup.sql');
-      const converted = await runCommand({
-        command: ['pg_restore', '--no-owner', `--file=${script}`, file],
-        cwd: work,
-        timeoutMs: options.timeoutMs,
-        env,
-        signal: options.signal,
-        redact: pgRedactor(options.redact, env),
-      });
+      const converted = await runCommand({ ...run, command: ['pg_restore', `--file=${script}`, file] });
       if (converted.status !== 'succeeded')
         return { ...converted, summary: `pg_restore ${converted.summary}` };
     }
     const outcome = await runCommand({
+      ...run,
       command: [
         'psql',
         '--no-psqlrc',
@@ -73,12 +82,9 @@ export async function restoreDatabase(options: RestoreDatabaseOptions): Promise<
         resetFile,
         '-f',
         script,
+        '-f',
+        finishFile,
       ],
-      cwd: work,
-      timeoutMs: options.timeoutMs,
-      env,
-      signal: options.signal,
-      redact: pgRedactor(options.redact, env),
     });
     const summary =
       outcome.status === 'succeeded' ? `restored ${database} from ${file}` : `psql ${outcome.summary}`;
@@ -87,17 +93,6 @@ export async function restoreDatabase(options: RestoreDatabaseOptions): Promise<
     await rm(work, { recursive: true, force: true });
   }
 }
-
-/** Drops every user schema (with what depends on it) and recreates an empty `public`. */
-const resetSql = `DO $$
-DECLARE target text;
-BEGIN
-  FOR target IN SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
-    EXECUTE format('DROP SCHEMA %I CASCADE', target);
-  END LOOP;
-  CREATE SCHEMA public;
-END $$;
-`;
 
 async function dumpFormat(file: string): Promise<'custom' | 'plain' | 'missing'> {
   try {

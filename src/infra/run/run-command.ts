@@ -28,6 +28,11 @@ export interface RunCommandOptions {
    * throws is ignored: progress reporting must not change a step's outcome.
    */
   onLine?: (line: string) => void;
+  /**
+   * Called once the process exists, so a caller can tell a command that ran (and may have done
+   * something) from one that never started. Like onLine, what it throws is ignored.
+   */
+  onStart?: (processGroup: number) => void;
   /** How long SIGTERM has to work before SIGKILL; 2 s unless a test wants it shorter. */
   killGraceMs?: number;
 }
@@ -62,6 +67,8 @@ export async function runCommand(options: RunCommandOptions): Promise<StepOutcom
     detached: true,
   });
   const pgid = subprocess.pid;
+  // No pid: spawn failed (missing program, not executable) and nothing ran.
+  if (pgid !== undefined) notify(() => options.onStart?.(pgid));
 
   let stopped: 'timed_out' | 'cancelled' | undefined;
   let exited = false;
@@ -93,7 +100,7 @@ export async function runCommand(options: RunCommandOptions): Promise<StepOutcom
     for await (const raw of subprocess.iterable({ from: 'all' })) {
       const line = redact(lastRewrite(raw));
       tail.push(line);
-      notify(options.onLine, line);
+      notify(() => options.onLine?.(line));
     }
     const result = await subprocess;
     await killing;
@@ -130,9 +137,10 @@ export async function runCommand(options: RunCommandOptions): Promise<StepOutcom
   }
 }
 
-function notify(onLine: ((line: string) => void) | undefined, line: string): void {
+/** Calls a caller's hook; a hook that throws must not change the step's outcome. */
+function notify(hook: (() => void) | undefined): void {
   try {
-    onLine?.(line);
+    hook?.();
   } catch {
     // Throwing out of the loop would make execa wait for the command to finish on its own.
   }
