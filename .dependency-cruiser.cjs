@@ -1,5 +1,5 @@
 /**
- * Layer and cycle rules, enforced by `npm run lint` (each rule's comment says what it protects).
+ * Layer and cycle rules, enforced by `npm run lint`; docs/architecture.md explains the layers.
  * Type-only imports count: a cycle through types is still a cycle a reader has to untangle.
  */
 const app =
