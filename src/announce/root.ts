@@ -1,7 +1,7 @@
 import pRetry from 'p-retry';
 import { type Deployment, getDeployment, setRootTs } from '../infra/db/deployments.js';
 import type { DbClient } from '../infra/db/pool.js';
-import { claimRootPost } from '../infra/db/post-claims.js';
+import { claimRootPost, releaseRootPost } from '../infra/db/post-claims.js';
 import { listLatestStepRuns } from '../infra/db/step-runs.js';
 import { isTransientDbError } from '../infra/db/transient-error.js';
 import type { Message } from '../infra/slack/block-kit.js';
@@ -35,7 +35,14 @@ export async function ensureRoot(deps: AnnounceDeps, deploymentId: number): Prom
     if (!deployment) throw new Error(`deployment ${deploymentId} not found`);
     if (deployment.rootTs) return deployment.rootTs;
     if (await claimRootPost(deps.db, deploymentId, rootPostLeaseMs)) {
-      const ts = await deps.messenger.post(deployment.channelId, await renderRoot(deps, deployment, deps.db));
+      let ts: string;
+      try {
+        ts = await deps.messenger.post(deployment.channelId, await renderRoot(deps, deployment, deps.db));
+      } catch (error) {
+        // Nothing was posted: the next caller may try at once instead of waiting out the lease.
+        await releaseRootPost(deps.db, deploymentId).catch(() => undefined);
+        throw error;
+      }
       await pRetry(() => setRootTs(deps.db, deploymentId, ts), {
         retries: 5,
         minTimeout: 200,

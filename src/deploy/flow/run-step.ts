@@ -4,7 +4,7 @@ import pRetry from 'p-retry';
 import type pg from 'pg';
 import { stepStartedMessage, stepSucceededMessage } from '../../announce/blocks/step-messages.js';
 import { refreshRoot } from '../../announce/root.js';
-import { postInThread } from '../../announce/thread.js';
+import { noteInThread, postInThread } from '../../announce/thread.js';
 import {
   type Deployment,
   getDeployment,
@@ -132,11 +132,6 @@ async function runClaimed(
     },
   );
   if (!finished) return 'superseded';
-  if (finished.status === 'succeeded') {
-    await postInThread(deps, run.deploymentId, stepSucceededMessage(finished, total)).catch((error) =>
-      log.warn({ err: error }, 'could not post step result'),
-    );
-  }
   await runAfterCommit(deps, later);
   await refreshRoot(deps, run.deploymentId);
   return outcome.status;
@@ -195,6 +190,10 @@ async function record(
   if (outcome.backupFile) await recordBackupFile(client, deployment.id, outcome.backupFile);
   if (outcome.schemaChanged !== undefined)
     await recordSchemaChanged(client, deployment.id, outcome.schemaChanged);
+  // Stored before what the outcome sets off ("now at 50%"), so the thread reads in order.
+  if (finished.status === 'succeeded') {
+    await noteInThread(client, later, deployment.id, stepSucceededMessage(finished, deps.plan.steps.length));
+  }
   if (run.phase === 'rollback') {
     await advanceRollback(client, deps, deployment, finished, later);
   } else if (deployment.state === 'running') {

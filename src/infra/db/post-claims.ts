@@ -15,6 +15,12 @@ export async function claimRootPost(db: DbClient, deploymentId: number, leaseMs:
   return (result.rowCount ?? 0) > 0;
 }
 
+export async function releaseRootPost(db: DbClient, deploymentId: number): Promise<void> {
+  await db.query('UPDATE deployments SET root_claimed_at = NULL WHERE id = $1 AND root_ts IS NULL', [
+    deploymentId,
+  ]);
+}
+
 export async function claimReportPost(db: DbClient, deploymentId: number, leaseMs: number): Promise<boolean> {
   const result = await db.query(
     `UPDATE deployments SET report_claimed_at = now()

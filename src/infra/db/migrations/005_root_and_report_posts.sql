@@ -4,3 +4,7 @@
 ALTER TABLE deployments ADD COLUMN root_claimed_at timestamptz;
 ALTER TABLE deployments ADD COLUMN report_claimed_at timestamptz;
 ALTER TABLE deployments ADD COLUMN report_posted_at timestamptz;
+-- Reports whose timer fired before this migration were posted the old way: never again.
+UPDATE deployments d SET report_posted_at = t.fired_at
+  FROM timers t
+ WHERE t.deployment_id = d.id AND t.kind = 'report' AND t.status = 'fired';
