@@ -38,3 +38,30 @@ export async function isAlive(pid: number): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * SIGKILLs every live process whose working directory is inside `dir` (a test's own workspace
+ * copy): what a step, or a bot killed mid-step, left behind. Returns what it killed.
+ */
+export async function killProcessesIn(dir: string): Promise<ProcessInfo[]> {
+  const found = await processesIn(dir);
+  for (const p of found) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return found;
+}
+
+/** The process group of `pid`, or undefined once it is gone. */
+export async function processGroupOf(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    return Number.isInteger(pgrp) ? pgrp : undefined;
+  } catch {
+    return undefined;
+  }
+}
