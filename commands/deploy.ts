@@ -5,6 +5,19 @@ import { isFirstDelivery } from '../src/infra/slack/dedupe.js';
 import { type DeployCommand, parseCommand } from '../src/infra/slack/parse-command.js';
 import { userMessage } from '../src/infra/slack/user-message.js';
 import type { DeployDeps } from '../src/ports.js';
+import {
+  ack,
+  allGood,
+  complete,
+  extend,
+  go,
+  keepDb,
+  markDone,
+  noAutoRollback,
+  resolve,
+  restoreDb,
+  retry,
+} from './decisions.js';
 import { help } from './help.js';
 import { history } from './history.js';
 import { issue } from './issue.js';
@@ -42,6 +55,17 @@ const handlers: Handlers = {
   issue,
   report,
   history,
+  retry,
+  mark_done: markDone,
+  extend,
+  go,
+  restore_db: restoreDb,
+  keep_db: keepDb,
+  complete,
+  all_good: allGood,
+  ack,
+  no_auto_rollback: noAutoRollback,
+  resolve,
 };
 
 /** The `/deploy` listener: parse, ack within Slack's 3 s, run the subcommand, answer. */

@@ -39,6 +39,12 @@ import { type Button, buttonsOf, createTranscript } from './demo-transcript.js';
 
 /** A day of the plan in 3 s: the 24 h canary soak takes 3 s, the 48 h one 6 s. */
 const TIME_SCALE = 28_800;
+/**
+ * What waits for a person runs at a gentler pace (REHEARSAL_DECISION_SCALE): at TIME_SCALE the
+ * plan's 30-minute go/no-go deadline would pass in 62 ms; at 60 it, and each check-in's answer
+ * window, lasts 30 s, so the team can answer.
+ */
+const DECISION_SCALE = 60;
 const VERSION = 'v4.0.0';
 const hour = 3_600_000;
 /** How long the fault run waits for the monitoring alert before rolling back by hand. */
@@ -54,22 +60,6 @@ class DemoError extends Error {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * The plan as the rehearsal runs it. At TIME_SCALE the plan's 30-minute go/no-go deadline would pass
- * in 62 ms, and its check-ins would come 62 ms apart: the deadline moves to 30 s after the start
- * and the canary gets three check-ins, 6 h (0.75 s) apart, so the script can answer them.
- */
-function rehearsalPlan(plan: Plan): Plan {
-  return {
-    ...plan,
-    goNoGo: { ...plan.goNoGo, after: 30_000 * TIME_SCALE },
-    monitoring: {
-      ...plan.monitoring,
-      checkIns: { ...plan.monitoring.checkIns, every: 6 * hour, for: 18 * hour },
-    },
-  };
-}
 
 type Cleanup = { what: string; run: () => Promise<unknown> };
 
@@ -191,7 +181,7 @@ async function rehearse({ fault, cleanups }: { fault: boolean; cleanups: Cleanup
   cleanups.push({ what: 'close the database pool', run: () => db.end() });
   await migrate(db);
 
-  const plan = rehearsalPlan(loadSamplePlan());
+  const plan = loadSamplePlan();
   const config = loadConfig({
     DATABASE_URL: databaseUrl(stagecoachDb),
     REDIS_URL: redisUrl,
@@ -201,6 +191,7 @@ async function rehearse({ fault, cleanups }: { fault: boolean; cleanups: Cleanup
     PROMETHEUS_URL: app.prometheusUrl,
     APP_LOG_FILE: join(workspaceDir, 'application.log'),
     TIME_SCALE: String(TIME_SCALE),
+    REHEARSAL_DECISION_SCALE: String(DECISION_SCALE),
   });
 
   say(`Stagecoach demo: ${plan.application} ${VERSION} → production, rehearsed from ${plan.name}`);
@@ -210,7 +201,9 @@ async function rehearse({ fault, cleanups }: { fault: boolean; cleanups: Cleanup
   say(
     `  time        TIME_SCALE=${TIME_SCALE}: a day of the plan passes in ${(86_400_000 / TIME_SCALE / 1000).toFixed(0)} s`,
   );
-  say('  rehearsal   go/no-go deadline 30 s after the start; three canary check-ins, 6 h apart');
+  say(
+    `  decisions   REHEARSAL_DECISION_SCALE=${DECISION_SCALE}: the 30-minute go/no-go deadline and each check-in's answer window last ${(1_800_000 / DECISION_SCALE / 1000).toFixed(0)} s`,
+  );
   say(`  application ${app.url} (examples/sample-app), deployed from ${workspaceDir}`);
   say(`  databases   ${stagecoachDb} (Stagecoach), ${appDb} (the application); queue prefix ${queuePrefix}`);
   say(

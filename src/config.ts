@@ -13,6 +13,8 @@ const fixes: Record<string, string> = {
   DATABASE_POOL_SIZE: 'use a whole number from 2 to 200 (connections per process)',
   PORT: 'use a port number from 1 to 65535',
   TIME_SCALE: 'use a positive number (1 = real time, 3600 = an hour per second)',
+  REHEARSAL_DECISION_SCALE:
+    'use a positive number no larger than TIME_SCALE (1 = people decide in real time), or unset it to scale decisions like everything else',
   ADMIN_USER_IDS: 'use comma-separated Slack user ids, e.g. U012AB3CD,U045EF6GH',
   APP_DATABASE_URL: 'use a postgres:// URL of the application database to back up',
   HEALTHCHECK_URL: 'use the http(s) URL of the application health check',
@@ -64,6 +66,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PLAN_FILE: z.string().min(1).default('templates/plans/medplum-v4.yaml'),
   TIME_SCALE: z.coerce.number().positive().default(1),
+  REHEARSAL_DECISION_SCALE: z.coerce.number().positive().optional(),
   DEPLOY_CHANNEL_ID: optionalText,
   MANAGEMENT_CHANNEL_ID: optionalText,
   SUPPORT_CHANNEL_ID: optionalText,
@@ -106,6 +109,8 @@ function toConfig(env: z.output<typeof envSchema>, localMode: boolean) {
     port: env.PORT,
     planFile: env.PLAN_FILE,
     timeScale: env.TIME_SCALE,
+    /** Divides the delays that wait for a person (deadlines, answer windows); TIME_SCALE unless a rehearsal sets it. */
+    decisionScale: env.REHEARSAL_DECISION_SCALE ?? env.TIME_SCALE,
     channels: {
       deployment: env.DEPLOY_CHANNEL_ID,
       management: env.MANAGEMENT_CHANNEL_ID,
@@ -157,6 +162,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { local?: boolean } 
     throw new AppError(
       'invalid_config',
       'STATUSPAGE_API_URL, STATUSPAGE_PAGE_ID and STATUSPAGE_API_KEY go together: set all three, or none',
+    );
+  }
+  if (env2.REHEARSAL_DECISION_SCALE !== undefined && env2.REHEARSAL_DECISION_SCALE > env2.TIME_SCALE) {
+    throw new AppError(
+      'invalid_config',
+      `REHEARSAL_DECISION_SCALE is invalid (${env2.REHEARSAL_DECISION_SCALE} is larger than TIME_SCALE ${env2.TIME_SCALE}): ${fixes.REHEARSAL_DECISION_SCALE}`,
     );
   }
   return toConfig(env2, localMode);

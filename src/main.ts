@@ -51,6 +51,8 @@ async function main() {
       role,
       stepEnv: stepEnvironment(process.env),
       queuePrefix: config.queuePrefix,
+      // The console's messages and buttons survive a restart (one store per database).
+      messageStore: 'local',
     });
     onShutdown(log, () => local.stop());
     return;
@@ -68,7 +70,9 @@ async function main() {
     apiUrl: config.slack.apiUrl,
     customRoutes: routes(),
     metrics,
+    // Steps get a minimal environment plus what the plan names (README "What a step gets").
     stepEnv: stepEnvironment(process.env),
+    botEnv: process.env,
     queuePrefix: config.queuePrefix,
   });
   // A worker takes no Slack requests, and Socket Mode takes them over a websocket: either way PORT

@@ -33,11 +33,25 @@ export interface DeploySettings {
   healthcheckUrl?: string | undefined;
   prometheusUrl?: string | undefined;
   appLogFile: string;
+  /** Divides every plan delay (soaks, windows, check-in intervals): 1 in production. */
   timeScale: number;
+  /**
+   * Divides the delays that wait for a person instead (the go/no-go deadline, a check-in's answer
+   * window, the auto-rollback grace): REHEARSAL_DECISION_SCALE, else timeScale.
+   */
+  decisionScale?: number | undefined;
   adminUserIds: string[];
   channels: { deployment: string; management: string; support: string };
-  /** Values that must never appear in Slack or in stored output. */
+  /** Values that must never appear in Slack or in stored output (the plan's `secrets:` values included). */
   secrets: string[];
-  /** The environment plan commands run with (the bot's, without its credentials). */
+  /**
+   * The minimal environment every plan command starts from (PATH, HOME, locale, ...: see
+   * infra/run/step-environment.ts); the plan's `env`/`secrets` and STAGECOACH_* are added per command.
+   */
   stepEnv: Record<string, string>;
+  /**
+   * The values of the variables the plan names in `secrets:`, read from Stagecoach's environment at
+   * start; nothing else of that environment reaches a command. Absent: no secret is set.
+   */
+  secretEnv?: Record<string, string> | undefined;
 }

@@ -57,17 +57,26 @@ const rollbackButton = (value: string): ButtonSpec => ({
   },
 });
 
-export function promotionButtons(promptId: number, nextPercent: number): ButtonSpec[] {
+/** `nextPercent` undefined: the plan has no traffic control, so the button names the stage, not a share. */
+export function promotionButtons(
+  promptId: number,
+  nextPercent: number | undefined,
+  nextName?: string,
+): ButtonSpec[] {
   const value = String(promptId);
+  const to = nextPercent === undefined ? (nextName ?? 'the next stage') : `${nextPercent}%`;
   return [
     {
       actionId: actionIds.promote,
-      text: `Promote to ${nextPercent}%`,
+      text: `Promote to ${to}`.slice(0, 75),
       value,
       style: 'primary',
       confirm: {
-        title: `Promote to ${nextPercent}%?`,
-        text: `${nextPercent}% of production traffic will be served by the new version.`,
+        title: `Promote to ${to}?`.slice(0, 100),
+        text:
+          nextPercent === undefined
+            ? 'The next stage begins; no traffic command runs (the plan has no traffic control).'
+            : `${nextPercent}% of production traffic will be served by the new version.`,
         confirm: 'Promote',
         style: 'primary',
       },

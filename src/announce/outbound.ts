@@ -1,8 +1,10 @@
 import type pg from 'pg';
 import type { AfterCommit } from '../deploy/after-commit.js';
+import { getDeployment } from '../infra/db/deployments.js';
 import type { NotificationMessage } from '../infra/notify/notification.js';
 import type { Message } from '../infra/slack/block-kit.js';
 import type { DeployDeps } from '../ports.js';
+import { labelDryRun } from './blocks/dry-run.js';
 import { enqueueNotification } from './outbox/enqueue-notification.js';
 
 export type Audience = 'deployment' | 'management' | 'support' | 'email' | 'status_page' | 'in_app';
@@ -27,7 +29,14 @@ export async function broadcast(
   },
 ): Promise<void> {
   const channels = deps.settings.channels;
-  for (const audience of new Set(input.audiences)) {
+  // A dry run speaks only in its own channel, and says it is one: no pings, status page, email or in-app notice.
+  const dryRun =
+    input.deploymentId !== undefined && (await getDeployment(client, input.deploymentId))?.dryRun === true;
+  const audiences = dryRun
+    ? input.audiences.filter((audience) => audience === 'deployment')
+    : input.audiences;
+  const slack = input.slack && dryRun ? labelDryRun(input.slack) : input.slack;
+  for (const audience of new Set(audiences)) {
     const common = {
       deploymentId: input.deploymentId,
       dedupeKey: `${input.key}:${audience}`,
@@ -47,7 +56,7 @@ export async function broadcast(
               },
               message: {
                 ...input.message,
-                ...(input.slack ? { text: input.slack.text, blocks: input.slack.blocks } : {}),
+                ...(slack ? { text: slack.text, blocks: slack.blocks } : {}),
               },
             },
             deps,

@@ -11,6 +11,7 @@ import {
 } from '../infra/db/prompts.js';
 import type { Message } from '../infra/slack/block-kit.js';
 import type { AnnounceDeps } from './announce-deps.js';
+import { labelDryRun } from './blocks/dry-run.js';
 import { decidedMessage } from './blocks/step-messages.js';
 import { formatTime, mention } from './format.js';
 import { ensureRoot } from './root.js';
@@ -31,7 +32,8 @@ export async function recordPrompt(
   const deployment = await getDeployment(client, deploymentId);
   if (!deployment) throw new Error(`deployment ${deploymentId} not found`);
   const prompt = await insertPrompt(client, { deploymentId, kind, channelId: deployment.channelId, payload });
-  const message = build(prompt.id);
+  const built = build(prompt.id);
+  const message = deployment.dryRun ? labelDryRun(built) : built;
   await client.query(
     `UPDATE prompts SET payload = payload || jsonb_build_object('message', $2::jsonb) WHERE id = $1`,
     [prompt.id, JSON.stringify(message)],

@@ -16,6 +16,7 @@ async function renderRoot(deps: AnnounceDeps, deployment: Deployment, db: DbClie
     application: deps.plan.application,
     timeZone: deps.plan.timezone,
     now: deps.clock(),
+    traffic: deps.plan.traffic.mode,
   });
 }
 

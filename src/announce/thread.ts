@@ -5,6 +5,7 @@ import type { DbClient } from '../infra/db/pool.js';
 import type { Notification } from '../infra/notify/notification.js';
 import type { Message } from '../infra/slack/block-kit.js';
 import type { DeployDeps } from '../ports.js';
+import { labelDryRun } from './blocks/dry-run.js';
 import { dispatchNotifications } from './outbox/dispatch-notifications.js';
 import { enqueueNotification } from './outbox/enqueue-notification.js';
 import { sendNotification } from './outbox/send-notification.js';
@@ -21,6 +22,8 @@ async function recordPost(
   target: { channel: string; deploymentThread?: number },
   message: Message,
 ) {
+  // Every line of a dry run says so, pages included (they go to the deployment channel only).
+  if ((await getDeployment(db, deploymentId))?.dryRun) message = labelDryRun(message);
   return enqueueNotification(db, {
     deploymentId,
     dedupeKey: `post:${deploymentId}:${randomUUID()}`,

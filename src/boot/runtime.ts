@@ -8,6 +8,7 @@ import { createOwner } from '../deploy/flow/step-owner.js';
 import { createNotifiers } from '../infra/notify/create-notifiers.js';
 import { createRedis } from '../infra/queue/connections.js';
 import { createQueues, type Queues } from '../infra/queue/queues.js';
+import { pickSecrets } from '../infra/run/step-environment.js';
 import { createMessenger } from '../infra/slack/messenger.js';
 import type { Metrics } from '../infra/web/metrics.js';
 import type { Logger } from '../log.js';
@@ -32,7 +33,10 @@ export function settingsFrom(
   config: Config,
   plan: Plan,
   stepEnv: Record<string, string> = {},
+  /** Stagecoach's own environment: the plan's `secrets:` are read from it by name, nothing else. */
+  botEnv: NodeJS.ProcessEnv = {},
 ): DeploySettings {
+  const secretEnv = pickSecrets(plan, botEnv);
   const appDbPassword = config.appDatabaseUrl ? new URL(config.appDatabaseUrl).password : '';
   return {
     workspaceDir: resolve(config.workspaceDir),
@@ -42,6 +46,7 @@ export function settingsFrom(
     prometheusUrl: config.prometheusUrl,
     appLogFile: config.appLogFile,
     timeScale: config.timeScale,
+    decisionScale: config.decisionScale,
     adminUserIds: config.adminUserIds,
     channels: {
       deployment: config.channels.deployment ?? plan.channels.deployment,
@@ -54,8 +59,10 @@ export function settingsFrom(
       config.slack.appToken,
       config.statuspage?.apiKey,
       appDbPassword ? decodeURIComponent(appDbPassword) : undefined,
+      ...Object.values(secretEnv),
     ].filter((secret): secret is string => Boolean(secret)),
     stepEnv,
+    secretEnv,
   };
 }
 
@@ -76,6 +83,8 @@ export async function createRuntime(input: {
   clock?: () => Date;
   reconcileIntervalMs?: number;
   stepEnv?: Record<string, string>;
+  /** Where the plan's `secrets:` are read from; process.env unless a test says otherwise. */
+  botEnv?: NodeJS.ProcessEnv;
   metrics?: Metrics;
 }): Promise<Runtime> {
   const { config, plan, db, log } = input;
@@ -93,7 +102,7 @@ export async function createRuntime(input: {
     shutdown: shutdown.signal,
     clock: input.clock ?? (() => new Date()),
     log,
-    settings: settingsFrom(config, plan, input.stepEnv),
+    settings: settingsFrom(config, plan, input.stepEnv, input.botEnv ?? process.env),
     owner: createOwner(),
   };
   const slack = createSlackApp({

@@ -9,6 +9,7 @@ import { demoUsers, seedDemoRoles } from '../infra/local/demo-users.js';
 import { HttpError, sendJson } from '../infra/local/http-utils.js';
 import { isLoopbackHost } from '../infra/local/loopback-host.js';
 import { createMessageStore } from '../infra/local/message-store.js';
+import { loadLocalMessages, persistMessageStore } from '../infra/local/persisted-messages.js';
 import { type SampleApp, useSampleApp, wantsSampleApp } from '../infra/local/sample-app.js';
 import { createSlackStandIn, type SlackStandIn } from '../infra/local/slack-stand-in.js';
 import { healthRoutes } from '../infra/web/health-routes.js';
@@ -35,6 +36,11 @@ export async function startLocalMode(input: {
   queuePrefix?: string;
   /** The environment plan commands run with (see stepEnvironment); none by default. */
   stepEnv?: Record<string, string>;
+  /**
+   * Keeps the stand-in's channels and messages in Postgres under this name, so a restart finds
+   * them and their buttons (`npm start`: `local`); without it they live in memory only.
+   */
+  messageStore?: string;
 }): Promise<{ stop(options?: { force?: boolean }): Promise<void>; url: string }> {
   const log = input.log.child({ component: 'local' });
   // A fresh secret per run: the console signs its requests with it exactly as Slack would.
@@ -73,6 +79,7 @@ export async function startLocalMode(input: {
   const url = `http://localhost:${port}`;
   let runtime: Runtime | undefined;
   let sampleApp: SampleApp | undefined;
+  let saving: ReturnType<typeof persistMessageStore> | undefined;
   try {
     let baseConfig = input.config;
     if (wantsSampleApp(baseConfig)) {
@@ -94,23 +101,28 @@ export async function startLocalMode(input: {
       adminUserIds: baseConfig.adminUserIds.length > 0 ? baseConfig.adminUserIds : ['ULEAD'],
     };
     const settings = settingsFrom(config, input.plan);
-    const store = createMessageStore([
-      {
-        id: settings.channels.deployment,
-        name: 'deployments',
-        purpose: 'Real-time communication for the deployment team',
-      },
-      {
-        id: settings.channels.management,
-        name: 'management',
-        purpose: 'Status at key milestones: start, each stage, end',
-      },
-      {
-        id: settings.channels.support,
-        name: 'support',
-        purpose: 'Briefings before, during and after the deployment',
-      },
-    ]);
+    const saved = input.messageStore ? await loadLocalMessages(input.db, input.messageStore) : undefined;
+    const store = createMessageStore(
+      [
+        {
+          id: settings.channels.deployment,
+          name: 'deployments',
+          purpose: 'Real-time communication for the deployment team',
+        },
+        {
+          id: settings.channels.management,
+          name: 'management',
+          purpose: 'Status at key milestones: start, each stage, end',
+        },
+        {
+          id: settings.channels.support,
+          name: 'support',
+          purpose: 'Briefings before, during and after the deployment',
+        },
+      ],
+      saved,
+    );
+    if (input.messageStore) saving = persistMessageStore(input.db, input.messageStore, store, log);
     standIn = createSlackStandIn({ store, users: demoUsers, botToken, publicUrl: loopback });
     const seeded = await seedDemoRoles(input.db);
     runtime = await createRuntime({
@@ -172,12 +184,14 @@ export async function startLocalMode(input: {
         consoleRoutes.close();
         await closeServer(server);
         await started.stop(options);
+        await saving?.stop();
         await sampleApp?.stop();
       },
     };
   } catch (error) {
     await closeServer(server);
     await runtime?.stop({ force: true });
+    await saving?.stop();
     await sampleApp?.stop();
     throw error;
   }

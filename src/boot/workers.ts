@@ -1,9 +1,10 @@
-import { Worker } from 'bullmq';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { fireTimerProcessor } from '../../jobs/fire-timer.js';
 import { pollMonitorsProcessor } from '../../jobs/poll-monitors.js';
 import { runStepProcessor } from '../../jobs/run-step.js';
 import { sendNotificationProcessor } from '../../jobs/send-notification.js';
+import { reportFailedJob } from '../deploy/flow/report-failed-job.js';
 import { queueNames } from '../infra/queue/queues.js';
 import type { DeployDeps } from '../ports.js';
 
@@ -50,6 +51,20 @@ export function startWorkers(deps: DeployDeps, connection: Redis, prefix: string
     worker.on('failed', (job, error) => {
       deps.metrics?.jobs.inc({ queue: worker.name, outcome: 'failed' });
       deps.log.error({ err: error, jobId: job?.id, queue: worker.name }, 'job failed');
+      if (!job || !failedForGood(job, error)) return;
+      // Said where people look, not only in the logs; never allowed to break the worker.
+      reportFailedJob(deps, {
+        queue: worker.name,
+        jobId: job.id,
+        data: job.data,
+        attemptsMade: job.attemptsMade,
+        error,
+      }).catch((reportError: unknown) =>
+        deps.log.warn(
+          { err: reportError, jobId: job.id, queue: worker.name },
+          'could not report a failed job',
+        ),
+      );
     });
     worker.on('completed', () => deps.metrics?.jobs.inc({ queue: worker.name, outcome: 'completed' }));
     worker.on('error', (error) => deps.log.error({ err: error, queue: worker.name }, 'worker error'));
@@ -61,4 +76,13 @@ export function startWorkers(deps: DeployDeps, connection: Redis, prefix: string
       await Promise.all(all.map((worker) => worker.close(force)));
     },
   };
+}
+
+/**
+ * BullMQ will not try this job again: its last attempt, or an unrecoverable error. A stalled job
+ * (its worker died) is left to the reconciler, which already says what happened to it.
+ */
+export function failedForGood(job: Pick<Job, 'attemptsMade' | 'opts'>, error: Error): boolean {
+  if (/stalled/i.test(error.message)) return false;
+  return error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
 }

@@ -21,5 +21,8 @@ export async function authorizeStage(
     detail: { attempted: 'promote', stage: stage.id, rolesAllowed: stage.approvers },
   });
   const names = stage.approvers.map((role) => roleName(deps.plan, role)).join(' or ');
-  throw new AppError('forbidden', `Only the ${names} may approve ${stage.name} (${stage.percent}%).`);
+  throw new AppError(
+    'forbidden',
+    `Only the ${names} may approve ${stage.name}${deps.plan.traffic.mode === 'none' ? '' : ` (${stage.percent}%)`}.`,
+  );
 }

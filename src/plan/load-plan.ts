@@ -112,7 +112,7 @@ export function formatPath(path: readonly (string | number)[]): string {
 }
 
 /** The line of the deepest node on `path` that exists: the key itself, or its parent when it is missing. */
-function lineOf(
+export function lineOf(
   doc: Document,
   lineCounter: LineCounter,
   path: readonly (string | number)[],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listRunTemplates, stepRunSchema } from '../steps/index.schema.js';
 import { durationSchema, parseOffset } from './duration.js';
+import { checkEnv, envTemplates, envValues, perEnvironment, secretNames } from './env-fields.js';
 import { argv, collectCommandTemplates, type FieldPath, relativePath, says, urlTemplate } from './fields.js';
 import { findSingleBraced, findVariables, isTemplateVariable, templateVariables } from './variables.js';
 
@@ -53,6 +54,9 @@ const stepSchema = z.strictObject({
   timeout: span,
   optional: z.boolean().optional(),
   run: stepRunSchema,
+  /** Passed to this step's commands only, over the plan's and the environment's (src/plan/env-fields.ts). */
+  env: envValues.optional(),
+  secrets: secretNames.optional(),
 });
 
 const stageSchema = z.strictObject({
@@ -199,9 +203,20 @@ const planObject = z.strictObject({
   }),
   stakeholders: texts,
   notificationTemplate: relativePath,
+  /** Passed to every command by name; README "What a step gets". */
+  env: envValues.optional(),
+  secrets: secretNames.optional(),
+  /** `<environment>: { env, secrets }`, over the plan level for that environment's deployments. */
+  perEnvironment: perEnvironment.optional(),
   steps: z.array(stepSchema).min(1, says('needs at least one step', 'add the steps of the runbook')),
   stages: z.array(stageSchema).min(1, says('needs at least one stage', 'add a stage with percent: 100')),
-  trafficShift: commandSpec,
+  /**
+   * How traffic moves from stage to stage: `{ command, timeout }` run for every stage, the first
+   * included, or `none` (stages are observation windows; no percentage is ever claimed).
+   * `trafficShift` plus one command step passing `{{percent}}` (stage 1) is the older equivalent.
+   */
+  traffic: z.union([z.literal('none'), commandSpec]).optional(),
+  trafficShift: commandSpec.optional(),
   goNoGo: z.strictObject({
     after: span,
     onTimeout: z.enum(['hold', 'proceed', 'rollback']).default('hold'),
@@ -262,7 +277,7 @@ const planObject = z.strictObject({
 
 export type PlanShape = z.output<typeof planObject>;
 
-export const planSchema = planObject.superRefine(checkPlan);
+export const planSchema = planObject.superRefine(checkPlan).transform(normalizeTraffic);
 
 export type Plan = z.output<typeof planSchema>;
 export type Step = Plan['steps'][number];
@@ -272,7 +287,37 @@ export type Metric = Plan['monitoring']['metrics'][number];
 export type ScheduleItem = Plan['schedule'][number];
 export type Role = Plan['roles'][number];
 export type Team = Plan['teams'][number];
-export type CommandSpec = Plan['trafficShift'];
+export type CommandSpec = z.output<typeof commandSpec>;
+
+/**
+ * How each stage's traffic moves, made explicit. `command`: the command runs for every stage at its
+ * percentage; stage 1's run is the plan step `firstStageStep` when one passes `{{percent}}`, else a
+ * derived shift after the steps. `none`: nothing moves traffic; stages are observation windows.
+ */
+export type Traffic =
+  | { mode: 'command'; firstStageStep: string | undefined; command: CommandSpec }
+  | { mode: 'none' };
+
+/** The plan's command steps that pass `{{percent}}`: each of them moves traffic. */
+export function percentSteps(steps: readonly PlanShape['steps'][number][]) {
+  return steps.filter(
+    (step) =>
+      step.run.kind === 'command' && step.run.command.some((arg) => findVariables(arg).includes('percent')),
+  );
+}
+
+function normalizeTraffic({ traffic, trafficShift, ...plan }: PlanShape): Omit<
+  PlanShape,
+  'traffic' | 'trafficShift'
+> & {
+  traffic: Traffic;
+} {
+  if (traffic === 'none') return { ...plan, traffic: { mode: 'none' } };
+  const command = traffic ?? trafficShift;
+  if (!command) throw new Error('checkPlan lets no plan through without traffic or trafficShift');
+  const firstStageStep = traffic ? undefined : percentSteps(plan.steps)[0]?.id;
+  return { ...plan, traffic: { mode: 'command', firstStageStep, command } };
+}
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -399,13 +444,7 @@ function checkPlan(plan: PlanShape, ctx: z.RefinementCtx<PlanShape>): void {
     }
   });
 
-  if (!plan.trafficShift.command.some((arg) => findVariables(arg).includes('percent'))) {
-    problem(
-      ['trafficShift', 'command'],
-      'never passes the stage percentage',
-      "add an argument such as '--percent={{percent}}'",
-    );
-  }
+  checkTraffic(plan, problem);
   const restore = plan.rollback.restoreDatabase.when;
   if (restore !== 'never' && !plan.steps.some((step) => step.run.kind === 'backup_database')) {
     problem(
@@ -425,8 +464,9 @@ function checkPlan(plan: PlanShape, ctx: z.RefinementCtx<PlanShape>): void {
     );
   }
 
+  checkEnv(plan, problem);
   const allowed = templateVariables.map((name) => `{{${name}}}`).join(', ');
-  for (const [path, value] of templatedStrings(plan)) {
+  for (const [path, value] of [...templatedStrings(plan), ...envTemplates(plan)]) {
     for (const name of findVariables(value).filter((name) => !isTemplateVariable(name))) {
       problem(path, `unknown template variable {{${name}}}`, `use one of ${allowed}`);
     }
@@ -434,6 +474,66 @@ function checkPlan(plan: PlanShape, ctx: z.RefinementCtx<PlanShape>): void {
       problem(path, `{${name}} has single braces and would be passed literally`, `write {{${name}}}`);
     }
   }
+}
+
+/** Every stage's traffic moves by a command, or the plan says none does: never silently not at all. */
+function checkTraffic(plan: PlanShape, problem: (path: FieldPath, what: string, fix: string) => void): void {
+  const passing = percentSteps(plan.steps);
+  const stepPath = (id: string): FieldPath => [
+    'steps',
+    plan.steps.findIndex((step) => step.id === id),
+    'run',
+    'command',
+  ];
+  const either =
+    "write traffic: { command: [..., '--percent={{percent}}'], timeout: 20m } (run for every stage, stage 1 included), or traffic: none if nothing controls traffic";
+  if (plan.traffic !== undefined && plan.trafficShift !== undefined) {
+    problem(['trafficShift'], 'is given together with traffic', 'keep traffic and remove trafficShift');
+    return;
+  }
+  if (plan.traffic === 'none') {
+    for (const step of passing)
+      problem(
+        stepPath(step.id),
+        "passes {{percent}}, but traffic is none: the stage's percentage would move traffic no one tracks",
+        'remove {{percent}} from the step, or give traffic a command',
+      );
+    return;
+  }
+  const command = plan.traffic ?? plan.trafficShift;
+  const key = plan.traffic ? 'traffic' : 'trafficShift';
+  if (!command) {
+    problem(['traffic'], 'is missing: no stage says how its traffic moves', either);
+    return;
+  }
+  if (!command.command.some((arg) => findVariables(arg).includes('percent')))
+    problem(
+      [key, 'command'],
+      'never passes the stage percentage',
+      "add an argument such as '--percent={{percent}}'",
+    );
+  if (plan.traffic) {
+    for (const step of passing)
+      problem(
+        stepPath(step.id),
+        'passes {{percent}}, but traffic.command already moves stage 1',
+        'remove {{percent}} from the step (traffic.command runs for stage 1 after the steps), or use trafficShift with this step',
+      );
+    return;
+  }
+  const first = plan.stages[0];
+  if (passing.length === 0 && first)
+    problem(
+      ['trafficShift'],
+      `moves stages 2 and later, but no step passes {{percent}}: ${first.name} would never get its ${first.percent}% of traffic`,
+      `add '--percent={{percent}}' to the execution step that deploys, or ${either.replace(/^write/, 'replace trafficShift with')}`,
+    );
+  for (const step of passing.slice(1))
+    problem(
+      stepPath(step.id),
+      `passes {{percent}} like step '${passing[0]?.id}': only one step may move stage 1's traffic`,
+      'remove {{percent}} from all but the step that shifts traffic',
+    );
 }
 
 /** Every string that is filled in from template variables before it runs or is fetched. */
@@ -448,7 +548,8 @@ function templatedStrings(plan: PlanShape): [FieldPath, string][] {
   plan.steps.forEach((step, i) => {
     for (const [field, value] of listRunTemplates(step.run)) add(['steps', i, 'run', ...field], value);
   });
-  addCommand(['trafficShift'], plan.trafficShift);
+  if (plan.trafficShift) addCommand(['trafficShift'], plan.trafficShift);
+  if (plan.traffic && plan.traffic !== 'none') addCommand(['traffic'], plan.traffic);
   addCommand(['rollback', 'revert'], plan.rollback.revert);
   if (plan.rollback.currentVersion) addCommand(['rollback', 'currentVersion'], plan.rollback.currentVersion);
   plan.successCriteria.integrationChecks.forEach((check, i) => {

@@ -11,6 +11,9 @@ export const templateVariables = [
   'appLogFile',
   'deploymentId',
   'workspaceDir',
+  // The commit being deployed: `git rev-parse <version>^{commit}` in WORKSPACE_DIR when the step
+  // runs; no value when the workspace cannot resolve the version (see src/infra/run/git-sha.ts).
+  'gitSha',
 ] as const;
 export type TemplateVariable = (typeof templateVariables)[number];
 export type TemplateVars = Partial<Record<TemplateVariable, string>>;
@@ -72,5 +75,22 @@ export function substituteText(text: string, vars: Readonly<Record<string, strin
     if (value === undefined)
       throw new AppError('bad_input', `{{${name}}} has no value in the text being filled in`);
     return value;
+  });
+}
+
+/**
+ * Fills in a plain `env:` value of the plan. Unlike a command argument, a variable without a value
+ * (`{{previousVersion}}` on a first deployment) becomes empty: an empty environment variable is
+ * what a script expects for "not known", and it does not change the meaning of a command line.
+ */
+export function substituteEnvValue(text: string, vars: TemplateVars): string {
+  return text.replace(placeholder, (_match, name: string) => {
+    if (!isTemplateVariable(name)) {
+      throw new AppError(
+        'bad_input',
+        `{{${name}}} is not a template variable; use one of ${templateVariables.join(', ')}`,
+      );
+    }
+    return vars[name] ?? '';
   });
 }

@@ -45,7 +45,16 @@ export async function buildReport(
     summarizeSamples(db, deploymentId),
     listDocumentationUpdates(db, deploymentId),
   ]);
-  const stages = deriveStages({ stages: plan.stages, audit, now, timeScale, endedAt: deployment.endedAt });
+  const stages = deriveStages({
+    stages: plan.stages,
+    audit,
+    now,
+    timeScale,
+    endedAt: deployment.endedAt,
+  }).map(
+    // Under `traffic: none` no command set a share of traffic: the report claims none.
+    (stage) => (plan.traffic.mode === 'none' ? { ...stage, percent: null } : stage),
+  );
   const chartIds = pickChartMetrics(plan, summaries);
   const samples = chartIds.length > 0 ? await listSamples(db, deploymentId, chartIds) : [];
   const series: ChartSeries[] = chartIds.map((metricId) => ({
@@ -54,7 +63,15 @@ export async function buildReport(
   }));
   const markers: ChartMarker[] = [
     ...stages.flatMap((stage): ChartMarker[] =>
-      stage.startedAt ? [{ at: stage.startedAt, label: `${stage.percent}%`, kind: 'stage' }] : [],
+      stage.startedAt
+        ? [
+            {
+              at: stage.startedAt,
+              label: stage.percent === null ? stage.name : `${stage.percent}%`,
+              kind: 'stage',
+            },
+          ]
+        : [],
     ),
     ...audit
       .filter((row) => row.action === 'rollback')
@@ -144,7 +161,10 @@ function stageMetrics(plan: Plan, stages: ReportStage[], summaries: SampleSummar
         stageIndex,
         stageName:
           stage?.name ?? (stageIndex === null ? 'Before the first stage' : `Stage ${stageIndex + 1}`),
-        percent: stage?.percent ?? Math.max(...rows.map((row) => row.percent)),
+        percent:
+          plan.traffic.mode === 'none'
+            ? null
+            : (stage?.percent ?? Math.max(...rows.map((row) => row.percent))),
         metrics: rows
           .sort((a, b) => rank(a.metricId) - rank(b.metricId) || a.metricId.localeCompare(b.metricId))
           .map((row) => ({

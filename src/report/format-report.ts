@@ -64,7 +64,7 @@ const actionLabels: Record<string, string> = {
   skip_soak: 'Promoted early (soak skipped)',
   soak_skipped: 'Soak skipped (flagged)',
   extend_soak: 'Soak extended',
-  reached_full: 'Reached 100%',
+  reached_full: 'Last stage live',
   hold: 'Held',
   resume: 'Resumed',
   abort: 'Aborted',

@@ -55,7 +55,7 @@ export function renderMarkdown(report: Report, options: { chartFile?: string | u
       ['Stage', 'Traffic', 'Went live', 'Soak (actual)', 'Soak (plan, minimum)', 'Verdict', 'Ended'],
       report.stages.map((stage) => [
         stage.name,
-        `${stage.percent}%`,
+        stage.percent === null ? 'no traffic control' : `${stage.percent}%`,
         stamp(stage.startedAt),
         stage.soakMs === null ? '—' : `${formatSpan(stage.soakMs)}${stage.ongoing ? ' so far' : ''}`,
         planSoak(stage, report.timeScale),
@@ -118,7 +118,7 @@ export function renderMarkdown(report: Report, options: { chartFile?: string | u
   lines.push('', '## Metrics per stage');
   if (report.metrics.length === 0) lines.push('', 'No metric readings were recorded.');
   for (const group of report.metrics) {
-    lines.push('', `### ${group.stageName} (${group.percent}%)`, '');
+    lines.push('', `### ${group.stageName}${group.percent === null ? '' : ` (${group.percent}%)`}`, '');
     lines.push(
       ...table(
         ['Metric', 'Limit', 'Samples', 'Min', 'Avg', 'Max', 'Breaches', 'No data'],

@@ -68,7 +68,7 @@ function stageLine(stage: ReportStage, timeScale: number): string {
   const ended = stage.endedBy
     ? ` · ${stageEndLabels[stage.endedBy]} by ${formatActor(stage.endedByActor, 'slack')}`
     : '';
-  return `• *${stage.name}* (${stage.percent}%): ${soak}${flag}${ended}`;
+  return `• *${stage.name}*${stage.percent === null ? '' : ` (${stage.percent}%)`}: ${soak}${flag}${ended}`;
 }
 
 function metricLine(group: StageMetrics, highlightIds: string[]): string {
@@ -86,5 +86,5 @@ function metricLine(group: StageMetrics, highlightIds: string[]): string {
       : ':large_green_circle: nothing over threshold',
     ...(unknowns > 0 ? [`${unknowns} without data`] : []),
   ];
-  return `• *${group.stageName}* (${group.percent}%): ${[...highlights, ...problems].join(' · ')}`;
+  return `• *${group.stageName}*${group.percent === null ? '' : ` (${group.percent}%)`}: ${[...highlights, ...problems].join(' · ')}`;
 }

@@ -43,7 +43,8 @@ export interface ReportStage {
   index: number;
   id: string;
   name: string;
-  percent: number;
+  /** The stage's share of traffic; null when the plan has no traffic control (nothing set one). */
+  percent: number | null;
   /** The plan's minimum soak. */
   minSoakMs: number;
   /** The minimum soak in wall-clock time (minSoakMs / timeScale). */
@@ -104,7 +105,8 @@ export interface MetricSummary {
 export interface StageMetrics {
   stageIndex: number | null;
   stageName: string;
-  percent: number;
+  /** Null when the plan has no traffic control. */
+  percent: number | null;
   metrics: MetricSummary[];
 }
 

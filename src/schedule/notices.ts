@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type pg from 'pg';
 import { formatDateTime } from '../announce/format.js';
-import { markdownToMrkdwn, renderTemplate, titleOf } from '../announce/render-template.js';
+import { bundledTemplate, markdownToMrkdwn, renderTemplate, titleOf } from '../announce/render-template.js';
+import { AppError } from '../errors.js';
 import type { MaintenanceWindow } from '../infra/db/windows.js';
+import { defaultNotificationTemplate } from '../plan/check-workspace.js';
 import { formatDuration } from '../plan/duration.js';
 import type { DeployDeps } from '../ports.js';
 import { ownerUsers } from './owners.js';
@@ -29,14 +33,33 @@ export interface NoticeText {
   subject: string;
 }
 
-/** The maintenance notice from templates/notification-template.md (section 1.2). */
+/**
+ * Where the plan's `notificationTemplate` is read: relative to WORKSPACE_DIR, like every path a
+ * plan names. Only the default path falls back to the template bundled with Stagecoach when the
+ * workspace has no file of that name; any other missing template is an error naming both paths.
+ */
+export function notificationTemplatePath(deps: {
+  plan: Pick<DeployDeps['plan'], 'notificationTemplate'>;
+  settings: Pick<DeployDeps['settings'], 'workspaceDir'>;
+}): string {
+  const named = deps.plan.notificationTemplate;
+  const inWorkspace = resolve(deps.settings.workspaceDir, named);
+  if (existsSync(inWorkspace)) return inWorkspace;
+  if (named === defaultNotificationTemplate) return bundledTemplate(defaultNotificationTemplate);
+  throw new AppError(
+    'invalid_config',
+    `the plan's notificationTemplate ${named} is not in WORKSPACE_DIR (no file ${inWorkspace}): add it there or fix the path in the plan`,
+  );
+}
+
+/** The maintenance notice from the plan's notificationTemplate (section 1.2). */
 export async function renderNotice(
   client: pg.PoolClient,
   deps: DeployDeps,
   window: MaintenanceWindow,
   forSlack: boolean,
 ): Promise<NoticeText> {
-  const markdown = renderTemplate(deps.plan.notificationTemplate, {
+  const markdown = renderTemplate(notificationTemplatePath(deps), {
     application: deps.plan.application,
     version: window.version ?? 'the next release',
     windowStart: formatDateTime(window.startsAt, deps.plan.timezone),

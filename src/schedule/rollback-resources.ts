@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pgToolEnv } from '../infra/run/pg-env.js';
 import { createRedactor } from '../infra/run/redact.js';
 import { runCommand } from '../infra/run/run-command.js';
+import { commandEnvironment } from '../infra/run/step-environment.js';
 import { substitute } from '../plan/variables.js';
 import type { DeployDeps } from '../ports.js';
 
@@ -24,12 +25,19 @@ export async function checkRollbackResources(
   const redact = createRedactor(deps.settings.secrets);
   const spec = deps.plan.rollback.currentVersion;
   if (spec) {
+    const vars = { environment, workspaceDir: deps.settings.workspaceDir };
     const outcome = await runCommand({
-      command: substitute(spec.command, { environment, workspaceDir: deps.settings.workspaceDir }),
+      command: substitute(spec.command, vars),
       cwd: resolve(deps.settings.workspaceDir, spec.cwd ?? '.'),
       timeoutMs: spec.timeout,
       redact,
-      baseEnv: deps.settings.stepEnv,
+      // The plan's and the environment's env/secrets, as its steps get them (README "What a step gets").
+      baseEnv: commandEnvironment({
+        base: deps.settings.stepEnv,
+        secretEnv: deps.settings.secretEnv ?? {},
+        plan: deps.plan,
+        vars,
+      }).env,
     });
     const version = outcome.outputTail.trim().split('\n').pop()?.trim() ?? '';
     const ok = outcome.status === 'succeeded' && new RegExp(deps.plan.versionPattern).test(version);

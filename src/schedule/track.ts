@@ -83,3 +83,16 @@ export async function markReviewDone(deps: { db: pg.Pool }, deploymentId: number
   const window = await findWindowOfDeployment(deps.db, deploymentId);
   if (window) await setTrackedStatus(deps.db, window.id, 'review', 'done');
 }
+
+/**
+ * A maintenance window's timer failed for good (its notice could not be rendered or sent, a check
+ * could not run): its schedule row says failed, so `/deploy schedule` shows it. A later success
+ * (the reconciler arms the timer again) still moves it to done.
+ */
+export async function markWindowItemFailed(
+  db: pg.Pool | pg.PoolClient,
+  windowId: number,
+  tracks: string,
+): Promise<void> {
+  await setTrackedStatus(db, windowId, tracks, 'failed');
+}

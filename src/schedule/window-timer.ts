@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { rolloutSentence } from '../announce/blocks/labels.js';
 import { formatDateTime } from '../announce/format.js';
 import { broadcast } from '../announce/outbound.js';
 import { renderTemplate } from '../announce/render-template.js';
@@ -117,6 +118,7 @@ async function supportBriefingBefore(
     timezone: deps.plan.timezone,
     duration: formatDuration(window.durationMs),
     impact: deps.plan.maintenanceWindow.impact,
+    rollout: rolloutSentence(deps.plan.traffic.mode, deps.plan.stages, formatDuration),
     contacts: await contacts(client, deps, true),
   });
   const text = toMrkdwn(markdown);

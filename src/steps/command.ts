@@ -18,7 +18,7 @@ export const commandStep: StepKind<CommandRun> = {
       timeoutMs: ctx.timeoutMs,
       signal: ctx.signal,
       redact: ctx.redact,
-      baseEnv: ctx.settings.stepEnv,
+      baseEnv: ctx.env,
       onStart: (processGroup) => {
         ran = true;
         ctx.onProcessGroup?.(processGroup);

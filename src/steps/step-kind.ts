@@ -15,10 +15,12 @@ export interface ExecutedStep extends StepOutcome {
 export interface StepContext {
   /** The values of `{{name}}` for this step (its `{{percent}}` included). */
   vars: TemplateVars;
-  settings: Pick<
-    DeploySettings,
-    'workspaceDir' | 'backupDir' | 'appDatabaseUrl' | 'healthcheckUrl' | 'stepEnv'
-  >;
+  /**
+   * The whole environment of the step's commands: the minimal base, the plan's `env`/`secrets` at
+   * each level and STAGECOACH_* (infra/run/step-environment.ts#commandEnvironment).
+   */
+  env: Record<string, string>;
+  settings: Pick<DeploySettings, 'workspaceDir' | 'backupDir' | 'appDatabaseUrl' | 'healthcheckUrl'>;
   deployment: Pick<Deployment, 'id' | 'environment' | 'version' | 'createdAt' | 'backupFile'>;
   /** The step's own budget, from the plan. */
   timeoutMs: number;

@@ -10,6 +10,7 @@ import {
 } from '../../infra/slack/block-kit.js';
 import { rollbackButton } from '../buttons.js';
 import { formatTime } from '../format.js';
+import type { TrafficMode } from './labels.js';
 
 const statusIcon = {
   ok: ':large_green_circle:',
@@ -30,15 +31,26 @@ export function readingLine(reading: MetricReading): string {
     reading.value === undefined
       ? `no data (${reading.detail ?? 'unknown'})`
       : formatValue(reading.unit, reading.value);
-  return `${statusIcon[reading.status]} *${reading.name}*: ${value} (${limit})`;
+  // A failing reading that knows why (the health check: "HTTP 503 (expected 200)") says so.
+  const why =
+    reading.value !== undefined && reading.status !== 'ok' && reading.detail ? `: ${reading.detail}` : '';
+  return `${statusIcon[reading.status]} *${reading.name}*: ${value} (${limit})${why}`;
 }
 
+/**
+ * One line per monitor, and the plan's health check once: on the line of the monitor that probes
+ * it when there is one, else on a line of its own.
+ */
 export function snapshotFields(snapshot: Snapshot): string[] {
+  const lines = snapshot.metrics.map(readingLine);
+  const covered =
+    snapshot.health.metricId !== undefined && snapshot.metrics.some((m) => m.id === snapshot.health.metricId);
+  if (covered) return lines;
   const health =
     snapshot.health.status === 'ok'
       ? ':large_green_circle: Health check passes'
       : `${snapshot.health.status === 'failing' ? ':red_circle:' : ':grey_question:'} Health check: ${snapshot.health.summary}`;
-  return [...snapshot.metrics.map(readingLine), health];
+  return [...lines, health];
 }
 
 export function checkInButtons(promptId: number): ButtonSpec[] {
@@ -56,6 +68,8 @@ export function checkInMessage(input: {
   total: number;
   snapshot: Snapshot;
   percent: number;
+  /** Under `traffic: none` no percentage is claimed. */
+  traffic?: TrafficMode;
   missed: number[];
   timeZone: string;
   promptId: number;
@@ -63,7 +77,7 @@ export function checkInMessage(input: {
   const { snapshot } = input;
   const breaches = snapshot.metrics.filter((m) => m.status === 'breach').length;
   const unknown = snapshot.metrics.filter((m) => m.status === 'unknown').length;
-  const headline = `:stethoscope: *Check-in ${input.number}/${input.total}* at ${formatTime(snapshot.takenAt, input.timeZone)} · ${input.percent}% of traffic on the new version · ${breaches} over threshold, ${unknown} without data`;
+  const headline = `:stethoscope: *Check-in ${input.number}/${input.total}* at ${formatTime(snapshot.takenAt, input.timeZone)} · ${input.traffic === 'none' ? 'no traffic control: all users on the new version' : `${input.percent}% of traffic on the new version`} · ${breaches} over threshold, ${unknown} without data`;
   const missedNote =
     input.missed.length > 0 ? `:warning: Check-in ${input.missed.join(', ')} went unanswered.` : undefined;
   return {

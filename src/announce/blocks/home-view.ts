@@ -1,7 +1,7 @@
 import type { Deployment } from '../../infra/db/deployments.js';
 import { context, divider, header, section } from '../../infra/slack/block-kit.js';
 import { formatTime } from '../format.js';
-import { stateLabels } from './labels.js';
+import { stateLabels, type TrafficMode, trafficLabel } from './labels.js';
 
 export interface HomeDeployment {
   deployment: Deployment;
@@ -15,10 +15,11 @@ export function homeView(input: {
   roleNames: string[];
   timeZone: string;
   now: Date;
+  traffic?: TrafficMode;
 }) {
   const rows = input.deployments.map(({ deployment, stageName, nextDecision }) =>
     section(
-      `*#${deployment.id} ${deployment.version} → ${deployment.environment}*\n${stateLabels[deployment.state]} · ${deployment.currentPercent}%${stageName ? ` (${stageName})` : ''}\nNext: ${nextDecision}`,
+      `*#${deployment.id} ${deployment.version} → ${deployment.environment}*\n${stateLabels[deployment.state]} · ${trafficLabel(input.traffic ?? 'command', deployment)}${stageName ? ` (${stageName})` : ''}\nNext: ${nextDecision}`,
     ),
   );
   return {

@@ -8,7 +8,7 @@ export const stateLabels: Record<DeploymentState, string> = {
   soaking: ':hourglass_flowing_sand: Soaking',
   awaiting_promotion: ':raised_hand: Waiting for promotion approval',
   held: ':double_vertical_bar: On hold',
-  success_window: ':eyes: At 100%: success window',
+  success_window: ':eyes: Last stage: success window',
   rolling_back: ':rewind: Rolling back',
   awaiting_restore: ':floppy_disk: Reverted: database restore awaits confirmation',
   restoring: ':floppy_disk: Restoring the database',
@@ -40,3 +40,42 @@ export const phaseLabels: Record<string, string> = {
   rollout: 'Rollout',
   rollback: 'Rollback',
 };
+
+/** `command`: a traffic command moves each stage; `none`: stages are observation windows. */
+export type TrafficMode = 'command' | 'none';
+
+/**
+ * Where a deployment's traffic stands, as a traffic command set it: a percentage under a traffic
+ * command, never one under `traffic: none`.
+ */
+export function trafficLabel(
+  mode: TrafficMode,
+  deployment: { currentPercent: number; stageIndex: number | null },
+): string {
+  if (mode === 'command') return `${deployment.currentPercent}%`;
+  return deployment.stageIndex === null ? 'no traffic control' : 'all users (no traffic control)';
+}
+
+/** ` (50%)` after a stage's name, or nothing when the plan has no traffic control. */
+export const stagePercent = (mode: TrafficMode | undefined, stage: { percent: number }): string =>
+  mode === 'none' ? '' : ` (${stage.percent}%)`;
+
+/**
+ * The rollout in one sentence for people outside the deployment team, from the plan's stages: the
+ * shares a traffic command sets, or under `traffic: none` no share at all.
+ */
+export function rolloutSentence(
+  mode: TrafficMode,
+  stages: readonly { name: string; percent: number; minSoak: number }[],
+  formatSpan: (ms: number) => string,
+): string {
+  if (mode === 'none')
+    return `There is no traffic control: the new version reaches all users at once and is watched through ${stages.length} stage${stages.length === 1 ? '' : 's'} (${stages.map((stage) => stage.name).join(', ')}).`;
+  const parts = stages.map((stage, i) => {
+    const share = stage.percent === 100 ? 'everyone' : `${stage.percent}% of users`;
+    const previous = stages[i - 1];
+    if (!previous) return `The new version reaches ${share} first`;
+    return previous.minSoak > 0 ? `${share} after at least ${formatSpan(previous.minSoak)} more` : share;
+  });
+  return `${parts.join(', then ')}.`;
+}

@@ -2,6 +2,7 @@ import { actions, type ButtonSpec, context, type Message, section } from '../../
 import { formatDuration } from '../../plan/duration.js';
 import type { Plan } from '../../plan/schema.js';
 import { formatTime, mention } from '../format.js';
+import { stagePercent, type TrafficMode } from './labels.js';
 
 type Stage = Plan['stages'][number];
 
@@ -14,9 +15,15 @@ const withButtons = (text: string, blockId: string, buttons: ButtonSpec[], note?
   ],
 });
 
-export function stageLiveMessage(input: { stage: Stage; soakUntil: Date; timeZone: string }): Message {
+export function stageLiveMessage(input: {
+  stage: Stage;
+  soakUntil: Date;
+  timeZone: string;
+  traffic?: TrafficMode;
+}): Message {
   const { stage } = input;
-  const text = `:hourglass_flowing_sand: *${stage.name}* is live at *${stage.percent}%*. Soaking ${formatDuration(stage.minSoak)} until ${formatTime(input.soakUntil, input.timeZone)}.`;
+  const live = input.traffic === 'none' ? 'is live (no traffic control)' : `is live at *${stage.percent}%*`;
+  const text = `:hourglass_flowing_sand: *${stage.name}* ${live}. Soaking ${formatDuration(stage.minSoak)} until ${formatTime(input.soakUntil, input.timeZone)}.`;
   const focus = stage.monitoringFocus.length > 0 ? `Watch: ${stage.monitoringFocus.join(' · ')}` : undefined;
   return { text, blocks: [section(text), ...(focus ? [context(focus)] : [])] };
 }
@@ -27,8 +34,11 @@ export function promotionPrompt(input: {
   approvers: string;
   promptId: number;
   buttons: ButtonSpec[];
+  traffic?: TrafficMode;
 }): Message {
-  const text = `:raised_hand: *${input.stage.name}* (${input.stage.percent}%) has soaked its ${formatDuration(input.stage.minSoak)}. Promote to *${input.next.percent}%* (${input.next.name})?`;
+  const to =
+    input.traffic === 'none' ? `*${input.next.name}*` : `*${input.next.percent}%* (${input.next.name})`;
+  const text = `:raised_hand: *${input.stage.name}*${stagePercent(input.traffic, input.stage)} has soaked its ${formatDuration(input.stage.minSoak)}. Promote to ${to}?`;
   return withButtons(text, `prompt-${input.promptId}`, input.buttons, `Approvers: ${input.approvers}`);
 }
 
@@ -52,9 +62,10 @@ export function declarePrompt(input: {
   promptId: number;
   approvers: string;
   buttons: ButtonSpec[];
+  traffic?: TrafficMode;
 }): Message {
-  const text =
-    ':checkered_flag: The success criteria hold over the whole success window, with all traffic (100%) on the new version. Declare the deployment complete?';
+  const traffic = input.traffic === 'none' ? 'the new version live' : 'all traffic (100%) on the new version';
+  const text = `:checkered_flag: The success criteria hold over the whole success window, with ${traffic}. Declare the deployment complete?`;
   return withButtons(text, `prompt-${input.promptId}`, input.buttons, `Declared by: ${input.approvers}`);
 }
 

@@ -2,7 +2,14 @@ import type { Deployment } from '../../infra/db/deployments.js';
 import type { StepRun } from '../../infra/db/step-runs.js';
 import { context, fields, header, type Message, section } from '../../infra/slack/block-kit.js';
 import { formatDateTime, formatElapsed, mention } from '../format.js';
-import { phaseLabels, plainStateLabel, stateLabels, stepStatusIcons } from './labels.js';
+import {
+  phaseLabels,
+  plainStateLabel,
+  stateLabels,
+  stepStatusIcons,
+  type TrafficMode,
+  trafficLabel,
+} from './labels.js';
 
 /** `/deploy status`: the state, each step with its duration, and who started it. */
 export function statusMessage(input: {
@@ -11,6 +18,7 @@ export function statusMessage(input: {
   application: string;
   timeZone: string;
   now: Date;
+  traffic?: TrafficMode;
 }): Message {
   const { deployment, steps, timeZone, now } = input;
   const lines = steps.map((step) => {
@@ -27,7 +35,7 @@ export function statusMessage(input: {
       header(`Status of deployment ${title}`.slice(0, 150)),
       fields([
         `*State*\n${stateLabels[deployment.state]}`,
-        `*Traffic*\n${deployment.currentPercent}%`,
+        `*Traffic*\n${trafficLabel(input.traffic ?? 'command', deployment)}`,
         `*Started by*\n${mention(deployment.startedBy)}`,
         `*Started*\n${formatDateTime(deployment.createdAt, timeZone)}`,
         `*Running for*\n${formatElapsed(deployment.createdAt, deployment.endedAt ?? now)}`,

@@ -34,5 +34,11 @@ export async function buildHome(deps: DeployDeps, userId: string) {
     }),
   );
   const roleNames = (await rolesOf(deps.db, userId)).map((role) => roleName(deps.plan, role));
-  return homeView({ deployments, roleNames, timeZone: deps.plan.timezone, now: deps.clock() });
+  return homeView({
+    deployments,
+    roleNames,
+    timeZone: deps.plan.timezone,
+    now: deps.clock(),
+    traffic: deps.plan.traffic.mode,
+  });
 }

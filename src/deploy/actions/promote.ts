@@ -1,5 +1,5 @@
 import { type DecisionAction, describeDeployment as describe } from './decision-context.js';
-import { shiftToNextStage } from './shift-to-next-stage.js';
+import { promotionTarget, shiftToNextStage } from './shift-to-next-stage.js';
 
 /**
  * Promote to the next stage after its soak.
@@ -9,5 +9,5 @@ import { shiftToNextStage } from './shift-to-next-stage.js';
  */
 export const promote: DecisionAction = async (context, client) => {
   const next = await shiftToNextStage(context, client, 'promote', {});
-  return `Promoting ${describe(context)} to ${next.percent}%.`;
+  return `Promoting ${describe(context)} to ${promotionTarget(context.deps.plan, next)}.`;
 };

@@ -5,7 +5,7 @@ import { writeAudit } from '../../infra/db/audit.js';
 import { scaled } from '../flow/timers.js';
 
 import { type DecisionAction, describeDeployment as describe } from './decision-context.js';
-import { shiftToNextStage } from './shift-to-next-stage.js';
+import { promotionTarget, shiftToNextStage } from './shift-to-next-stage.js';
 
 /**
  * Promote before the soak ends, with a reason flagged in the audit log.
@@ -40,8 +40,8 @@ export const skipSoak: DecisionAction = async (context, client) => {
     context.later,
     deployment.id,
     note(
-      `:warning: <@${input.userId}> skipped the rest of the ${stage?.name ?? ''} soak: ${input.reason}. Promoting to ${next.percent}%.`,
+      `:warning: <@${input.userId}> skipped the rest of the ${stage?.name ?? ''} soak: ${input.reason}. Promoting to ${promotionTarget(deps.plan, next)}.`,
     ),
   );
-  return `Soak skipped (flagged in the audit log); promoting ${describe(context)} to ${next.percent}%.`;
+  return `Soak skipped (flagged in the audit log); promoting ${describe(context)} to ${promotionTarget(deps.plan, next)}.`;
 };

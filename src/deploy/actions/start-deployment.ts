@@ -1,5 +1,6 @@
 import { mention } from '../../announce/format.js';
 import { ensureRoot } from '../../announce/root.js';
+import { noteInThread } from '../../announce/thread.js';
 import { AppError } from '../../errors.js';
 import { writeAudit } from '../../infra/db/audit.js';
 import {
@@ -11,12 +12,14 @@ import {
 import { getEnvironmentLock } from '../../infra/db/environment-locks.js';
 import { inTransaction } from '../../infra/db/pool.js';
 import { insertStepRun, type StepRun } from '../../infra/db/step-runs.js';
+import { checkWorkspace, describeWorkspaceProblem } from '../../plan/check-workspace.js';
 import type { DeployDeps } from '../../ports.js';
 import { trackStart } from '../../schedule/track.js';
 import { afterCommit, runAfterCommit } from '../after-commit.js';
 import { authorize } from '../authorize.js';
 import { scheduleGoNoGo } from '../flow/go-no-go.js';
 import { onDeploymentStarted } from '../flow/milestones.js';
+import { findRollbackTarget, type RollbackTarget } from '../flow/rollback-target.js';
 import { scheduleTimer } from '../flow/timers.js';
 import { validateVersion } from '../model/validate-version.js';
 
@@ -25,9 +28,18 @@ export interface StartInput {
   environment?: string | undefined;
   userId: string;
   dryRun: boolean;
+  /** Deploy the version already running again (`--redeploy`). */
+  redeploy?: boolean | undefined;
+  /** Start although the rollback target is not confirmed (`--without-rollback-target`): audited and flagged. */
+  withoutRollbackTarget?: boolean | undefined;
 }
 
-/** `/deploy start`: checks, records the deployment with its planned steps, announces it, enqueues step 1. */
+/**
+ * `/deploy start`: checks, records the deployment with its planned steps, announces it, enqueues step 1.
+ * Before anything changes (a dry run too) the programs and paths the plan names are checked again;
+ * a real run also confirms the way back (flow/rollback-target.ts) and refuses to redeploy the
+ * running version unless asked to.
+ */
 export async function startDeployment(
   deps: DeployDeps,
   input: StartInput,
@@ -49,7 +61,51 @@ export async function startDeployment(
       `${environment} is locked by ${mention(lock.lockedBy)}: ${lock.reason}. Unlock it with \`/deploy unlock ${environment}\` once it is safe.`,
     );
   }
-  const previousVersion = (await findLastCompletedVersion(deps.db, environment)) ?? null;
+  // Before any command of the plan runs (the rollback target's included).
+  const active = await findActiveDeployment(deps.db, environment);
+  if (active) throw await alreadyActive(deps, environment);
+  const missing = checkWorkspace(plan, {
+    workspaceDir: deps.settings.workspaceDir,
+    path: deps.settings.stepEnv.PATH ?? process.env.PATH,
+  });
+  if (missing.length > 0) {
+    throw new AppError(
+      'invalid_plan',
+      [
+        `Not started: the plan names what this host does not have (nothing was changed).`,
+        ...missing.map((problem) => `• ${describeWorkspaceProblem(problem)}`),
+      ].join('\n'),
+    );
+  }
+  const target: RollbackTarget = input.dryRun
+    ? {
+        previousVersion: (await findLastCompletedVersion(deps.db, environment)) ?? null,
+        source: 'completed_deployment',
+        problems: [],
+      }
+    : await findRollbackTarget(deps, environment, input.version);
+  if (target.problems.length > 0 && !input.withoutRollbackTarget) {
+    throw new AppError(
+      'conflict',
+      [
+        `Not started: no way back is confirmed for ${environment} (nothing was changed).`,
+        ...target.problems.map((problem) => `• ${problem}`),
+        `To start anyway, knowing a rollback may not work: \`/deploy start ${input.version}${input.environment ? ` to ${environment}` : ''} --without-rollback-target\` (audited).`,
+      ].join('\n'),
+    );
+  }
+  const previousVersion = target.previousVersion;
+  if (previousVersion === input.version && !input.redeploy) {
+    const where =
+      target.source === 'current_version_command'
+        ? 'the rollback.currentVersion command reports it running'
+        : 'it is the last completed deployment';
+    throw new AppError(
+      'conflict',
+      `Not started: ${environment} already runs ${input.version} (${where}). To deploy it again on purpose: \`/deploy start ${input.version}${input.environment ? ` to ${environment}` : ''} --redeploy\`.`,
+    );
+  }
+  const withoutTarget = target.problems.length > 0;
   const later = afterCommit();
   const { deployment, firstStep } = await inTransaction(deps.db, async (client) => {
     let created: Deployment;
@@ -98,8 +154,25 @@ export async function startDeployment(
       actor: input.userId,
       action: 'start',
       toState: created.state,
-      detail: { version: input.version, environment, dryRun: input.dryRun, previousVersion },
+      detail: {
+        version: input.version,
+        environment,
+        dryRun: input.dryRun,
+        previousVersion,
+        ...(input.redeploy ? { redeploy: true } : {}),
+        ...(withoutTarget ? { withoutRollbackTarget: true, rollbackProblems: target.problems } : {}),
+      },
     });
+    if (withoutTarget) {
+      const text = [
+        `:warning: Started by ${mention(input.userId)} with \`--without-rollback-target\`: the way back is not confirmed.`,
+        ...target.problems.map((problem) => `• ${problem}`),
+      ].join('\n');
+      await noteInThread(client, later, created.id, {
+        text,
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+      });
+    }
     return { deployment: created, firstStep: runs[0] as StepRun };
   });
   deps.log.info(

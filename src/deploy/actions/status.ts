@@ -32,5 +32,6 @@ export async function describeStatus(deps: DeployDeps, ref?: string) {
     application: deps.plan.application,
     timeZone: deps.plan.timezone,
     now: deps.clock(),
+    traffic: deps.plan.traffic.mode,
   });
 }

@@ -51,7 +51,7 @@ export async function approve(
   if (deployment.state === 'success_window') {
     throw new AppError(
       'conflict',
-      'At 100% the Project Lead declares completion with the [Declare complete] button.',
+      'At the last stage the Project Lead declares completion with the [Declare complete] button or `/deploy complete`.',
     );
   }
   throw new AppError(

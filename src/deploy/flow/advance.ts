@@ -4,16 +4,17 @@ import { stepFailedMessage } from '../../announce/blocks/step-messages.js';
 import { haltedStepButtons } from '../../announce/buttons.js';
 import { recordPrompt } from '../../announce/prompts.js';
 import { noteInThread } from '../../announce/thread.js';
-import type { Deployment } from '../../infra/db/deployments.js';
+import { type Deployment, getDeployment } from '../../infra/db/deployments.js';
 import type { StepRun } from '../../infra/db/step-runs.js';
-import { listLatestStepRuns } from '../../infra/db/step-runs.js';
+import { insertStepRun, listLatestStepRuns } from '../../infra/db/step-runs.js';
 import type { DeployDeps } from '../../ports.js';
 import type { AfterCommit } from '../after-commit.js';
 import { applyTransition } from '../apply-transition.js';
-import { scheduleMonitoring } from './check-ins.js';
+import { ensureMonitoring, isLive } from './check-ins.js';
 import { shiftsTraffic } from './execute-step.js';
+import { soakOf } from './finish-dry-run.js';
 import { onStageLive } from './milestones.js';
-import { resolveStep, stageOfShift } from './resolve-step.js';
+import { resolveStep, shiftStepId, shiftStepName, stageOfShift } from './resolve-step.js';
 import { startSuccessWindow } from './success-criteria.js';
 import { scaled, scheduleTimer } from './timers.js';
 
@@ -36,37 +37,63 @@ export async function advance(
     await recordFailure(client, deps, deployment, finished, later);
     return;
   }
-  // Production traffic first moved: the check-ins and reviews start counting from now.
   const step = resolveStep(deps.plan, finished.stepId);
-  if (step && shiftsTraffic(step) && deployment.currentPercent === 0 && step.phase !== 'rollout') {
-    await scheduleMonitoring(client, deps, deployment.id, later);
-    later.followUps.push({ kind: 'start_monitoring', deploymentId: deployment.id });
-  }
+  // Only a traffic command that succeeded moves the stored percentage.
+  const moved = step !== undefined && shiftsTraffic(deps.plan, step);
+  // Production traffic first moved: the check-ins and reviews start counting from now.
+  if (moved && deployment.currentPercent === 0) await ensureMonitoring(client, deps, deployment.id, later);
+  const shift = step?.phase === 'rollout' ? stageOfShift(deps.plan, finished.stepId) : undefined;
   const next = await nextPendingRun(client, deployment.id, finished.position);
-  if (next) {
-    const fields =
-      step && shiftsTraffic(step) && step.phase !== 'rollout' ? { currentPercent: step.percent } : {};
+  const firstShift = next || shift ? undefined : await insertFirstShift(client, deps, deployment.id);
+  if (next || firstShift) {
+    const fields = moved && step && !shift ? { currentPercent: step.percent } : {};
     await applyTransition(client, deps.plan, deployment.id, 'step_succeeded', 'stagecoach', {
       detail,
       fields,
     });
-    later.enqueue.push(next);
+    later.enqueue.push((next ?? firstShift) as { id: number; deploymentId: number });
     return;
   }
-  const shift = stageOfShift(deps.plan, finished.stepId);
-  const stageIndex = shift?.index ?? 0;
   await enterStage(
     client,
     deps,
     deployment.id,
-    stageIndex,
-    shift ? 'stage_live' : 'steps_done',
+    shift?.index ?? 0,
+    moved && shift ? 'stage_live' : 'steps_done',
     later,
     detail,
   );
 }
 
-/** Traffic is at the stage's percentage: soak it, or at 100% open the success window. */
+/**
+ * With a plan-level traffic command and no plan step for stage 1, the steps are followed by the
+ * derived shift to stage 1 (once per deployment: a later retry inserts its own attempt).
+ */
+async function insertFirstShift(client: pg.PoolClient, deps: DeployDeps, deploymentId: number) {
+  const first = deps.plan.stages[0];
+  const { traffic } = deps.plan;
+  if (!first || traffic.mode !== 'command' || traffic.firstStageStep !== undefined) return undefined;
+  const existing = await client.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM step_runs WHERE deployment_id = $1 AND step_id = $2',
+    [deploymentId, shiftStepId(first.id)],
+  );
+  if ((existing.rows[0]?.n ?? 0) > 0) return undefined;
+  const run = await insertStepRun(client, {
+    deploymentId,
+    stepId: shiftStepId(first.id),
+    stepName: shiftStepName(first),
+    phase: 'rollout',
+    position: deps.plan.steps.length + 1,
+    attempt: 1,
+  });
+  return { id: run.id, deploymentId };
+}
+
+/**
+ * A stage begins: soak it, or at the last stage open the success window. `stage_live`: its traffic
+ * command succeeded, so the stored percentage becomes the stage's; `steps_done`: the plan's steps
+ * finished, and the percentage stays whatever a traffic command set (nothing under `traffic: none`).
+ */
 export async function enterStage(
   client: pg.PoolClient,
   deps: DeployDeps,
@@ -78,7 +105,12 @@ export async function enterStage(
 ): Promise<void> {
   const stage = deps.plan.stages[stageIndex];
   if (!stage) throw new Error(`plan has no stage ${stageIndex}`);
-  const fields = { stageIndex, currentPercent: stage.percent, stageStarted: true };
+  const atPercent = await trafficSetFor(client, deps, deploymentId, stageIndex, event);
+  const fields = { stageIndex, stageStarted: true, ...(atPercent ? { currentPercent: stage.percent } : {}) };
+  // Whatever the traffic mode, a deployment is live once a stage begins: when no traffic command
+  // started the check-ins and reviews (under `traffic: none` none does), they start now.
+  const current = await getDeployment(client, deploymentId);
+  if (current && !isLive(current) && !atPercent) await ensureMonitoring(client, deps, deploymentId, later);
   if (stage.percent === 100) {
     const { after } = await applyTransition(client, deps.plan, deploymentId, 'reached_full', 'stagecoach', {
       detail: { ...detail, stage: stage.id },
@@ -93,6 +125,7 @@ export async function enterStage(
     fields,
   });
   await onStageLive(client, deps, later, after, stageIndex);
+  const soakMs = soakOf(deps, after.dryRun, stage.minSoak);
   const soakCount = await client.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM timers WHERE deployment_id = $1 AND kind = 'soak_end' AND payload->>'stageIndex' = $2`,
     [deploymentId, String(stageIndex)],
@@ -101,17 +134,40 @@ export async function enterStage(
     deploymentId,
     kind: 'soak_end',
     key: `soak-${deploymentId}-${stageIndex}-${soakCount.rows[0]?.n ?? 0}`,
-    afterMs: stage.minSoak,
+    afterMs: soakMs,
     payload: { stageIndex },
   });
   later.arm.push(timer);
-  const soakUntil = new Date(deps.clock().getTime() + scaled(deps, stage.minSoak));
+  const soakUntil = new Date(deps.clock().getTime() + scaled(deps, soakMs));
   await noteInThread(
     client,
     later,
     deploymentId,
-    stageLiveMessage({ stage, soakUntil, timeZone: deps.plan.timezone }),
+    stageLiveMessage({ stage, soakUntil, timeZone: deps.plan.timezone, traffic: deps.plan.traffic.mode }),
   );
+}
+
+/**
+ * Whether a traffic command that succeeded put this stage's percentage in place: the shift that
+ * just finished (`stage_live`), or for stage 1 the plan step that moves its traffic, when its
+ * latest run succeeded (or was marked done by hand). Never under `traffic: none`.
+ */
+async function trafficSetFor(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deploymentId: number,
+  stageIndex: number,
+  event: 'steps_done' | 'stage_live',
+): Promise<boolean> {
+  const { traffic } = deps.plan;
+  if (traffic.mode !== 'command') return false;
+  if (event === 'stage_live') return true;
+  if (stageIndex !== 0 || traffic.firstStageStep === undefined) return false;
+  const latest = await client.query<{ status: string }>(
+    'SELECT status FROM step_runs WHERE deployment_id = $1 AND step_id = $2 ORDER BY attempt DESC LIMIT 1',
+    [deploymentId, traffic.firstStageStep],
+  );
+  return doneStatuses.includes(latest.rows[0]?.status ?? '');
 }
 
 async function recordFailure(

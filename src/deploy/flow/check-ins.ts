@@ -9,7 +9,7 @@ import type { Timer } from '../../infra/db/timers.js';
 import type { Snapshot } from '../../infra/monitor/snapshot.js';
 import type { DeployDeps } from '../../ports.js';
 import type { AfterCommit } from '../after-commit.js';
-import { scheduleTimer } from './timers.js';
+import { decisionsRunSlower, scaledForPeople, scheduleTimer } from './timers.js';
 
 const day = 24 * 3600_000;
 
@@ -19,7 +19,32 @@ export function checkInCount(deps: Pick<DeployDeps, 'plan'>): number {
 }
 
 /**
- * From the moment production traffic first shifts: check-ins every 30 minutes for 6 hours, then
+ * Live: a traffic command moved production traffic, or a stage began (under `traffic: none`, the
+ * first stage begins once the steps are done). Monitors are polled from then on.
+ */
+export function isLive(deployment: Pick<Deployment, 'currentPercent' | 'stageIndex'>): boolean {
+  return deployment.currentPercent > 0 || deployment.stageIndex !== null;
+}
+
+/** Schedules the check-ins and reviews and starts polling, once per deployment, whatever its traffic mode. */
+export async function ensureMonitoring(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deploymentId: number,
+  later: AfterCommit,
+) {
+  const scheduled = await client.query(
+    `SELECT 1 FROM timers WHERE deployment_id = $1 AND kind IN ('check_in', 'review') LIMIT 1`,
+    [deploymentId],
+  );
+  if (scheduled.rowCount) return;
+  await scheduleMonitoring(client, deps, deploymentId, later);
+  later.followUps.push({ kind: 'start_monitoring', deploymentId });
+}
+
+/**
+ * From the moment the deployment goes live (production traffic first shifts, or under
+ * `traffic: none` the first stage begins): check-ins every 30 minutes for 6 hours, then
  * daily reviews for a week and weekly reviews for a month (plan values). All are durable timers.
  */
 export async function scheduleMonitoring(
@@ -83,7 +108,13 @@ export async function checkIn(
   const n = Number(timer.payload.n);
   const total = Number(timer.payload.total);
   const missed: number[] = [];
+  // A check-in's answer window is the interval to the next one, at people's pace: in a rehearsal
+  // with REHEARSAL_DECISION_SCALE the next check-in may come sooner, and an open one younger than
+  // its window stays open (answerable) instead of counting as missed.
+  const answerWindowMs = scaledForPeople(deps, deps.plan.monitoring.checkIns.every);
+  const now = deps.clock().getTime();
   for (const open of await listOpenPrompts(client, deployment.id, 'check_in')) {
+    if (decisionsRunSlower(deps) && now - open.createdAt.getTime() < answerWindowMs) continue;
     const decided = await decidePrompt(client, open.id, 'No answer before the next check-in', 'stagecoach');
     if (decided) {
       missed.push(Number(open.payload.n));
@@ -116,6 +147,7 @@ export async function checkIn(
         total,
         snapshot,
         percent: deployment.currentPercent,
+        traffic: deps.plan.traffic.mode,
         missed,
         timeZone: deps.plan.timezone,
         promptId,
@@ -131,6 +163,8 @@ async function unansweredStreak(client: pg.PoolClient, deploymentId: number): Pr
   );
   let streak = 0;
   for (const row of result.rows) {
+    // Still within its answer window (a rehearsal's slower decisions): neither answered nor missed.
+    if (row.status === 'open') continue;
     if (row.status !== 'decided' || row.decidedBy !== 'stagecoach') break;
     streak++;
   }
@@ -156,7 +190,9 @@ export async function review(
     [deployment.id],
   );
   const summary = [
-    `State: ${deployment.state.replaceAll('_', ' ')}, ${deployment.currentPercent}% of traffic on ${deployment.version}.`,
+    deps.plan.traffic.mode === 'none'
+      ? `State: ${deployment.state.replaceAll('_', ' ')}, ${deployment.version} with no traffic control.`
+      : `State: ${deployment.state.replaceAll('_', ' ')}, ${deployment.currentPercent}% of traffic on ${deployment.version}.`,
     `Check-ins answered: ${counts.rows[0]?.answered ?? 0}, unanswered: ${counts.rows[0]?.missed ?? 0}. Failed or interrupted step runs: ${failed.rows[0]?.n ?? 0}.`,
   ];
   const kind = timer.payload.kind === 'weekly' ? 'weekly' : 'daily';

@@ -12,7 +12,7 @@ import type { AfterCommit } from '../after-commit.js';
 import { applyTransition } from '../apply-transition.js';
 import { allowedEvents } from '../model/lifecycle.js';
 import { startRollback } from './rollback.js';
-import { scaled, scheduleTimer } from './timers.js';
+import { scaledForPeople, scheduleTimer } from './timers.js';
 
 const policyText = {
   hold: 'hold the deployment and page the leads',
@@ -34,9 +34,11 @@ export async function scheduleGoNoGo(
     key: `go-no-go-${deployment.id}`,
     afterMs: goNoGo.after,
     from: deployment.createdAt,
+    // A decision people make: a rehearsal's REHEARSAL_DECISION_SCALE keeps it answerable.
+    waitsForPeople: true,
   });
   later.arm.push(timer);
-  const deadline = new Date(deployment.createdAt.getTime() + scaled(deps, goNoGo.after));
+  const deadline = new Date(deployment.createdAt.getTime() + scaledForPeople(deps, goNoGo.after));
   // Recorded now, in the transaction: the deadline may come before the message reaches Slack.
   await recordPrompt(client, later, deployment.id, 'go_no_go', (promptId) =>
     goNoGoPrompt({

@@ -120,9 +120,12 @@ export async function onStageLive(
   const stage = deps.plan.stages[stageIndex];
   const previous = deps.plan.stages[stageIndex - 1];
   if (!stage) return;
+  // Under `traffic: none` no command set a share of traffic: no percentage is claimed.
+  const controlled = deps.plan.traffic.mode === 'command';
+  const at = controlled ? ` at ${stage.percent}%` : ' (no traffic control)';
   const text = previous
-    ? `:white_check_mark: ${previous.name} (${previous.percent}%) completed; ${stage.name} is live at ${stage.percent}%.`
-    : `:large_green_circle: All checks passed; ${stage.name} is live at ${stage.percent}%.`;
+    ? `:white_check_mark: ${previous.name}${controlled ? ` (${previous.percent}%)` : ''} completed; ${stage.name} is live${at}.`
+    : `:large_green_circle: All checks passed; ${stage.name} is live${at}.`;
   await pingManagement(client, deps, later, deployment, `stage-${stageIndex}`, text);
   await updateStatusPage(
     client,
@@ -131,7 +134,9 @@ export async function onStageLive(
     deployment,
     `stage-${stageIndex}`,
     'verifying',
-    `${stage.percent}% of users are on ${deployment.version}; we are verifying it before going further.`,
+    controlled
+      ? `${stage.percent}% of users are on ${deployment.version}; we are verifying it before going further.`
+      : `${deployment.version} is live; we are verifying it (${stage.name}) before going further.`,
   );
 }
 

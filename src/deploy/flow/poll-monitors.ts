@@ -10,11 +10,13 @@ import { inTransaction } from '../../infra/db/pool.js';
 import { cancelAutoRollback } from '../../infra/db/timers.js';
 import { evaluate, initialState } from '../../infra/monitor/evaluate.js';
 import { readMetric } from '../../infra/monitor/read-metric.js';
+import { monitorSources } from '../../infra/monitor/snapshot.js';
 import type { DeployDeps } from '../../ports.js';
 import { afterCommit, runAfterCommit } from '../after-commit.js';
 import { isTerminal } from '../model/lifecycle.js';
+import { isLive } from './check-ins.js';
 import { stopMonitoring } from './monitor-polling.js';
-import { scaled, scheduleTimer } from './timers.js';
+import { scaledForPeople, scheduleTimer } from './timers.js';
 
 /**
  * One poll of every monitor of a deployment, from the first traffic shift to the end: it runs
@@ -28,12 +30,14 @@ export async function pollMonitors(deps: DeployDeps, deploymentId: number): Prom
     await stopMonitoring(deps, deploymentId);
     return 'stopped';
   }
-  if (deployment.currentPercent === 0) return 'no traffic yet';
+  if (!isLive(deployment)) return 'not live yet';
   // Rolling back: the alerts have done their job; the revert is what matters now.
   if (['rolling_back', 'awaiting_restore', 'restoring', 'rollback_failed'].includes(deployment.state))
     return 'rolling back';
   const { metrics } = deps.plan.monitoring;
-  const readings = await Promise.all(metrics.map((metric) => readMetric(metric, deps.settings)));
+  // The plan's health check (its http_check step) judges an up/down probe of the same URL.
+  const sources = monitorSources(deps.plan, deps.settings, { environment: deployment.environment });
+  const readings = await Promise.all(metrics.map((metric) => readMetric(metric, sources)));
   const now = deps.clock();
   // A decision (a rollback) may lock the same rows in another order: on a deadlock, poll again.
   for (let attempt = 1; ; attempt++) {
@@ -85,7 +89,7 @@ async function pollOnce(
         const { autoRollback } = deps.plan.monitoring;
         const autoAt =
           event === 'alert_breach' && autoRollback.enabled
-            ? new Date(now.getTime() + scaled(deps, autoRollback.grace))
+            ? new Date(now.getTime() + scaledForPeople(deps, autoRollback.grace))
             : undefined;
         const since = next.since ?? now;
         // Recorded with its rendered message, so the reconciler can post it if this process dies first.
@@ -115,6 +119,8 @@ async function pollOnce(
               key: `auto-rollback-${prompt.id}`,
               afterMs: autoRollback.grace,
               payload: { promptId: prompt.id, metricId: metric.id },
+              // The grace is a person's time to press [Hold].
+              waitsForPeople: true,
             }),
           );
         }
@@ -128,7 +134,7 @@ async function pollOnce(
           deps,
           deploymentId,
           lead,
-          `${what} on deployment #${deploymentId} (${current.version} at ${current.currentPercent}%): see the alert in the thread.`,
+          `${what} on deployment #${deploymentId} (${current.version}${deps.plan.traffic.mode === 'none' ? '' : ` at ${current.currentPercent}%`}): see the alert in the thread.`,
           later,
         );
       }

@@ -7,6 +7,7 @@ import type { DeployDeps } from '../../ports.js';
 import type { AfterCommit } from '../after-commit.js';
 import { applyTransition } from '../apply-transition.js';
 import { roleName } from '../authorize.js';
+import { finishDryRun } from './finish-dry-run.js';
 
 /** The soak is over: ask the next stage's approvers to promote, extend, or roll back. */
 export async function promptPromotion(
@@ -17,6 +18,8 @@ export async function promptPromotion(
 ) {
   const deployment = await getDeployment(client, deploymentId);
   if (deployment?.state !== 'soaking') return;
+  // A dry run asks nobody to promote: it ends here by itself.
+  if (deployment.dryRun) return finishDryRun(client, deps, deploymentId, later, 'promotion');
   const stage = deps.plan.stages[deployment.stageIndex ?? 0];
   const next = deps.plan.stages[(deployment.stageIndex ?? 0) + 1];
   if (!stage || !next) return;
@@ -30,7 +33,12 @@ export async function promptPromotion(
       next,
       approvers,
       promptId,
-      buttons: promotionButtons(promptId, next.percent),
+      traffic: deps.plan.traffic.mode,
+      buttons: promotionButtons(
+        promptId,
+        deps.plan.traffic.mode === 'none' ? undefined : next.percent,
+        next.name,
+      ),
     }),
   );
 }

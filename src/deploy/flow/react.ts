@@ -45,7 +45,8 @@ const carryOut: Record<Reaction, (entered: Entered, state: DeploymentState) => P
     later.followUps.push({ kind: 'stop_monitoring', deploymentId: deployment.id });
   },
   lock_environment: async ({ client, deps, deployment }) => {
-    if (!deps.plan.rollback.lockEnvironmentAfter) return;
+    // A dry run changed nothing, even rolled back by hand: nothing to protect the environment from.
+    if (!deps.plan.rollback.lockEnvironmentAfter || deployment.dryRun) return;
     const reason = `rolled back deployment #${deployment.id} (${deployment.version})`;
     await lockEnvironment(client, deployment.environment, reason, 'stagecoach');
   },

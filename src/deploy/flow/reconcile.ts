@@ -17,6 +17,7 @@ import type { DeployDeps } from '../../ports.js';
 import { publishUnpostedReports } from '../../report/post-report.js';
 import { afterCommit, runAfterCommit } from '../after-commit.js';
 import { applyTransition } from '../apply-transition.js';
+import { isLive } from './check-ins.js';
 import { enqueueStep } from './enqueue-step.js';
 import { startMonitoring } from './monitor-polling.js';
 import { resolveStep } from './resolve-step.js';
@@ -59,7 +60,7 @@ export async function reconcile(
   const rearmed = await rearmPendingTimers(deps, redis);
   // Monitoring schedulers live in Redis only: recreate them for every deployment with live traffic.
   for (const deployment of await listActiveDeployments(deps.db)) {
-    if (deployment.currentPercent > 0) await startMonitoring(deps, deployment.id);
+    if (isLive(deployment)) await startMonitoring(deps, deployment.id);
   }
   await recoverNotifications(deps);
   if (interrupted + requeued + rearmed > 0)

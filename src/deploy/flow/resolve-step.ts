@@ -43,19 +43,27 @@ export function stageOfShift(plan: Plan, stepId: string) {
   return index < 0 ? undefined : { index, stage: plan.stages[index] as Plan['stages'][number] };
 }
 
+/** The name of the run that shifts traffic to a stage. */
+export const shiftStepName = (stage: Plan['stages'][number]) =>
+  `Shift traffic to ${stage.percent}% (${stage.name})`;
+
+/**
+ * The derived run that moves traffic to a stage with the plan's traffic command; none when the plan
+ * has no traffic control, or when stage 1's traffic is moved by a plan step of its own.
+ */
 function resolveShift(plan: Plan, stageId: string): ExecutableStep | undefined {
-  const stage = plan.stages.find((candidate) => candidate.id === stageId);
-  if (!stage) return undefined;
+  const { traffic } = plan;
+  if (traffic.mode !== 'command') return undefined;
+  const index = plan.stages.findIndex((candidate) => candidate.id === stageId);
+  const stage = plan.stages[index];
+  if (!stage || (index === 0 && traffic.firstStageStep !== undefined)) return undefined;
+  const { command, timeout, cwd } = traffic.command;
   return {
     id: stepIdOf({ kind: 'shift', stageId }),
-    name: `Shift traffic to ${stage.percent}% (${stage.name})`,
+    name: shiftStepName(stage),
     phase: 'rollout',
-    timeout: plan.trafficShift.timeout,
-    run: {
-      kind: 'command',
-      command: plan.trafficShift.command,
-      ...(plan.trafficShift.cwd ? { cwd: plan.trafficShift.cwd } : {}),
-    },
+    timeout,
+    run: { kind: 'command', command, ...(cwd ? { cwd } : {}) },
     percent: stage.percent,
   };
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import pRetry from 'p-retry';
 import type pg from 'pg';
 import { stepStartedMessage, stepSucceededMessage } from '../../announce/blocks/step-messages.js';
@@ -9,7 +8,6 @@ import {
   type Deployment,
   getDeployment,
   recordBackupFile,
-  recordPreviousVersion,
   recordSchemaChanged,
 } from '../../infra/db/deployments.js';
 import { inTransaction } from '../../infra/db/pool.js';
@@ -23,15 +21,12 @@ import {
   type StepRun,
 } from '../../infra/db/step-runs.js';
 import { isTransientDbError } from '../../infra/db/transient-error.js';
-import { createRedactor } from '../../infra/run/redact.js';
-import { runCommand } from '../../infra/run/run-command.js';
-import { substitute } from '../../plan/variables.js';
 import type { DeployDeps } from '../../ports.js';
 import { findStepKind } from '../../steps/index.js';
 import type { ExecutedStep } from '../../steps/step-kind.js';
 import { afterCommit, runAfterCommit } from '../after-commit.js';
 import { advance } from './advance.js';
-import { executeStep, templateVars } from './execute-step.js';
+import { commandVars, executeStep } from './execute-step.js';
 import { type ExecutableStep, resolveStep } from './resolve-step.js';
 import { advanceRollback } from './rollback.js';
 import { heartbeatEveryMs, processOwner } from './step-owner.js';
@@ -85,14 +80,11 @@ async function runClaimed(
   run: StepRun,
   token: string,
   step: ExecutableStep,
-  claimedFor: Deployment,
+  deployment: Deployment,
   log: DeployDeps['log'],
   signal?: AbortSignal,
 ): Promise<string> {
-  let deployment = claimedFor;
-  if (run.position === 1 && !deployment.previousVersion && !deployment.dryRun) {
-    deployment = await discoverPreviousVersion(deps, deployment);
-  }
+  // The rollback target was confirmed at start (flow/rollback-target.ts), before any step.
   const total = deps.plan.steps.length;
   await postInThread(deps, deployment.id, stepStartedMessage(run, total)).catch((error) =>
     log.warn({ err: error }, 'could not post step start'),
@@ -145,7 +137,7 @@ async function execute(
   onProcessGroup?: (processGroup: number) => void,
 ): Promise<ExecutedStep> {
   if (deployment.dryRun) {
-    const vars = templateVars(deps.plan, deps.settings, deployment, step.percent);
+    const vars = await commandVars(deps.plan, deps.settings, deployment, step.percent);
     const shown = findStepKind(step.run).dryRunText(step.run, vars);
     return { status: 'succeeded', summary: `dry run: would run ${shown}`, outputTail: '', durationMs: 0 };
   }
@@ -201,27 +193,4 @@ async function record(
   }
   // Otherwise the deployment was held or rolled back meanwhile: the result is kept, nothing follows.
   return finished;
-}
-
-/** The version to revert to, when no earlier deployment of the environment completed: ask the plan's command. */
-async function discoverPreviousVersion(deps: DeployDeps, deployment: Deployment): Promise<Deployment> {
-  const spec = deps.plan.rollback.currentVersion;
-  if (!spec) return deployment;
-  const outcome = await runCommand({
-    command: substitute(spec.command, templateVars(deps.plan, deps.settings, deployment)),
-    cwd: resolve(deps.settings.workspaceDir, spec.cwd ?? '.'),
-    timeoutMs: spec.timeout,
-    redact: createRedactor(deps.settings.secrets),
-    baseEnv: deps.settings.stepEnv,
-  });
-  const version = outcome.outputTail.trim().split('\n').pop()?.trim() ?? '';
-  if (outcome.status !== 'succeeded' || !new RegExp(deps.plan.versionPattern).test(version)) {
-    deps.log.warn(
-      { deploymentId: deployment.id, summary: outcome.summary },
-      'could not tell the running version',
-    );
-    return deployment;
-  }
-  await recordPreviousVersion(deps.db, deployment.id, version);
-  return (await getDeployment(deps.db, deployment.id)) ?? deployment;
 }

@@ -17,7 +17,8 @@ import { substitute } from '../../plan/variables.js';
 import type { DeployDeps } from '../../ports.js';
 import type { AfterCommit } from '../after-commit.js';
 import { roleName } from '../authorize.js';
-import { templateVars } from './execute-step.js';
+import { commandVars, planCommandEnv } from './execute-step.js';
+import { finishDryRun } from './finish-dry-run.js';
 import { scaled, scheduleTimer } from './timers.js';
 
 export interface SuccessEvaluation {
@@ -32,6 +33,9 @@ export async function startSuccessWindow(
   deploymentId: number,
   later: AfterCommit,
 ) {
+  // A dry run asks nobody to declare completion: it ends here by itself.
+  if ((await getDeployment(client, deploymentId))?.dryRun)
+    return finishDryRun(client, deps, deploymentId, later, 'declaration');
   const windowMs = deps.plan.successCriteria.window;
   await scheduleSuccessCheck(client, deps, deploymentId, windowMs, later);
   const at = new Date(deps.clock().getTime() + scaled(deps, windowMs));
@@ -76,7 +80,11 @@ export async function evaluateSuccess(deps: DeployDeps, deploymentId: number): P
     met = false;
     lines.push(`:x: ${line}`);
   };
-  if (deployment.currentPercent === 100)
+  if (deps.plan.traffic.mode === 'none')
+    lines.push(
+      `:white_check_mark: ${deployment.environment} runs ${deployment.version} (no traffic control)`,
+    );
+  else if (deployment.currentPercent === 100)
     lines.push(`:white_check_mark: ${deployment.environment} runs ${deployment.version} at 100%`);
   else fail(`${deployment.environment} is at ${deployment.currentPercent}%, not 100%`);
   const alerts = await countAlertsSince(deps.db, deploymentId, since);
@@ -102,12 +110,13 @@ export async function evaluateSuccess(deps: DeployDeps, deploymentId: number): P
   else lines.push(':white_check_mark: no critical or major issue open');
   if (met) {
     for (const check of deps.plan.successCriteria.integrationChecks) {
+      const vars = await commandVars(deps.plan, deps.settings, deployment, 100);
       const outcome = await runCommand({
-        command: substitute(check.command, templateVars(deps.plan, deps.settings, deployment, 100)),
+        command: substitute(check.command, vars),
         cwd: resolve(deps.settings.workspaceDir, check.cwd ?? '.'),
         timeoutMs: check.timeout,
         redact: createRedactor(deps.settings.secrets),
-        baseEnv: deps.settings.stepEnv,
+        baseEnv: planCommandEnv(deps.plan, deps.settings, vars).env,
       });
       if (outcome.status === 'succeeded') lines.push(`:white_check_mark: ${check.name} passed`);
       else fail(`${check.name}: ${outcome.summary}`);
@@ -149,7 +158,12 @@ export async function actOnSuccessCheck(
     .map((role) => roleName(deps.plan, role))
     .join(' or ');
   await recordPrompt(client, later, deployment.id, 'declare_complete', (promptId) => {
-    const message = declarePrompt({ promptId, approvers, buttons: declareButtons(promptId) });
+    const message = declarePrompt({
+      promptId,
+      approvers,
+      buttons: declareButtons(promptId),
+      traffic: deps.plan.traffic.mode,
+    });
     const criteria = evaluation.lines.join('\n');
     return {
       text: `${message.text}\n${criteria}`,

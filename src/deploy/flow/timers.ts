@@ -10,9 +10,30 @@ import {
 import { jobIds } from '../../infra/queue/queues.js';
 import type { DeployDeps } from '../../ports.js';
 
-/** A plan duration in wall-clock milliseconds: TIME_SCALE compresses every delay for rehearsals. */
+/**
+ * A plan duration in wall-clock milliseconds: TIME_SCALE compresses it for rehearsals. For what
+ * the system waits out by itself: soaks, the success window and its re-checks, check-in and review
+ * intervals, monitor polls, the maintenance window's rows, the T+1w report.
+ */
 export function scaled(deps: Pick<DeployDeps, 'settings'>, durationMs: number): number {
   return Math.max(0, Math.round(durationMs / deps.settings.timeScale));
+}
+
+/**
+ * A plan duration that waits for a person, in wall-clock milliseconds: the go/no-go deadline, a
+ * check-in's answer window (and so the missed-check-in page), the auto-rollback grace. Divided by
+ * REHEARSAL_DECISION_SCALE when set (1: people answer in real time while soaks fly by), else by
+ * TIME_SCALE like everything else.
+ */
+export function scaledForPeople(deps: Pick<DeployDeps, 'settings'>, durationMs: number): number {
+  const scale = deps.settings.decisionScale ?? deps.settings.timeScale;
+  return Math.max(0, Math.round(durationMs / scale));
+}
+
+/** True when a rehearsal gives people more time than the machine: decisions run on their own clock. */
+export function decisionsRunSlower(deps: Pick<DeployDeps, 'settings'>): boolean {
+  const { decisionScale, timeScale } = deps.settings;
+  return decisionScale !== undefined && decisionScale !== timeScale;
 }
 
 /** Records a timer in the caller's transaction; call `armTimers` after commit. */
@@ -27,15 +48,18 @@ export async function scheduleTimer(
     afterMs: number;
     from?: Date;
     payload?: Record<string, unknown>;
+    /** The delay is a person's time to decide: scaled by `scaledForPeople`, not `scaled`. */
+    waitsForPeople?: boolean;
   },
 ): Promise<Timer | undefined> {
   const from = timer.from ?? deps.clock();
+  const delay = timer.waitsForPeople ? scaledForPeople(deps, timer.afterMs) : scaled(deps, timer.afterMs);
   return insertTimer(client, {
     deploymentId: timer.deploymentId,
     windowId: timer.windowId ?? null,
     kind: timer.kind,
     key: timer.key,
-    fireAt: new Date(from.getTime() + scaled(deps, timer.afterMs)),
+    fireAt: new Date(from.getTime() + delay),
     payload: timer.payload ?? {},
   });
 }

@@ -46,6 +46,7 @@ export const deploymentEvents = [
   'restore_succeeded',
   'restore_failed',
   'declare_complete',
+  'dry_run_finished',
 ] as const;
 export type DeploymentEvent = (typeof deploymentEvents)[number];
 
@@ -67,10 +68,22 @@ const table: Table = {
   },
   step_failed: { retry: 'running', abort: 'aborted', ...canRollBack },
   step_interrupted: { retry: 'running', mark_done: 'running', abort: 'aborted', ...canRollBack },
-  soaking: { soak_ended: 'awaiting_promotion', skip_soak: 'running', hold: 'held', ...canRollBack },
+  // A dry run ends by itself where a person would promote or declare: nothing to roll back or lock.
+  soaking: {
+    soak_ended: 'awaiting_promotion',
+    skip_soak: 'running',
+    hold: 'held',
+    dry_run_finished: 'completed',
+    ...canRollBack,
+  },
   awaiting_promotion: { promote: 'running', extend_soak: 'soaking', hold: 'held', ...canRollBack },
   held: { resume: 'running', abort: 'aborted', ...canRollBack },
-  success_window: { declare_complete: 'completed', hold: 'held', ...canRollBack },
+  success_window: {
+    declare_complete: 'completed',
+    hold: 'held',
+    dry_run_finished: 'completed',
+    ...canRollBack,
+  },
   rolling_back: { revert_succeeded: 'rolled_back', revert_failed: 'rollback_failed' },
   awaiting_restore: { confirm_restore: 'restoring', skip_restore: 'rolled_back' },
   restoring: { restore_succeeded: 'rolled_back', restore_failed: 'rollback_failed' },

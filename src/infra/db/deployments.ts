@@ -91,7 +91,8 @@ export async function findLastCompletedVersion(
   environment: string,
 ): Promise<string | undefined> {
   const result = await db.query<{ version: string }>(
-    `SELECT version FROM deployments WHERE environment = $1 AND state = 'completed' ORDER BY ended_at DESC LIMIT 1`,
+    // A completed dry run changed nothing: the version running is the last real one.
+    `SELECT version FROM deployments WHERE environment = $1 AND state = 'completed' AND NOT dry_run ORDER BY ended_at DESC LIMIT 1`,
     [environment],
   );
   return result.rows[0]?.version;

@@ -39,16 +39,29 @@ export type StoreEvent =
   | { type: 'delete'; channel: string; ts: string }
   | { type: 'channel'; channel: LocalChannel };
 
-/** The stand-in workspace's channels and messages, with a change feed for the console. */
-export function createMessageStore(initialChannels: LocalChannel[]) {
+/** Micro-seconds of a Slack ts, for ordering and for issuing later ones. */
+const microsOf = (ts: string) => {
+  const [seconds = '0', micros = '0'] = ts.split('.');
+  return Number(seconds) * 1e6 + Number(micros.padEnd(6, '0').slice(0, 6));
+};
+
+/**
+ * The stand-in workspace's channels and messages, with a change feed for the console (and for
+ * `persistMessageStore`). `saved` is what an earlier run left: its messages and buttons stay.
+ */
+export function createMessageStore(
+  initialChannels: LocalChannel[],
+  saved: { channels: LocalChannel[]; messages: LocalMessage[] } = { channels: [], messages: [] },
+) {
   const channels = new Map(initialChannels.map((channel) => [channel.id, channel]));
-  const messages: LocalMessage[] = [];
+  for (const channel of saved.channels) if (!channels.has(channel.id)) channels.set(channel.id, channel);
+  const messages: LocalMessage[] = [...saved.messages].sort((a, b) => microsOf(a.ts) - microsOf(b.ts));
   const listeners = new Set<(event: StoreEvent) => void>();
   const emit = (event: StoreEvent) => {
     for (const listener of listeners) listener(event);
   };
   // Slack's ts is seconds.microseconds and unique per channel; unique here across all of them.
-  let lastMicros = 0;
+  let lastMicros = Math.max(0, ...messages.map((m) => microsOf(m.ts)));
   const nextTs = () => {
     lastMicros = Math.max(Date.now() * 1000, lastMicros + 1);
     return `${Math.floor(lastMicros / 1e6)}.${String(lastMicros % 1e6).padStart(6, '0')}`;

@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import type { Plan } from '../../plan/schema.js';
-import { substituteText } from '../../plan/variables.js';
+import { substituteText, type TemplateVars } from '../../plan/variables.js';
+import { isHealthMonitor, type ResolvedHealthCheck, runHealthCheck } from './health-check.js';
 import { queryPrometheus } from './prometheus.js';
 
 export type Metric = Plan['monitoring']['metrics'][number];
@@ -16,6 +17,9 @@ export interface Reading {
 export interface MetricSources {
   prometheusUrl?: string | undefined;
   healthcheckUrl?: string | undefined;
+  /** The plan's health check (health-check.ts): an up/down probe of its URL is judged by it. */
+  healthCheck?: ResolvedHealthCheck | undefined;
+  vars?: TemplateVars | undefined;
 }
 
 export function judge(metric: Pick<Metric, 'comparison' | 'threshold'>, value: number): MetricStatus {
@@ -37,6 +41,13 @@ export async function readMetric(metric: Metric, sources: MetricSources): Promis
     const result = await queryPrometheus(sources.prometheusUrl, metric.query ?? '');
     if (!result.ok) return unknown(result.detail);
     value = result.value;
+  } else if (sources.healthCheck && isHealthMonitor(metric, sources.healthCheck, sources)) {
+    // The plan's own health check (status and body), not merely "answers 2xx".
+    const health = await runHealthCheck(sources.healthCheck);
+    if (health.status === 'unknown') return unknown(health.summary);
+    value = health.status === 'ok' ? 1 : 0;
+    const status = judge(metric, value);
+    return { metricId: metric.id, value, status, ...(status === 'ok' ? {} : { detail: health.summary }) };
   } else {
     const url = substituteText(metric.url ?? '', { healthcheckUrl: sources.healthcheckUrl ?? '' });
     if (!url) return unknown('the probe has no URL (HEALTHCHECK_URL is not set?)');

@@ -1,7 +1,16 @@
 /** The `/deploy` grammar (README.md, "Commands"; `usage` below), parsed into one value per subcommand. */
 export type DeployCommand =
   | { name: 'help' }
-  | { name: 'start'; version: string; environment?: string | undefined; dryRun: boolean }
+  | {
+      name: 'start';
+      version: string;
+      environment?: string | undefined;
+      dryRun: boolean;
+      /** `--redeploy`: the version already running is deployed again on purpose. */
+      redeploy?: boolean;
+      /** `--without-rollback-target`: start although the way back is not confirmed (audited). */
+      withoutRollbackTarget?: boolean;
+    }
   | { name: 'status'; ref?: string | undefined }
   | { name: 'approve'; skipSoakReason?: string | undefined }
   | { name: 'hold'; reason?: string | undefined }
@@ -17,14 +26,26 @@ export type DeployCommand =
   | { name: 'role_remove'; role: string; userId: string }
   | { name: 'lock'; environment: string; reason?: string | undefined }
   | { name: 'unlock'; environment: string; reason?: string | undefined }
-  | { name: 'report'; ref?: string | undefined };
+  | { name: 'report'; ref?: string | undefined }
+  // The decisions of the buttons, for when the message or its button is gone (same checks).
+  | { name: 'retry' }
+  | { name: 'mark_done' }
+  | { name: 'extend' }
+  | { name: 'go' }
+  | { name: 'restore_db' }
+  | { name: 'keep_db' }
+  | { name: 'complete' }
+  | { name: 'all_good' }
+  | { name: 'ack' }
+  | { name: 'no_auto_rollback' }
+  | { name: 'resolve'; issueId: number };
 
 export type ParseResult = { ok: true; command: DeployCommand } | { ok: false; error: string };
 
 export const usage = [
   '*Usage:* `/deploy <subcommand>`',
   '`help`: this list',
-  '`start <version> [to <environment>] [--dry-run]`: run the plan for a version (deployment lead)',
+  '`start <version> [to <environment>] [--dry-run] [--redeploy] [--without-rollback-target]`: run the plan for a version (deployment lead)',
   '`status [<deployment>]`: state, steps with durations, who started it',
   '`approve [--skip-soak <reason>]`: promote to the next stage (skipping the soak needs a reason)',
   '`hold [<reason>]` | `resume` | `abort`: steer the active deployment',
@@ -35,6 +56,12 @@ export const usage = [
   '`roles` | `role <role> <@user>` | `role <role> remove <@user>`: contacts and responsibilities; assign or remove a role (admins)',
   '`lock <environment> [<reason>]` | `unlock <environment> [<reason>]`: stop or allow deployments',
   '`history` | `report [<deployment>]`: past deployments; the post-deployment review',
+  '`retry` | `mark-done`: retry the failed step, or mark it done by hand once you checked its work',
+  '`extend` | `go`: extend the soak instead of promoting; go at the go/no-go decision',
+  '`restore-db` | `keep-db`: after a rollback, restore the database from the backup, or keep it (database admin)',
+  '`complete`: declare the deployment complete at 100% (project lead)',
+  '`all-good` | `ack` | `no-auto-rollback`: answer the latest check-in; acknowledge the latest alert; hold its auto-rollback',
+  '`resolve <issue>`: mark a reported issue resolved, e.g. `/deploy resolve 12`',
 ].join('\n');
 
 /** The first word of every subcommand, as typed: the only names a metric may be labelled with. */
@@ -56,6 +83,17 @@ export const subcommandWords = [
   'unlock',
   'history',
   'report',
+  'retry',
+  'mark-done',
+  'extend',
+  'go',
+  'restore-db',
+  'keep-db',
+  'complete',
+  'all-good',
+  'ack',
+  'no-auto-rollback',
+  'resolve',
 ] as const;
 export type SubcommandWord = (typeof subcommandWords)[number];
 
@@ -85,13 +123,24 @@ export function parseCommand(text: string): ParseResult {
       if (!version) return fail('`start` needs a version, e.g. `/deploy start v4.0.0`.');
       let environment: string | undefined;
       let dryRun = false;
+      let redeploy = false;
+      let withoutRollbackTarget = false;
       for (let i = 0; i < more.length; i++) {
         const word = more[i] as string;
         if (word === '--dry-run') dryRun = true;
+        else if (word === '--redeploy') redeploy = true;
+        else if (word === '--without-rollback-target') withoutRollbackTarget = true;
         else if (word === 'to' && more[i + 1] && environment === undefined) environment = more[++i];
         else return fail(`Unexpected \`${more.slice(i).join(' ').slice(0, 60)}\` after the version.`);
       }
-      return ok({ name: 'start', version, environment, dryRun });
+      return ok({
+        name: 'start',
+        version,
+        environment,
+        dryRun,
+        ...(redeploy ? { redeploy } : {}),
+        ...(withoutRollbackTarget ? { withoutRollbackTarget } : {}),
+      });
     }
     case 'status':
       return rest.length > 1
@@ -171,6 +220,27 @@ export function parseCommand(text: string): ParseResult {
       return rest.length > 1
         ? fail('`report` takes at most one deployment.')
         : ok({ name: 'report', ref: rest[0] });
+    case 'retry':
+    case 'mark-done':
+    case 'extend':
+    case 'go':
+    case 'restore-db':
+    case 'keep-db':
+    case 'complete':
+    case 'all-good':
+    case 'ack':
+    case 'no-auto-rollback': {
+      const word = name.toLowerCase();
+      if (rest.length > 0) return fail(`\`${word}\` takes no arguments.`);
+      return ok({ name: word.replaceAll('-', '_') } as DeployCommand);
+    }
+    case 'resolve': {
+      const issueId =
+        rest.length === 1 && /^#?\d{1,15}$/.test(rest[0] as string) ? Number(rest[0]?.replace('#', '')) : 0;
+      if (!Number.isSafeInteger(issueId) || issueId <= 0)
+        return fail('`resolve` needs the number of one issue, e.g. `/deploy resolve 12`.');
+      return ok({ name: 'resolve', issueId });
+    }
     default:
       return fail(`Unknown subcommand \`${name.slice(0, 40)}\`.`);
   }

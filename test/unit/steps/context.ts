@@ -12,7 +12,8 @@ export async function makeWorkspaceDir(): Promise<string> {
 export function makeContext(workspaceDir: string, overrides: Partial<StepContext> = {}): StepContext {
   return {
     vars: { version: 'v4.0.0', environment: 'production', percent: '10', workspaceDir },
-    settings: { workspaceDir, backupDir: path.join(workspaceDir, 'backups'), stepEnv: {} },
+    env: {},
+    settings: { workspaceDir, backupDir: path.join(workspaceDir, 'backups') },
     deployment: {
       id: 7,
       environment: 'production',

@@ -26,10 +26,21 @@ const expected: Record<DeploymentState, Partial<Record<DeploymentEvent, Deployme
   },
   step_failed: { retry: 'running', abort: 'aborted', rollback: 'rolling_back' },
   step_interrupted: { retry: 'running', mark_done: 'running', abort: 'aborted', rollback: 'rolling_back' },
-  soaking: { soak_ended: 'awaiting_promotion', skip_soak: 'running', hold: 'held', rollback: 'rolling_back' },
+  soaking: {
+    soak_ended: 'awaiting_promotion',
+    skip_soak: 'running',
+    hold: 'held',
+    dry_run_finished: 'completed',
+    rollback: 'rolling_back',
+  },
   awaiting_promotion: { promote: 'running', extend_soak: 'soaking', hold: 'held', rollback: 'rolling_back' },
   held: { resume: 'running', abort: 'aborted', rollback: 'rolling_back' },
-  success_window: { declare_complete: 'completed', hold: 'held', rollback: 'rolling_back' },
+  success_window: {
+    declare_complete: 'completed',
+    hold: 'held',
+    dry_run_finished: 'completed',
+    rollback: 'rolling_back',
+  },
   rolling_back: { revert_succeeded: 'rolled_back', revert_failed: 'rollback_failed' },
   awaiting_restore: { confirm_restore: 'restoring', skip_restore: 'rolled_back' },
   restoring: { restore_succeeded: 'rolled_back', restore_failed: 'rollback_failed' },
@@ -68,7 +79,7 @@ describe('the deployment lifecycle', () => {
     });
   });
 
-  it('covers all 14 × 23 state/event pairs', () => {
+  it('covers all 14 × 24 state/event pairs', () => {
     expect(cells).toHaveLength(deploymentStates.length * deploymentEvents.length);
     const okCount = cells.filter(([state, event]) => transition(state, event).ok).length;
     const tableCount = Object.values(expected).reduce((sum, events) => sum + Object.keys(events).length, 0);

@@ -192,6 +192,38 @@ describe('/deploy text', () => {
     for (const word of subcommandWords) expect(refusedAsUnknown(word)).toBe(false);
   });
 
+  it('understands --redeploy and --without-rollback-target, in any order with the environment', () => {
+    expect(parsed('start v4.0.0 --redeploy')).toEqual({
+      name: 'start',
+      version: 'v4.0.0',
+      environment: undefined,
+      dryRun: false,
+      redeploy: true,
+    });
+    expect(parsed('start v4.0.0 --without-rollback-target to staging')).toEqual({
+      name: 'start',
+      version: 'v4.0.0',
+      environment: 'staging',
+      dryRun: false,
+      withoutRollbackTarget: true,
+    });
+    expect(parsed('start v4.0.0 to staging --dry-run --redeploy --without-rollback-target')).toEqual({
+      name: 'start',
+      version: 'v4.0.0',
+      environment: 'staging',
+      dryRun: true,
+      redeploy: true,
+      withoutRollbackTarget: true,
+    });
+    expect(usage).toContain('--redeploy');
+    expect(usage).toContain('--without-rollback-target');
+  });
+
+  it('refuses a misspelt start flag instead of ignoring it', () => {
+    expect(refused('start v4.0.0 --redploy')).toMatch(/Unexpected `--redploy`/);
+    expect(refused('start v4.0.0 --without-rollback')).toMatch(/Unexpected `--without-rollback`/);
+  });
+
   it('keeps the whole reason of approve --skip-soak', () => {
     expect(parsed('approve --skip-soak hotfix for login outage')).toEqual({
       name: 'approve',
