@@ -20,10 +20,13 @@ describe('10,000 random commands and malformed payloads, validly signed', () => 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
     process.on('uncaughtException', onUnhandled);
-    // Real time: the dry run below soaks for a day, so its prompts stay open as targets for clicks.
+    // A dry run ends by itself after a short soak; held, it stays, with its [Resume] prompt open as a
+    // target for clicks (the fuzzed users may not resume it).
     h = await startHarness({ plan: withoutGoNoGoDeadline, env: { TIME_SCALE: '1' } });
     await h.client.command('start v4.0.0 --dry-run', { user: users.lead });
     await h.waitForState(1, 'soaking', 60_000);
+    await h.client.command('hold fuzz target', { user: users.lead });
+    await h.waitForState(1, 'held', 10_000);
   });
 
   afterAll(async () => {
@@ -98,6 +101,6 @@ describe('10,000 random commands and malformed payloads, validly signed', () => 
     expect(await processesIn(h.workspace.dir)).toEqual([]);
     const after = await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM deployments');
     expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
-    expect((await h.deployment(1))?.state).toBe('soaking');
+    expect((await h.deployment(1))?.state).toBe('held');
   });
 });
