@@ -7,6 +7,7 @@ import { createRuntime, type ProcessRole, type Runtime } from '../../src/boot/ru
 import { loadConfig } from '../../src/config.js';
 import type { DeploymentState } from '../../src/deploy/model/lifecycle.js';
 import { getDeployment } from '../../src/infra/db/deployments.js';
+import { killProcessGroup } from '../../src/infra/run/process-group.js';
 import { stepEnvironment } from '../../src/infra/run/step-environment.js';
 import { createLogger } from '../../src/log.js';
 import { loadPlan } from '../../src/plan/load-plan.js';
@@ -165,6 +166,12 @@ export async function startHarness(
     },
     async close() {
       await shutdown(true);
+      // A forced stop leaves running steps' commands alive (as a crash would); end them, or they
+      // go on writing into the workspace while it is removed.
+      const running = await db.query<{ processGroup: number }>(
+        `SELECT process_group AS "processGroup" FROM step_runs WHERE status = 'running' AND process_group IS NOT NULL`,
+      );
+      await Promise.all(running.rows.map((row) => killProcessGroup(row.processGroup, 1_000)));
       if (runtime) {
         for (const queue of [
           runtime.queues.steps,

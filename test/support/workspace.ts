@@ -67,7 +67,8 @@ export async function makeWorkspace(): Promise<Workspace> {
       await rm(join(dir, '.fail', name), { force: true });
       await rm(join(dir, '.hang', name), { force: true });
     },
-    cleanup: () => rm(dir, { recursive: true, force: true }),
+    // Retries: a command stopped a moment ago may still be closing a file it wrote.
+    cleanup: () => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }),
   };
 }
 
