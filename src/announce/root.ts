@@ -5,6 +5,7 @@ import { claimRootPost, releaseRootPost } from '../infra/db/post-claims.js';
 import { listLatestStepRuns } from '../infra/db/step-runs.js';
 import { isTransientDbError } from '../infra/db/transient-error.js';
 import type { Message } from '../infra/slack/block-kit.js';
+import type { DeployDeps } from '../ports.js';
 import type { AnnounceDeps } from './announce-deps.js';
 import { rootMessage } from './blocks/root-message.js';
 
@@ -57,8 +58,36 @@ export async function ensureRoot(deps: AnnounceDeps, deploymentId: number): Prom
   }
 }
 
-/** Brings the root message up to date with the deployment's state and steps. */
-export async function refreshRoot(deps: AnnounceDeps, deploymentId: number): Promise<void> {
+/**
+ * How long a change waits before the root message is re-rendered: every change in that time
+ * becomes one `chat.update`, so a burst (a step starting and finishing, a click) is one edit.
+ */
+export const rootEditCoalesceMs = 2_000;
+
+/**
+ * Asks for the root message to be brought up to date. Coalesced through the `views` queue: one
+ * job per deployment waits `rootEditCoalesceMs`, later asks while it waits are dropped (it renders
+ * what Postgres holds when it runs), and one asked while it runs is kept for after it. Without
+ * Redis the message is updated at once.
+ */
+export async function refreshRoot(
+  deps: AnnounceDeps & Pick<DeployDeps, 'queues'>,
+  deploymentId: number,
+): Promise<void> {
+  try {
+    await deps.queues.views.add(
+      'refresh-root',
+      { deploymentId },
+      { delay: rootEditCoalesceMs, deduplication: { id: `root-${deploymentId}`, keepLastIfActive: true } },
+    );
+  } catch (error) {
+    deps.log.warn({ err: error, deploymentId }, 'root refresh not queued: updating it now');
+    await updateRootNow(deps, deploymentId);
+  }
+}
+
+/** Renders the root message from Postgres and edits it in place (posts it if it is missing). */
+export async function updateRootNow(deps: AnnounceDeps, deploymentId: number): Promise<void> {
   try {
     const deployment = await getDeployment(deps.db, deploymentId);
     if (!deployment) return;

@@ -19,14 +19,15 @@ import { sendNotification } from './outbox/send-notification.js';
 async function recordPost(
   db: DbClient,
   deploymentId: number,
-  target: { channel: string; deploymentThread?: number },
+  target: { channel: string; deploymentThread?: number; replaces?: string },
   message: Message,
+  dedupeKey = `post:${deploymentId}:${randomUUID()}`,
 ) {
   // Every line of a dry run says so, pages included (they go to the deployment channel only).
   if ((await getDeployment(db, deploymentId))?.dryRun) message = labelDryRun(message);
   return enqueueNotification(db, {
     deploymentId,
-    dedupeKey: `post:${deploymentId}:${randomUUID()}`,
+    dedupeKey,
     channel: 'slack',
     target,
     message: { text: message.text, blocks: message.blocks },
@@ -63,8 +64,16 @@ export async function postInChannel(
   if (row) later.followUps.push({ kind: 'channel_post', channel, message, notificationId: row.id });
 }
 
-/** A thread line outside any transaction (a step started or done): stored, then delivered. */
-export async function postInThread(deps: DeployDeps, deploymentId: number, message: Message): Promise<void> {
+/**
+ * A thread line outside any transaction (a step started): stored, then delivered. With `key`, a
+ * later `replaceInThread` with the same key edits this message instead of adding another.
+ */
+export async function postInThread(
+  deps: DeployDeps,
+  deploymentId: number,
+  message: Message,
+  key?: string,
+): Promise<void> {
   const deployment = await getDeployment(deps.db, deploymentId);
   if (!deployment) return;
   const row = await recordPost(
@@ -72,8 +81,43 @@ export async function postInThread(deps: DeployDeps, deploymentId: number, messa
     deploymentId,
     { channel: deployment.channelId, deploymentThread: deploymentId },
     message,
+    key,
   );
   if (row) await deliverNow(deps, row);
+}
+
+/**
+ * Replaces the thread line posted with `key`, in the caller's transaction: one message per step,
+ * edited from started to done. Still unsent, the stored line is rewritten (Slack sees only the
+ * final text); sent, an edit follows it in the thread's order; never recorded, it is posted.
+ */
+export async function replaceInThread(
+  client: DbClient,
+  later: Pick<AfterCommit, 'followUps'>,
+  deploymentId: number,
+  key: string,
+  message: Message,
+): Promise<void> {
+  const deployment = await getDeployment(client, deploymentId);
+  if (!deployment) return;
+  const shown = deployment.dryRun ? labelDryRun(message) : message;
+  const rewritten = await client.query(
+    `UPDATE notifications SET message = $2::jsonb WHERE dedupe_key = $1 AND status = 'pending' RETURNING id`,
+    [key, JSON.stringify({ text: shown.text, blocks: shown.blocks })],
+  );
+  if (rewritten.rowCount) return;
+  const recorded = await client.query('SELECT 1 FROM notifications WHERE dedupe_key = $1', [key]);
+  const row = await recordPost(
+    client,
+    deploymentId,
+    {
+      channel: deployment.channelId,
+      deploymentThread: deploymentId,
+      ...(recorded.rowCount ? { replaces: key } : {}),
+    },
+    message,
+  );
+  if (row) later.followUps.push({ kind: 'thread_note', deploymentId, message, notificationId: row.id });
 }
 
 /**

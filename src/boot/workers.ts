@@ -2,6 +2,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { fireTimerProcessor } from '../../jobs/fire-timer.js';
 import { pollMonitorsProcessor } from '../../jobs/poll-monitors.js';
+import { refreshViewProcessor } from '../../jobs/refresh-view.js';
 import { runStepProcessor } from '../../jobs/run-step.js';
 import { sendNotificationProcessor } from '../../jobs/send-notification.js';
 import { reportFailedJob } from '../deploy/flow/report-failed-job.js';
@@ -46,7 +47,13 @@ export function startWorkers(deps: DeployDeps, connection: Redis, prefix: string
     prefix,
     concurrency: 10,
   });
-  const all = [steps, timers, notify, monitor];
+  // A view job only re-renders a message from Postgres.
+  const views = new Worker(queueNames.views, refreshViewProcessor(deps), {
+    connection,
+    prefix,
+    concurrency: 10,
+  });
+  const all = [steps, timers, notify, monitor, views];
   for (const worker of all) {
     worker.on('failed', (job, error) => {
       deps.metrics?.jobs.inc({ queue: worker.name, outcome: 'failed' });

@@ -100,14 +100,15 @@ describe('local mode (npm start without SLACK_BOT_TOKEN)', () => {
     );
     const root = rootOf(done);
     expect(root?.text).toMatch(/v4\.0\.0 → production/);
-    expect(root?.updates).toBeGreaterThan(0);
+    // The root message is a live summary: edited (coalesced) as the steps go.
+    await waitUntil(async () => ((rootOf(await state())?.updates ?? 0) > 0 ? true : undefined), {
+      label: 'the root message to be edited',
+    });
+    // One line per step, edited from started to done.
     const replies = threadOf(done).map((m) => m.text);
-    expect(replies.find((text) => text.includes('Step 1/'))).toMatch(
-      /started: \*Run final verification tests\*/,
-    );
-    expect(replies.some((text) => /Step 1\/\d+ done: \*Run final verification tests\*/.test(text))).toBe(
-      true,
-    );
+    expect(replies.filter((text) => text.includes('Step 1/'))).toEqual([
+      expect.stringMatching(/Step 1\/\d+ done: \*Run final verification tests\*/),
+    ]);
 
     const answers = done.messages.filter((m) => m.ephemeral && m.author === 'UBOT');
     expect(answers.map((m) => [m.user, m.text])).toEqual([

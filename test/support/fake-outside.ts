@@ -143,6 +143,7 @@ export function fakeQueues(): FakeQueues {
     timers: queue('timers'),
     notify: queue('notify'),
     monitor: queue('monitor'),
+    views: queue('views'),
     prefix: 'test',
     async close() {},
   } as unknown as Queues;

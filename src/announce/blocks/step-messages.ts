@@ -31,6 +31,33 @@ export function stepSucceededMessage(step: StepRun, total: number): Message {
   return { text, blocks: [section(text)] };
 }
 
+const finishedVerbs: Partial<Record<StepRun['status'], string>> = {
+  failed: 'failed',
+  timed_out: 'timed out',
+  cancelled: 'cancelled',
+  interrupted: 'interrupted',
+  marked_done: 'marked done',
+};
+
+/**
+ * The step's one thread line once it has finished (its "started" line, edited): done with its
+ * summary, or how it ended; a failure's output and buttons follow in their own message.
+ */
+export function stepFinishedMessage(step: StepRun, total: number): Message {
+  if (step.status === 'succeeded') return stepSucceededMessage(step, total);
+  const verb = finishedVerbs[step.status] ?? step.status;
+  const took = step.startedAt && step.finishedAt ? ` after ${formatElapsed(step.startedAt, step.finishedAt)}` : '';
+  const text = `${stepStatusIcons[step.status]} ${label(step, total)} ${verb}: *${step.stepName}*${took}${
+    step.summary ? ` · ${step.summary}` : ''
+  }`;
+  return { text, blocks: [section(text)] };
+}
+
+/** The dedupe key of a step run's thread line, so that its outcome edits it. */
+export function stepLineKey(stepRunId: number): string {
+  return `step-line:${stepRunId}`;
+}
+
 /** A failed step: what failed, the end of its output, and only the buttons valid now. */
 export function stepFailedMessage(input: {
   deployment: Deployment;

@@ -120,10 +120,23 @@ async function incidentIdFor(deps: Pick<DeployDeps, 'db'>, row: Notification): P
   return opener?.status === 'sent' ? (opener.externalId ?? undefined) : undefined;
 }
 
-/** A line for a deployment's thread learns the thread's ts when sent: the root is posted first if need be. */
+/**
+ * A line for a deployment's thread learns the thread's ts when sent (the root is posted first if
+ * need be); a line that replaces an earlier one learns that message's ts, so it is an edit.
+ */
 async function resolveThread(deps: DeployDeps, row: Notification): Promise<Notification> {
   const target = row.target as SlackTarget;
-  if (row.channel !== 'slack' || typeof target.deploymentThread !== 'number') return row;
-  const threadTs = await ensureRoot(deps, target.deploymentThread);
-  return { ...row, target: { channel: target.channel, threadTs } };
+  if (row.channel !== 'slack') return row;
+  const resolved: SlackTarget = { channel: target.channel };
+  if (typeof target.deploymentThread === 'number') {
+    resolved.threadTs = await ensureRoot(deps, target.deploymentThread);
+  } else if (target.threadTs) {
+    resolved.threadTs = target.threadTs;
+  }
+  if (target.replaces) {
+    // Same thread, so it was delivered first (or gave up): edit it if it reached Slack.
+    const original = await getNotificationByKey(deps.db, target.replaces);
+    if (original?.status === 'sent' && original.externalId) resolved.updateTs = original.externalId;
+  }
+  return { ...row, target: resolved };
 }

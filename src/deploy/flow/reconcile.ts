@@ -1,9 +1,14 @@
 import type { Redis } from 'ioredis';
-import { stepInterruptedMessage } from '../../announce/blocks/step-messages.js';
+import {
+  stepFinishedMessage,
+  stepInterruptedMessage,
+  stepLineKey,
+} from '../../announce/blocks/step-messages.js';
 import { haltedStepButtons } from '../../announce/buttons.js';
 import { recoverNotifications } from '../../announce/outbox/recover-notifications.js';
 import { publishUnpostedPrompts, recordPrompt } from '../../announce/prompts.js';
 import { refreshRoot } from '../../announce/root.js';
+import { replaceInThread } from '../../announce/thread.js';
 import { getDeployment, listActiveDeployments, recordSchemaChanged } from '../../infra/db/deployments.js';
 import { inTransaction } from '../../infra/db/pool.js';
 import {
@@ -104,6 +109,13 @@ async function markInterrupted(deps: DeployDeps, run: StepRun): Promise<boolean>
       run.claimToken ?? undefined,
     );
     if (!finished) return false;
+    await replaceInThread(
+      client,
+      later,
+      run.deploymentId,
+      stepLineKey(run.id),
+      stepFinishedMessage(finished, deps.plan.steps.length),
+    );
     // A migration cut off mid-way may have changed the schema: rollback must offer the restore.
     const step = resolveStep(deps.plan, run.stepId);
     if (step?.run.kind === 'command' && step.run.records === 'schema_changed' && !deployment?.dryRun) {

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import pRetry from 'p-retry';
 import type pg from 'pg';
-import { stepStartedMessage, stepSucceededMessage } from '../../announce/blocks/step-messages.js';
+import {
+  stepFinishedMessage,
+  stepLineKey,
+  stepStartedMessage,
+} from '../../announce/blocks/step-messages.js';
 import { refreshRoot } from '../../announce/root.js';
-import { noteInThread, postInThread } from '../../announce/thread.js';
+import { postInThread, replaceInThread } from '../../announce/thread.js';
 import {
   type Deployment,
   getDeployment,
@@ -86,7 +90,7 @@ async function runClaimed(
 ): Promise<string> {
   // The rollback target was confirmed at start (flow/rollback-target.ts), before any step.
   const total = deps.plan.steps.length;
-  await postInThread(deps, deployment.id, stepStartedMessage(run, total)).catch((error) =>
+  await postInThread(deps, deployment.id, stepStartedMessage(run, total), stepLineKey(run.id)).catch((error) =>
     log.warn({ err: error }, 'could not post step start'),
   );
   await refreshRoot(deps, deployment.id);
@@ -182,10 +186,15 @@ async function record(
   if (outcome.backupFile) await recordBackupFile(client, deployment.id, outcome.backupFile);
   if (outcome.schemaChanged !== undefined)
     await recordSchemaChanged(client, deployment.id, outcome.schemaChanged);
-  // Stored before what the outcome sets off ("now at 50%"), so the thread reads in order.
-  if (finished.status === 'succeeded') {
-    await noteInThread(client, later, deployment.id, stepSucceededMessage(finished, deps.plan.steps.length));
-  }
+  // Stored before what the outcome sets off ("now at 50%"), so the thread reads in order: the
+  // step's "started" line becomes its outcome, one message per step.
+  await replaceInThread(
+    client,
+    later,
+    deployment.id,
+    stepLineKey(finished.id),
+    stepFinishedMessage(finished, deps.plan.steps.length),
+  );
   if (run.phase === 'rollback') {
     await advanceRollback(client, deps, deployment, finished, later);
   } else if (deployment.state === 'running') {

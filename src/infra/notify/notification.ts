@@ -12,6 +12,14 @@ export interface SlackTarget {
   threadTs?: string;
   /** The thread of this deployment's root message, resolved when sent (the root may not exist yet). */
   deploymentThread?: number;
+  /**
+   * The dedupe key of an earlier notification whose message this one replaces in place (a step's
+   * line going from started to done). Resolved to `updateTs` when sent; posted anew when that
+   * message never reached Slack.
+   */
+  replaces?: string;
+  /** The ts of the message to edit instead of posting: set when sent, from `replaces`. */
+  updateTs?: string;
 }
 
 /** Email goes to NOTIFY_EMAILS unless the row names its own recipients. */

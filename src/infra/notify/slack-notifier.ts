@@ -9,8 +9,13 @@ export function slackNotifier(messenger: Messenger): Notifier {
     // A repeat is visible but harmless next to a reminder that never arrives.
     duplicateSafe: true,
     async send(notification) {
-      const { channel, threadTs } = notification.target as SlackTarget;
+      const { channel, threadTs, updateTs } = notification.target as SlackTarget;
       const { text, blocks } = notification.message;
+      if (updateTs) {
+        // An edit is idempotent: repeating it after a crash changes nothing.
+        await messenger.update(channel, updateTs, { text, blocks: (blocks ?? []) as Block[] });
+        return { externalId: updateTs };
+      }
       // Without blocks the messenger leaves the field out and Slack renders the text itself.
       const ts = await messenger.post(channel, { text, blocks: blocks as Block[] }, threadTs);
       return { externalId: ts };

@@ -1,7 +1,13 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-export const queueNames = { steps: 'steps', timers: 'timers', notify: 'notify', monitor: 'monitor' } as const;
+export const queueNames = {
+  steps: 'steps',
+  timers: 'timers',
+  notify: 'notify',
+  monitor: 'monitor',
+  views: 'views',
+} as const;
 
 export interface StepJobData {
   deploymentId: number;
@@ -20,11 +26,17 @@ export interface NotificationJobData {
   notificationId: number;
 }
 
+/** Re-render a message that is a view of Postgres (a deployment's root message). */
+export interface ViewJobData {
+  deploymentId: number;
+}
+
 export interface Queues {
   steps: Queue<StepJobData>;
   timers: Queue<TimerJobData>;
   notify: Queue<NotificationJobData>;
   monitor: Queue<MonitorJobData>;
+  views: Queue<ViewJobData>;
   prefix: string;
   close(): Promise<void>;
 }
@@ -49,14 +61,21 @@ export function createQueues(connection: Redis, prefix = 'stagecoach'): Queues {
     prefix,
     defaultJobOptions: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
   });
+  // Views are re-rendered from Postgres, so a lost or repeated job costs one stale or extra edit.
+  const views = new Queue<ViewJobData>(queueNames.views, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { count: 100 } },
+  });
   return {
     steps,
     timers,
     notify,
     monitor,
+    views,
     prefix,
     async close() {
-      await Promise.all([steps.close(), timers.close(), notify.close(), monitor.close()]);
+      await Promise.all([steps.close(), timers.close(), notify.close(), monitor.close(), views.close()]);
     },
   };
 }

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeMessage } from '../support/fake-slack.js';
+import { type Harness, startHarness, users } from '../support/harness.js';
+import { waitUntil } from '../support/wait.js';
+
+type Button = { action_id: string; value: string };
+const buttonsOf = (message: FakeMessage | undefined): Button[] =>
+  message?.blocks.find((block: { type: string }) => block.type === 'actions')?.elements ?? [];
+
+/**
+ * Issue #16: how much a full rehearsal (10% → 50% → 100% → declared complete) says in the
+ * deployment channel. Before #16: 60 thread replies, 62 root edits, 20 private replies.
+ */
+describe('a full rehearsal in the channel', () => {
+  let h: Harness;
+  const counts = { threadReplies: 0, rootEdits: 0, privateReplies: 0, channelPosts: 0 };
+  beforeAll(async () => {
+    h = await startHarness({ env: { TIME_SCALE: '57600', REHEARSAL_DECISION_SCALE: '1' } });
+    const rootTs = async () => (await h.deployment(1))?.rootTs as string;
+    const thread = async () => h.slack.thread('C_DEPLOY', await rootTs());
+    const click = async (actionId: string, user: string) => {
+      const prompt = await waitUntil(
+        async () => (await thread()).find((m) => buttonsOf(m).some((b) => b.action_id === actionId)),
+        { label: `a prompt with ${actionId}` },
+      );
+      const button = buttonsOf(prompt).find((b) => b.action_id === actionId) as Button;
+      await h.client.action(actionId, button.value, { user, messageTs: prompt.ts });
+    };
+    await h.client.command('start v4.0.0', { user: users.lead });
+    await h.waitForState(1, 'soaking', 20_000);
+    await click('gonogo_proceed', users.lead);
+    await h.waitForState(1, 'awaiting_promotion', 20_000);
+    await click('stage_promote', users.lead);
+    await waitUntil(async () => (await h.deployment(1))?.currentPercent === 50, { label: '50%' });
+    await h.waitForState(1, 'awaiting_promotion', 20_000);
+    await click('stage_promote', users.lead);
+    await h.waitForState(1, 'success_window', 20_000);
+    await click('deploy_declare_complete', users.project);
+    await h.waitForState(1, 'completed');
+    await h.outboxDrained();
+    const ts = await rootTs();
+    const root = h.slack.messages('C_DEPLOY').find((m) => m.ts === ts);
+    const replies = await thread();
+    counts.threadReplies = replies.filter((m) => !m.ephemeral).length;
+    counts.rootEdits = root?.updates ?? 0;
+    counts.privateReplies =
+      h.slack.responses.length + h.slack.messages().filter((m) => m.ephemeral).length;
+    counts.channelPosts = h.slack.messages('C_DEPLOY').filter((m) => !m.thread_ts && !m.ephemeral).length;
+    console.log(`channel noise: ${JSON.stringify(counts)}`);
+    if (process.env.SHOW_THREAD) for (const m of replies) console.log(`${m.updates} ${m.text.slice(0, 110)}`);
+    if (process.env.SHOW_THREAD) for (const m of h.slack.messages().filter((m) => !m.thread_ts)) console.log(`TOP ${m.channel} ${m.ephemeral} ${m.text.slice(0, 110)}`);
+    if (process.env.SHOW_THREAD) for (const r of h.slack.responses) console.log(`RESP ${JSON.stringify(r.body).slice(0, 120)}`);
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('is counted', () => {
+    expect(counts.threadReplies).toBeGreaterThan(0);
+  });
+});
