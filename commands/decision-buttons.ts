@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { type Decision, decide } from '../src/deploy/actions/decide.js';
+import { type Decision, decideAndTell } from '../src/deploy/actions/decide.js';
 import { actionIds } from '../src/deploy/model/action-ids.js';
 import { AppError } from '../src/errors.js';
 import { answer } from '../src/infra/slack/answer.js';
@@ -42,7 +42,10 @@ export function decisionButton(deps: DeployDeps, decision: Decision) {
       if (!Number.isSafeInteger(promptId) || promptId <= 0)
         throw new AppError('bad_input', 'That button is malformed; use `/deploy status` instead.');
       const reason = decision === 'rollback' ? 'rollback button' : undefined;
-      text = await decide({ ...deps, log }, { decision, userId: body.user.id, promptId, reason });
+      const told = await decideAndTell({ ...deps, log }, { decision, userId: body.user.id, promptId, reason });
+      // The prompt itself now says who decided what: a private echo would only be noise.
+      if (told.shownInChannel) return;
+      text = told.text;
     } catch (error) {
       text = userMessage(error, log);
     }

@@ -12,6 +12,7 @@ import {
 import type { Message } from '../infra/slack/block-kit.js';
 import type { AnnounceDeps } from './announce-deps.js';
 import { labelDryRun } from './blocks/dry-run.js';
+import { answeringRoles, mentionAnswerers, withoutAnswerers } from './answerers.js';
 import { decidedMessage } from './blocks/step-messages.js';
 import { formatTime, mention } from './format.js';
 import { ensureRoot } from './root.js';
@@ -91,7 +92,10 @@ export async function publishPrompt(
 ): Promise<boolean> {
   const claim = await claimPromptPost(deps.db, prompt.id, promptPostLeaseMs);
   if (!claim) return false;
-  const message = build(prompt.id);
+  // Whoever can answer is named when it is posted (roles may change between record and post),
+  // and the prompt shows in the channel too: Slack notifies thread followers only.
+  const roles = answeringRoles(deps.plan, prompt.kind, prompt.payload);
+  const { message } = await mentionAnswerers(deps.db, deps.plan, roles, build(prompt.id));
   const rootTs = await ensureRoot(deps, prompt.deploymentId);
   const metadata = { event_type: 'stagecoach_prompt', event_payload: { prompt_id: prompt.id } };
   // A poster that died may have reached Slack before it could record the ts: find that post, not a second one.
@@ -113,7 +117,9 @@ export async function publishPrompt(
             return undefined;
           })
       : undefined;
-  const ts = earlier ?? (await deps.messenger.post(prompt.channelId, message, rootTs, metadata));
+  const ts =
+    earlier ??
+    (await deps.messenger.post(prompt.channelId, message, rootTs, metadata, { broadcast: roles.length > 0 }));
   await setPromptMessage(deps.db, prompt.id, ts, message);
   const fresh = await getPrompt(deps.db, prompt.id);
   if (fresh && fresh.status !== 'open') await showDecided(deps, [fresh]);
@@ -132,7 +138,10 @@ export async function showDecided(deps: AnnounceDeps, prompts: Prompt[]): Promis
       await deps.messenger.update(
         prompt.channelId,
         prompt.messageTs,
-        decidedMessage(original, `:ballot_box_with_check: ${prompt.decision} by ${who} at ${when}`),
+        decidedMessage(
+          withoutAnswerers(original),
+          `:ballot_box_with_check: ${prompt.decision} by ${who} at ${when}`,
+        ),
       );
     } catch (error) {
       deps.log.warn({ err: error, promptId: prompt.id }, 'could not update a decided prompt');

@@ -28,6 +28,8 @@ export interface FakeMessage {
   updates: number;
   /** Message metadata given to chat.postMessage. */
   metadata?: Json;
+  /** A thread reply also shown in the channel (reply_broadcast). */
+  broadcast?: boolean;
 }
 
 export interface FakeResponse {
@@ -100,6 +102,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       updates: 0,
     };
     if (typeof args.thread_ts === 'string') message.thread_ts = args.thread_ts;
+    if (message.thread_ts && (args.reply_broadcast === true || args.reply_broadcast === 'true'))
+      message.broadcast = true;
     if (args.metadata && typeof args.metadata === 'object') message.metadata = args.metadata as Json;
     if (recipient !== undefined) message.user = recipient;
     stored.push(message);

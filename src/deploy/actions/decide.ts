@@ -32,6 +32,18 @@ export type { Decision, DecisionInput };
  * decided and when.
  */
 export async function decide(deps: DeployDeps, input: DecisionInput): Promise<string> {
+  return (await decideAndTell(deps, input)).text;
+}
+
+/**
+ * `decide`, saying also whether the decision's message already shows it: a click on a prompt
+ * whose follow-ups were all queued needs no private confirmation (the prompt now reads
+ * "Promoted by @you"); one whose follow-ups wait for Redis does.
+ */
+export async function decideAndTell(
+  deps: DeployDeps,
+  input: DecisionInput,
+): Promise<{ text: string; shownInChannel: boolean }> {
   const rule = decisionRules[input.decision];
   const prompt = input.promptId === undefined ? undefined : await getPrompt(deps.db, input.promptId);
   if (input.promptId !== undefined && !prompt)
@@ -87,7 +99,9 @@ export async function decide(deps: DeployDeps, input: DecisionInput): Promise<st
   }
   const queued = await runAfterCommit(deps, later);
   await refreshRoot(deps, deploymentId);
-  return queued ? outcome.message : `${outcome.message} ${queueDelayNote}`;
+  return queued
+    ? { text: outcome.message, shownInChannel: input.promptId !== undefined }
+    : { text: `${outcome.message} ${queueDelayNote}`, shownInChannel: false };
 }
 
 function alreadyDecided(deps: DeployDeps, prompt: Prompt): AppError {

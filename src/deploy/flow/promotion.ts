@@ -40,5 +40,7 @@ export async function promptPromotion(
         next.name,
       ),
     }),
+    // The next stage's own approvers are the ones to ask (announce/answerers.ts).
+    { waitsOn: next.approvers },
   );
 }

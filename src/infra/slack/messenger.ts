@@ -18,8 +18,19 @@ export interface MessageMetadata {
   event_payload: Record<string, string | number | boolean>;
 }
 
+export interface PostOptions {
+  /** A thread reply shown in the channel too (Slack's "Also send to channel"): for what waits on someone. */
+  broadcast?: boolean;
+}
+
 export interface Messenger {
-  post(channel: string, message: Message, threadTs?: string, metadata?: MessageMetadata): Promise<string>;
+  post(
+    channel: string,
+    message: Message,
+    threadTs?: string,
+    metadata?: MessageMetadata,
+    options?: PostOptions,
+  ): Promise<string>;
   /** The ts of the first message in the thread whose metadata matches, if any (searches up to 1,000 replies). */
   findInThread(
     channel: string,
@@ -51,16 +62,27 @@ async function counted<T>(metrics: Metrics | undefined, method: string, call: ()
 
 export function createMessenger(client: WebClient, metrics?: Metrics): Messenger {
   return {
-    async post(channel, message, threadTs, metadata) {
+    async post(channel, message, threadTs, metadata, options) {
       const result = await counted(metrics, 'chat.postMessage', () =>
-        client.chat.postMessage({
-          channel,
-          text: message.text,
-          blocks: message.blocks as never,
-          ...(threadTs ? { thread_ts: threadTs } : {}),
-          ...(metadata ? { metadata } : {}),
-          unfurl_links: false,
-        }),
+        client.chat.postMessage(
+          threadTs
+            ? {
+                channel,
+                text: message.text,
+                blocks: message.blocks as never,
+                thread_ts: threadTs,
+                reply_broadcast: options?.broadcast ?? false,
+                ...(metadata ? { metadata } : {}),
+                unfurl_links: false,
+              }
+            : {
+                channel,
+                text: message.text,
+                blocks: message.blocks as never,
+                ...(metadata ? { metadata } : {}),
+                unfurl_links: false,
+              },
+        ),
       );
       return String(result.ts);
     },
