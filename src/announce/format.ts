@@ -25,6 +25,15 @@ export function formatDateTime(date: Date, timeZone: string): string {
   }).format(date);
 }
 
+/**
+ * A time for Slack: a date token each reader sees in their own zone, with the day ("Today at
+ * 04:31", "Dec 3 at 16:00"); the fallback (notifications, old clients) is the plan's zone.
+ */
+export function slackTime(date: Date, timeZone: string): string {
+  const unix = Math.floor(date.getTime() / 1000);
+  return `<!date^${unix}^{date_short_pretty} at {time}|${formatDateTime(date, timeZone)}>`;
+}
+
 export function formatElapsed(from: Date | null, to: Date | null): string {
   if (!from || !to) return '';
   const ms = Math.max(0, to.getTime() - from.getTime());

@@ -11,10 +11,10 @@ import {
 } from '../infra/db/prompts.js';
 import type { Message } from '../infra/slack/block-kit.js';
 import type { AnnounceDeps } from './announce-deps.js';
-import { labelDryRun } from './blocks/dry-run.js';
 import { answeringRoles, mentionAnswerers, withoutAnswerers } from './answerers.js';
+import { labelDryRun } from './blocks/dry-run.js';
 import { decidedMessage } from './blocks/step-messages.js';
-import { formatTime, mention } from './format.js';
+import { mention, slackTime } from './format.js';
 import { ensureRoot } from './root.js';
 
 /**
@@ -131,7 +131,7 @@ export async function showDecided(deps: AnnounceDeps, prompts: Prompt[]): Promis
   for (const prompt of prompts) {
     const original = prompt.payload.message;
     if (!prompt.messageTs || !original) continue;
-    const when = formatTime(prompt.decidedAt ?? deps.clock(), deps.plan.timezone);
+    const when = slackTime(prompt.decidedAt ?? deps.clock(), deps.plan.timezone);
     const who =
       prompt.decidedBy && prompt.decidedBy !== 'stagecoach' ? mention(prompt.decidedBy) : 'Stagecoach';
     try {

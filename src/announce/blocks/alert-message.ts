@@ -2,7 +2,7 @@ import { actionIds } from '../../deploy/model/action-ids.js';
 import type { Metric, Reading } from '../../infra/monitor/read-metric.js';
 import { actions, type ButtonSpec, context, type Message, section } from '../../infra/slack/block-kit.js';
 import { rollbackButton } from '../buttons.js';
-import { formatTime } from '../format.js';
+import { slackTime } from '../format.js';
 import { formatValue } from './check-in-message.js';
 
 export function alertButtons(promptId: number, withHold: boolean): ButtonSpec[] {
@@ -35,13 +35,13 @@ export function alertMessage(input: {
 }): Message {
   const { metric, reading } = input;
   const limit = `${metric.comparison === 'above' ? 'at most' : 'at least'} ${formatValue(metric.unit, metric.threshold)}`;
-  const since = formatTime(input.since, input.timeZone);
+  const since = slackTime(input.since, input.timeZone);
   const text =
     input.kind === 'alert_breach'
       ? `:rotating_light: *${metric.name}* is ${formatValue(metric.unit, reading.value ?? Number.NaN)}, beyond its threshold (${limit}), since ${since} (${metric.consecutive} readings in a row).`
       : `:rotating_light: *${metric.name}* has no data since ${since} (${reading.detail ?? 'no samples'}). Unknown is not a pass: check the monitoring before going further.`;
   const auto = input.autoRollbackAt
-    ? `Auto-rollback at ${formatTime(input.autoRollbackAt, input.timeZone)} unless someone presses Hold.`
+    ? `Auto-rollback at ${slackTime(input.autoRollbackAt, input.timeZone)} unless someone presses Hold.`
     : undefined;
   return {
     text: text.replaceAll('*', ''),

@@ -9,7 +9,7 @@ import {
   section,
 } from '../../infra/slack/block-kit.js';
 import { rollbackButton } from '../buttons.js';
-import { formatTime } from '../format.js';
+import { slackTime } from '../format.js';
 import type { TrafficMode } from './labels.js';
 
 const statusIcon = {
@@ -77,7 +77,7 @@ export function checkInMessage(input: {
   const { snapshot } = input;
   const breaches = snapshot.metrics.filter((m) => m.status === 'breach').length;
   const unknown = snapshot.metrics.filter((m) => m.status === 'unknown').length;
-  const headline = `:stethoscope: *Check-in ${input.number}/${input.total}* at ${formatTime(snapshot.takenAt, input.timeZone)} · ${input.traffic === 'none' ? 'no traffic control: all users on the new version' : `${input.percent}% of traffic on the new version`} · ${breaches} over threshold, ${unknown} without data`;
+  const headline = `:stethoscope: *Check-in ${input.number}/${input.total}* at ${slackTime(snapshot.takenAt, input.timeZone)} · ${input.traffic === 'none' ? 'no traffic control: all users on the new version' : `${input.percent}% of traffic on the new version`} · ${breaches} over threshold, ${unknown} without data`;
   const missedNote =
     input.missed.length > 0 ? `:warning: Check-in ${input.missed.join(', ')} went unanswered.` : undefined;
   return {
@@ -103,7 +103,7 @@ export function reviewMessage(input: {
   summary: string[];
   timeZone: string;
 }): Message {
-  const title = `:bar_chart: *${input.kind === 'daily' ? 'Daily' : 'Weekly'} review ${input.number}/${input.total}* · ${formatTime(input.snapshot.takenAt, input.timeZone)}`;
+  const title = `:bar_chart: *${input.kind === 'daily' ? 'Daily' : 'Weekly'} review ${input.number}/${input.total}* · ${slackTime(input.snapshot.takenAt, input.timeZone)}`;
   return {
     text: title.replaceAll('*', ''),
     blocks: [

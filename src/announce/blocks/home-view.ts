@@ -1,6 +1,6 @@
 import type { Deployment } from '../../infra/db/deployments.js';
 import { context, divider, header, section } from '../../infra/slack/block-kit.js';
-import { formatTime } from '../format.js';
+import { slackTime } from '../format.js';
 import { stateLabels, type TrafficMode, trafficLabel } from './labels.js';
 
 export interface HomeDeployment {
@@ -36,7 +36,7 @@ export function homeView(input: {
       section(
         `*Your roles:* ${input.roleNames.length > 0 ? input.roleNames.join(', ') : 'none (an admin assigns them with `/deploy role`)'}`,
       ),
-      context(`Updated ${formatTime(input.now, input.timeZone)} · \`/deploy help\` lists every command`),
+      context(`Updated ${slackTime(input.now, input.timeZone)} · \`/deploy help\` lists every command`),
     ],
   };
 }

@@ -1,7 +1,7 @@
 import type { Deployment } from '../../infra/db/deployments.js';
 import type { StepRun } from '../../infra/db/step-runs.js';
 import { context, fields, header, type Message, section } from '../../infra/slack/block-kit.js';
-import { formatElapsed, formatTime, mention } from '../format.js';
+import { formatElapsed, mention, slackTime } from '../format.js';
 import { dryRunTag } from './dry-run.js';
 import {
   phaseLabels,
@@ -49,13 +49,11 @@ export function rootMessage({
         `*State*\n${state}`,
         `*Traffic*\n${traffic}`,
         `*Started by*\n${mention(deployment.startedBy)}`,
-        `*Started*\n${formatTime(deployment.createdAt, timeZone)}`,
+        `*Started*\n${slackTime(deployment.createdAt, timeZone)}`,
         ...(deployment.previousVersion ? [`*Previous version*\n${deployment.previousVersion}`] : []),
       ]),
       ...(lines.length > 0 ? [section(lines.join('\n'))] : []),
-      context(
-        `Step output, check-ins and decisions are in the thread · updated ${formatTime(now, timeZone)}`,
-      ),
+      context(`Step output, check-ins and decisions are in the thread · updated ${slackTime(now, timeZone)}`),
     ],
   };
 }

@@ -1,5 +1,5 @@
 import { note } from '../../announce/blocks/rollout-messages.js';
-import { formatTime } from '../../announce/format.js';
+import { slackTime } from '../../announce/format.js';
 import { noteInThread } from '../../announce/thread.js';
 import { AppError } from '../../errors.js';
 import { formatDuration } from '../../plan/duration.js';
@@ -41,7 +41,7 @@ export const extendSoak: DecisionAction = async (context, client) => {
     context.later,
     deployment.id,
     note(
-      `:hourglass: <@${input.userId}> extended the ${stage.name} soak by ${formatDuration(extensionMs)}, until ${formatTime(until, deps.plan.timezone)}.`,
+      `:hourglass: <@${input.userId}> extended the ${stage.name} soak by ${formatDuration(extensionMs)}, until ${slackTime(until, deps.plan.timezone)}.`,
     ),
   );
   return `Soak extended by ${formatDuration(extensionMs)}.`;

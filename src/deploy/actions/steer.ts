@@ -1,5 +1,5 @@
 import { plainStateLabel } from '../../announce/blocks/labels.js';
-import { formatTime } from '../../announce/format.js';
+import { slackTime } from '../../announce/format.js';
 import { AppError } from '../../errors.js';
 import { listOpenPrompts } from '../../infra/db/prompts.js';
 import { listTimers } from '../../infra/db/timers.js';
@@ -42,7 +42,7 @@ export async function approve(
     const soak = (await listTimers(deps.db, deployment.id))
       .filter((t) => t.kind === 'soak_end' && t.status === 'pending')
       .at(-1);
-    const until = soak ? ` The soak ends at ${formatTime(soak.fireAt, deps.plan.timezone)}.` : '';
+    const until = soak ? ` The soak ends at ${slackTime(soak.fireAt, deps.plan.timezone)}.` : '';
     throw new AppError(
       'conflict',
       `Nothing to approve yet: the stage is still soaking.${until} To promote early, give a reason: \`/deploy approve --skip-soak <reason>\` (flagged in the audit log).`,

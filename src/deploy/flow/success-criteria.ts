@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type pg from 'pg';
 import { declarePrompt, note } from '../../announce/blocks/rollout-messages.js';
 import { declareButtons } from '../../announce/buttons.js';
-import { formatTime } from '../../announce/format.js';
+import { slackTime } from '../../announce/format.js';
 import { recordPrompt } from '../../announce/prompts.js';
 import { noteInThread } from '../../announce/thread.js';
 import { writeAudit } from '../../infra/db/audit.js';
@@ -39,7 +39,7 @@ export async function startSuccessWindow(
   const windowMs = deps.plan.successCriteria.window;
   await scheduleSuccessCheck(client, deps, deploymentId, windowMs, later);
   const at = new Date(deps.clock().getTime() + scaled(deps, windowMs));
-  const text = `:eyes: All traffic is on the new version. The success window of ${formatDuration(windowMs)} has started; the success criteria are checked at ${formatTime(at, deps.plan.timezone)}:\n${deps.plan.successCriteria.criteria.map((c) => `• ${c}`).join('\n')}`;
+  const text = `:eyes: All traffic is on the new version. The success window of ${formatDuration(windowMs)} has started; the success criteria are checked at ${slackTime(at, deps.plan.timezone)}:\n${deps.plan.successCriteria.criteria.map((c) => `• ${c}`).join('\n')}`;
   await noteInThread(client, later, deploymentId, note(text));
 }
 

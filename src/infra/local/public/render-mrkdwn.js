@@ -117,7 +117,8 @@ function renderEntity(inner, ctx) {
     const [command, ...rest] = target.slice(1).split('^');
     if (command === 'date') {
       const when = new Date(Number(rest[0]) * 1000);
-      return escapeHtml(Number.isNaN(when.getTime()) ? (label ?? '') : when.toLocaleString());
+      if (Number.isNaN(when.getTime())) return escapeHtml(label ?? '');
+      return `<time datetime="${when.toISOString()}" title="${escapeHtml(label ?? '')}">${escapeHtml(formatDateToken(rest[1] ?? '{date_short_pretty} {time}', when))}</time>`;
     }
     const name = command === 'subteam' ? (label ?? 'group').replace(/^@/, '') : command;
     return `<span class="mention">@${escapeHtml(name)}</span>`;
@@ -127,4 +128,22 @@ function renderEntity(inner, ctx) {
     return `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(label ?? url)}</a>`;
   }
   return escapeHtml(`<${unescapeSlack(inner)}>`);
+}
+
+/** Slack's date tokens, in the reader's (the browser's) time zone, as Slack shows them. */
+export function formatDateToken(format, when, now = new Date()) {
+  const day = (date) => new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
+  const days = Math.round((day(when) - day(now)) / 86_400_000);
+  const short = when.toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
+  const pretty = days === 0 ? 'Today' : days === -1 ? 'Yesterday' : days === 1 ? 'Tomorrow' : short;
+  const tokens = {
+    date_short_pretty: pretty,
+    date_pretty: days >= -1 && days <= 1 ? pretty : when.toLocaleDateString('en-US', { month: 'long', day: 'numeric' }),
+    date_short: short,
+    date: when.toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric' }),
+    date_num: when.toISOString().slice(0, 10),
+    time: when.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' }),
+    time_secs: when.toLocaleTimeString('en-US'),
+  };
+  return format.replace(/\{(\w+)\}/g, (token, name) => tokens[name] ?? token);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTime } from '../../../../src/announce/format.js';
+import { slackTime } from '../../../../src/announce/format.js';
 import { extendSoak } from '../../../../src/deploy/actions/extend-soak.js';
 import {
   addTimer,
@@ -39,7 +39,7 @@ describe('extend soak (awaiting_promotion → soaking)', () => {
     });
     expect(followUpKinds(later)).toEqual(['thread_note']);
     expect(threadNotes(later)).toEqual([
-      `:hourglass: <@ULEAD> extended the Stage 1: Canary soak by 12h, until ${formatTime(until, 'America/New_York')}.`,
+      `:hourglass: <@ULEAD> extended the Stage 1: Canary soak by 12h, until ${slackTime(until, 'America/New_York')}.`,
     ]);
     expect(later.enqueue).toEqual([]);
     expect(later.disarm).toEqual([]);

@@ -40,7 +40,9 @@ describe('checkIn', () => {
     expect(followUpKinds(later)).toEqual(['publish_prompt']);
     const [prompt] = publishedPrompts(later);
     expect(prompt?.prompt).toMatchObject({ kind: 'check_in', status: 'open', payload: { n: 1 } });
-    expect(prompt?.message.text).toContain('Check-in 1/12 at 10:00 EDT · 10% of traffic on the new version');
+    expect(prompt?.message.text).toMatch(
+      /Check-in 1\/12 at <!date\^\d+\^{date_short_pretty} at {time}\|Sat, Jun 7, 2025, 10:00 EDT> · 10% of traffic on the new version/,
+    );
     expect(later.enqueue).toEqual([]);
     expect(later.arm).toEqual([]);
   });
