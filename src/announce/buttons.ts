@@ -1,6 +1,6 @@
 import { actionIds } from '../deploy/model/action-ids.js';
 import { allowedEvents, type DeploymentState } from '../deploy/model/lifecycle.js';
-import type { ButtonSpec } from '../infra/slack/block-kit.js';
+import type { ButtonSpec, Message } from '../infra/slack/block-kit.js';
 
 /** The buttons of a halted step's prompt: only those valid in the state, and abort only before production changed. */
 export function haltedStepButtons(
@@ -62,6 +62,8 @@ export function promotionButtons(
   promptId: number,
   nextPercent: number | undefined,
   nextName?: string,
+  /** How much longer [Extend soak] soaks, e.g. "12h": said on the button. */
+  extendBy?: string,
 ): ButtonSpec[] {
   const value = String(promptId);
   const to = nextPercent === undefined ? (nextName ?? 'the next stage') : `${nextPercent}%`;
@@ -81,7 +83,7 @@ export function promotionButtons(
         style: 'primary',
       },
     },
-    { actionId: actionIds.extendSoak, text: 'Extend soak', value },
+    { actionId: actionIds.extendSoak, text: extendBy ? `Extend soak by ${extendBy}` : 'Extend soak', value },
     rollbackButton(value),
   ];
 }
@@ -162,3 +164,36 @@ export function heldButtons(promptId: number): ButtonSpec[] {
 }
 
 export { rollbackButton };
+
+/**
+ * Names the version a Roll back button returns to, on the button and in its confirm dialog, so
+ * nobody has to guess at 2 a.m. Applied to a prompt when it is posted (announce/prompts.ts).
+ */
+export function nameRollbackTarget(message: Message, previousVersion: string | null): Message {
+  if (!previousVersion) return message;
+  const blocks = message.blocks.map((block) => {
+    if (block.type !== 'actions' || !Array.isArray(block.elements)) return block;
+    const elements = (block.elements as Record<string, unknown>[]).map((element) => {
+      if (element.action_id !== actionIds.rollback) return element;
+      const confirm = element.confirm as Record<string, Record<string, unknown>> | undefined;
+      return {
+        ...element,
+        text: { ...(element.text as object), text: `Roll back to ${previousVersion}`.slice(0, 75) },
+        ...(confirm
+          ? {
+              confirm: {
+                ...confirm,
+                title: { ...confirm.title, text: `Roll back to ${previousVersion}?`.slice(0, 100) },
+                text: {
+                  ...confirm.text,
+                  text: `Production goes back to ${previousVersion} and every pending timer is cancelled. A database restore, if needed, is asked for separately.`,
+                },
+              },
+            }
+          : {}),
+      };
+    });
+    return { ...block, elements };
+  });
+  return { ...message, blocks };
+}

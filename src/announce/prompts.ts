@@ -14,6 +14,7 @@ import type { AnnounceDeps } from './announce-deps.js';
 import { answeringRoles, mentionAnswerers, withoutAnswerers } from './answerers.js';
 import { labelDryRun } from './blocks/dry-run.js';
 import { decidedMessage } from './blocks/step-messages.js';
+import { nameRollbackTarget } from './buttons.js';
 import { mention, slackTime } from './format.js';
 import { ensureRoot } from './root.js';
 
@@ -95,7 +96,13 @@ export async function publishPrompt(
   // Whoever can answer is named when it is posted (roles may change between record and post),
   // and the prompt shows in the channel too: Slack notifies thread followers only.
   const roles = answeringRoles(deps.plan, prompt.kind, prompt.payload);
-  const { message } = await mentionAnswerers(deps.db, deps.plan, roles, build(prompt.id));
+  const deployment = await getDeployment(deps.db, prompt.deploymentId);
+  const { message } = await mentionAnswerers(
+    deps.db,
+    deps.plan,
+    roles,
+    nameRollbackTarget(build(prompt.id), deployment?.previousVersion ?? null),
+  );
   const rootTs = await ensureRoot(deps, prompt.deploymentId);
   const metadata = { event_type: 'stagecoach_prompt', event_payload: { prompt_id: prompt.id } };
   // A poster that died may have reached Slack before it could record the ts: find that post, not a second one.

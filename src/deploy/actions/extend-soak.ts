@@ -6,6 +6,7 @@ import { formatDuration } from '../../plan/duration.js';
 import { applyTransition } from '../apply-transition.js';
 import { scaled, scheduleTimer } from '../flow/timers.js';
 
+import { soakExtensionMs } from '../model/soak-extension.js';
 import type { DecisionAction } from './decision-context.js';
 
 /**
@@ -22,7 +23,7 @@ export const extendSoak: DecisionAction = async (context, client) => {
     detail: { stage: stage.id },
   });
   // Another half of the stage's minimum soak: long enough to learn something, short enough to revisit.
-  const extensionMs = Math.max(stage.minSoak / 2, 60 * 60 * 1000);
+  const extensionMs = soakExtensionMs(stage);
   const count = await client.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM timers WHERE deployment_id = $1 AND kind = 'soak_end' AND payload->>'stageIndex' = $2`,
     [deployment.id, String(stageIndex)],

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { goNoGoButtons, nameRollbackTarget, promotionButtons } from '../../../src/announce/buttons.js';
+import { actions, section } from '../../../src/infra/slack/block-kit.js';
+
+type Element = {
+  action_id: string;
+  text: { text: string };
+  confirm?: { title: { text: string }; text: { text: string } };
+};
+const elementsOf = (message: { blocks: Record<string, unknown>[] }) =>
+  message.blocks.flatMap((block) => (block.elements as Element[] | undefined) ?? []);
+
+describe('buttons say what they do (issue #16)', () => {
+  it('Roll back names the version it returns to, on the button and in its confirm dialog', () => {
+    const prompt = { text: 'Go/no-go', blocks: [section('Go/no-go'), actions('prompt-7', goNoGoButtons(7))] };
+    const named = elementsOf(nameRollbackTarget(prompt, 'v3.9.0'));
+    const rollback = named.find((e) => e.action_id === 'deploy_rollback');
+    expect(rollback?.text.text).toBe('Roll back to v3.9.0');
+    expect(rollback?.confirm?.title.text).toBe('Roll back to v3.9.0?');
+    expect(rollback?.confirm?.text.text).toContain('Production goes back to v3.9.0');
+    // The other buttons are untouched.
+    expect(named.find((e) => e.action_id === 'gonogo_proceed')?.text.text).toBe('Proceed');
+  });
+
+  it('without a known previous version the button keeps its plain label', () => {
+    const prompt = { text: 'x', blocks: [actions('prompt-7', goNoGoButtons(7))] };
+    expect(
+      elementsOf(nameRollbackTarget(prompt, null)).find((e) => e.action_id === 'deploy_rollback')?.text.text,
+    ).toBe('Roll back');
+  });
+
+  it('Extend soak says by how much', () => {
+    const buttons = promotionButtons(3, 50, 'Stage 2', '12h');
+    expect(buttons.find((b) => b.actionId === 'stage_extend_soak')?.text).toBe('Extend soak by 12h');
+  });
+});
