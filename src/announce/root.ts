@@ -8,10 +8,13 @@ import type { Message } from '../infra/slack/block-kit.js';
 import type { DeployDeps } from '../ports.js';
 import type { AnnounceDeps } from './announce-deps.js';
 import { rootMessage } from './blocks/root-message.js';
+import { loadRootSummary } from './root-summary.js';
 
 async function renderRoot(deps: AnnounceDeps, deployment: Deployment, db: DbClient): Promise<Message> {
   const steps = await listLatestStepRuns(db, deployment.id);
+  const summary = await loadRootSummary(db, deps.plan, deployment);
   return rootMessage({
+    summary,
     deployment,
     steps,
     application: deps.plan.application,
@@ -50,6 +53,10 @@ export async function ensureRoot(deps: AnnounceDeps, deploymentId: number): Prom
         minTimeout: 200,
         shouldRetry: (error) => isTransientDbError(error),
       });
+      // Pinned, so the live summary is one click away in the channel header.
+      await deps.messenger.pin(deployment.channelId, ts).catch((error: unknown) =>
+        deps.log.warn({ err: error, deploymentId }, 'could not pin the root message (pins:write scope?)'),
+      );
       return (await getDeployment(deps.db, deploymentId))?.rootTs ?? ts;
     }
     if (Date.now() > deadline)

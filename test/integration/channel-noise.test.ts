@@ -44,18 +44,51 @@ describe('a full rehearsal in the channel', () => {
     counts.threadReplies = replies.filter((m) => !m.ephemeral).length;
     counts.rootEdits = root?.updates ?? 0;
     counts.privateReplies =
-      h.slack.responses.length + h.slack.messages().filter((m) => m.ephemeral).length;
+      h.slack.responses.filter((r) => (r.body as { response_type?: string })?.response_type === 'ephemeral')
+        .length + h.slack.messages().filter((m) => m.ephemeral).length;
     counts.channelPosts = h.slack.messages('C_DEPLOY').filter((m) => !m.thread_ts && !m.ephemeral).length;
     console.log(`channel noise: ${JSON.stringify(counts)}`);
     if (process.env.SHOW_THREAD) for (const m of replies) console.log(`${m.updates} ${m.text.slice(0, 110)}`);
-    if (process.env.SHOW_THREAD) for (const m of h.slack.messages().filter((m) => !m.thread_ts)) console.log(`TOP ${m.channel} ${m.ephemeral} ${m.text.slice(0, 110)}`);
-    if (process.env.SHOW_THREAD) for (const r of h.slack.responses) console.log(`RESP ${JSON.stringify(r.body).slice(0, 120)}`);
+    if (process.env.SHOW_THREAD)
+      for (const m of h.slack.messages().filter((m) => !m.thread_ts))
+        console.log(`TOP ${m.channel} ${m.ephemeral} ${m.text.slice(0, 110)}`);
+    if (process.env.SHOW_THREAD)
+      for (const r of h.slack.responses) console.log(`RESP ${JSON.stringify(r.body).slice(0, 120)}`);
   }, 120_000);
   afterAll(async () => {
     await h?.close();
   });
 
-  it('is counted', () => {
-    expect(counts.threadReplies).toBeGreaterThan(0);
+  it('says half as much as before: one line per step, coalesced root edits, no private echo of clicks', () => {
+    // Before #16 this rehearsal made 54 thread replies, 52 root edits and 4 private replies.
+    expect(counts.threadReplies).toBeLessThanOrEqual(42);
+    expect(counts.rootEdits).toBeLessThanOrEqual(26);
+    // Only the answer to /deploy start: every click shows in the message it answered.
+    expect(counts.privateReplies).toBe(1);
+  });
+
+  it('pins the root message, a live summary of stages, who promoted them and the last check-in', async () => {
+    const ts = (await h.deployment(1))?.rootTs;
+    const root = h.slack.messages('C_DEPLOY').find((m) => m.ts === ts);
+    expect(root?.pinned).toBe(true);
+    const text = JSON.stringify(root?.blocks);
+    expect(text).toContain('*Stages*');
+    expect(text).toMatch(/Stage 2: Expanded \(50%\) live <!date\^\d+\^[^>]+> · promoted by <@ULEAD>/);
+    expect(text).toMatch(/Stage 3: Full \(100%\) live <!date\^\d+\^[^>]+> · promoted by <@ULEAD>/);
+    expect(text).toContain('*Last check-in:* Check-in 12/12');
+    expect(text).toMatch(/Pre-deployment: 4 steps done/);
+  });
+
+  it('mentions who must answer each waiting prompt, in the channel as well as the thread', () => {
+    const prompts = h.slack
+      .callsOf('chat.postMessage')
+      .filter((call) => String(call.args.text).match(/Go\/no-go|Promote to|success criteria hold/));
+    expect(prompts.length).toBe(4);
+    for (const call of prompts) {
+      expect(String(call.args.reply_broadcast)).toBe('true');
+      expect(String(call.args.text)).toMatch(/Waiting on <@U[A-Z]+>/);
+    }
+    // The Project Manager declares complete: the prompt names them, not the lead.
+    expect(String(prompts.at(-1)?.args.text)).toContain('Waiting on <@UPROJECT>');
   });
 });

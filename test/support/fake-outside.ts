@@ -19,6 +19,7 @@ export interface FakeMessenger {
   /** Posts that reached "Slack", in the order they landed. */
   posts: Posted[];
   updates: { channel: string; ts: string; text: string }[];
+  pins: { channel: string; ts: string }[];
   uploads: { channel: string; filename: string; threadTs: string | undefined }[];
   /** Every call to `post`, failed or not. */
   postAttempts: number;
@@ -46,6 +47,7 @@ export function fakeMessenger(): FakeMessenger {
   const fake: FakeMessenger = {
     posts: [],
     updates: [],
+    pins: [],
     uploads: [],
     postAttempts: 0,
     failPosts(when = () => true) {
@@ -96,6 +98,9 @@ export function fakeMessenger(): FakeMessenger {
         fake.uploads.push({ channel, filename: file.filename, threadTs: file.threadTs });
       },
       async ephemeral() {},
+      async pin(channel, ts) {
+        fake.pins.push({ channel, ts });
+      },
       async findInThread() {
         return undefined;
       },

@@ -30,6 +30,8 @@ export interface FakeMessage {
   metadata?: Json;
   /** A thread reply also shown in the channel (reply_broadcast). */
   broadcast?: boolean;
+  /** Pinned to the channel (pins.add). */
+  pinned?: boolean;
 }
 
 export interface FakeResponse {
@@ -140,6 +142,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       message.updates += 1;
       const { channel, ts, text } = message;
       return { ok: true, channel, ts, text, message: asSlackMessage(message) };
+    },
+    'pins.add': (args) => {
+      const message = stored.find((m) => !m.ephemeral && m.channel === args.channel && m.ts === args.timestamp);
+      if (!message) return { ok: false, error: 'message_not_found' };
+      if (message.pinned) return { ok: false, error: 'already_pinned' };
+      message.pinned = true;
+      return { ok: true };
     },
     'chat.delete': (args) => {
       const message = findPosted(args);

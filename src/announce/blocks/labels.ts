@@ -18,9 +18,11 @@ export const stateLabels: Record<DeploymentState, string> = {
   rolled_back: ':leftwards_arrow_with_hook: Rolled back',
 };
 
+/** A line without its leading emoji shortcode (":stethoscope: Check-in" → "Check-in"). */
+export const withoutLeadingEmoji = (text: string): string => text.replace(/^:[a-z0-9_+-]+: /, '');
+
 /** The state's label without its leading emoji, for notification text and sentences: "Rolled back". */
-export const plainStateLabel = (state: DeploymentState): string =>
-  stateLabels[state].replace(/^:[a-z_]+: /, '');
+export const plainStateLabel = (state: DeploymentState): string => withoutLeadingEmoji(stateLabels[state]);
 
 export const stepStatusIcons: Record<StepStatus, string> = {
   pending: ':white_circle:',

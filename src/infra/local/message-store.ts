@@ -32,6 +32,10 @@ export interface LocalMessage {
   files?: LocalFile[];
   /** How many times it was changed in place (chat.update, replace_original). */
   updates: number;
+  /** Pinned to the channel (pins.add). */
+  pinned?: boolean;
+  /** A thread reply also sent to the channel (reply_broadcast). */
+  broadcast?: boolean;
 }
 
 export type StoreEvent =
@@ -91,7 +95,16 @@ export function createMessageStore(
       return message;
     },
     /** Changes a message in place; fields left undefined keep their value, as with chat.update. */
-    update(message: LocalMessage, change: { text?: string | undefined; blocks?: Json[] | undefined }) {
+    update(
+      message: LocalMessage,
+      change: { text?: string | undefined; blocks?: Json[] | undefined; pinned?: boolean },
+    ) {
+      if (change.pinned !== undefined) {
+        // Pinning is not an edit: the message is not marked "(edited)".
+        message.pinned = change.pinned;
+        emit({ type: 'upsert', message });
+        return;
+      }
       if (change.text !== undefined) message.text = change.text;
       if (change.blocks !== undefined) message.blocks = change.blocks;
       message.updates += 1;

@@ -70,6 +70,7 @@ export function createSlackStandIn(input: {
     return store.add({
       channel: args.channel,
       ...(typeof args.thread_ts === 'string' && args.thread_ts !== '' ? { thread_ts: args.thread_ts } : {}),
+      ...(args.reply_broadcast === true || args.reply_broadcast === 'true' ? { broadcast: true } : {}),
       text: typeof args.text === 'string' ? args.text : '',
       blocks: Array.isArray(args.blocks) ? args.blocks : [],
       author: botUser.id,
@@ -118,6 +119,13 @@ export function createSlackStandIn(input: {
         text: message.text,
         message: slackMessage(message),
       };
+    },
+    'pins.add': (args) => {
+      const message = findPosted({ channel: args.channel, ts: args.timestamp });
+      if (!message) return { ok: false, error: 'message_not_found' };
+      if (message.pinned) return { ok: false, error: 'already_pinned' };
+      store.update(message, { pinned: true });
+      return { ok: true };
     },
     'chat.delete': (args) => {
       const message = findPosted(args);

@@ -38,6 +38,8 @@ export interface Messenger {
     matches: (metadata: MessageMetadata) => boolean,
   ): Promise<string | undefined>;
   update(channel: string, ts: string, message: Message): Promise<void>;
+  /** Pins a message to the channel (needs pins:write); an already pinned one is left as it is. */
+  pin(channel: string, ts: string): Promise<void>;
   ephemeral(channel: string, user: string, message: Message): Promise<void>;
   /** Shares a file in the channel (or a thread of it); needs the files:write scope. */
   upload(channel: string, file: UploadFile): Promise<void>;
@@ -111,6 +113,14 @@ export function createMessenger(client: WebClient, metrics?: Metrics): Messenger
       await counted(metrics, 'chat.update', () =>
         client.chat.update({ channel, ts, text: message.text, blocks: message.blocks as never }),
       );
+    },
+    async pin(channel, ts) {
+      try {
+        await counted(metrics, 'pins.add', () => client.pins.add({ channel, timestamp: ts }));
+      } catch (error) {
+        if ((error as { data?: { error?: string } }).data?.error === 'already_pinned') return;
+        throw error;
+      }
     },
     async ephemeral(channel, user, message) {
       await counted(metrics, 'chat.postEphemeral', () =>

@@ -200,6 +200,8 @@ function renderMessages() {
     // A reply whose root this user cannot see is shown on its own.
     if (m.thread_ts && m.thread_ts !== m.ts && shown.has(m.thread_ts)) {
       replies.set(m.thread_ts, [...(replies.get(m.thread_ts) ?? []), m]);
+      // "Also send to channel": shown in the channel as well, like Slack does.
+      if (m.broadcast) roots.push(m);
     } else {
       roots.push(m);
     }
@@ -287,6 +289,8 @@ function buildMessage(m, inThread) {
     'message-head',
     `<span class="author">${escapeHtml(author)}</span>${isBot ? '<span class="app-badge">APP</span>' : ''}<span class="time" title="${escapeHtml(m.ts)}">${timeOf(m.ts)}</span>${m.updates > 0 ? '<span class="edited">(edited)</span>' : ''}`,
   );
+  if (m.pinned) head.append(el('span', 'pinned', '📌 Pinned'));
+  if (m.broadcast) head.append(el('span', 'broadcast', 'replied to a thread'));
   if (m.ephemeral) {
     head.append(el('span', 'only-you', '👁 Only visible to you'));
     const dismiss = el('button', 'dismiss', 'Dismiss');
