@@ -62,7 +62,11 @@ export function checkInButtons(promptId: number): ButtonSpec[] {
   ];
 }
 
-/** A 30-minute check-in: the figures, what was missed, and the three answers a team gives. */
+/**
+ * A 30-minute check-in. All within limits: one line with the figures that matter most and the
+ * time to answer by. Otherwise the headline counts, then only what is over threshold or without
+ * data. Then what was missed, and the three answers a team gives.
+ */
 export function checkInMessage(input: {
   number: number;
   total: number;
@@ -73,25 +77,49 @@ export function checkInMessage(input: {
   missed: number[];
   timeZone: string;
   promptId: number;
+  /** When it counts as unanswered (the next check-in, at people's pace). */
+  answerBy?: Date;
 }): Message {
   const { snapshot } = input;
   const breaches = snapshot.metrics.filter((m) => m.status === 'breach').length;
   const unknown = snapshot.metrics.filter((m) => m.status === 'unknown').length;
-  const headline = `:stethoscope: *Check-in ${input.number}/${input.total}* at ${slackTime(snapshot.takenAt, input.timeZone)} · ${input.traffic === 'none' ? 'no traffic control: all users on the new version' : `${input.percent}% of traffic on the new version`} · ${breaches} over threshold, ${unknown} without data`;
+  const healthOk = snapshot.health.status === 'ok';
+  const traffic =
+    input.traffic === 'none'
+      ? 'no traffic control: all users on the new version'
+      : `${input.percent}% of traffic on the new version`;
+  const answerBy = input.answerBy ? ` · answer by ${slackTime(input.answerBy, input.timeZone)}` : '';
+  const start = `:stethoscope: *Check-in ${input.number}/${input.total}* at ${slackTime(snapshot.takenAt, input.timeZone)} · ${traffic}`;
+  const allGood = breaches === 0 && unknown === 0 && healthOk;
+  const headline = allGood
+    ? `${start} · all within limits: ${keyFigures(snapshot)}${answerBy}`
+    : `${start} · ${breaches} over threshold, ${unknown} without data${healthOk ? '' : ', health check failing'}${answerBy}`;
   const missedNote =
     input.missed.length > 0 ? `:warning: Check-in ${input.missed.join(', ')} went unanswered.` : undefined;
+  const details = allGood ? [] : snapshotFields(snapshot).filter((line) => !line.startsWith(statusIcon.ok));
+  const fine = snapshotFields(snapshot).length - details.length;
   return {
     text: headline.replaceAll('*', ''),
     blocks: [
       section(headline),
-      fields(snapshotFields(snapshot).slice(0, 10)),
-      ...(snapshotFields(snapshot).length > 10
-        ? [section(snapshotFields(snapshot).slice(10).join('\n'))]
-        : []),
+      ...(details.length > 0 ? [fields(details.slice(0, 10))] : []),
+      ...(details.length > 10 ? [section(details.slice(10).join('\n'))] : []),
+      ...(!allGood && fine > 0 ? [context(`${fine} other check${fine === 1 ? '' : 's'} within limits`)] : []),
       ...(missedNote ? [context(missedNote)] : []),
       actions(`prompt-${input.promptId}`, checkInButtons(input.promptId)),
     ],
   };
+}
+
+/** The first three readings, "error rate 0.2%, p95 latency 210 ms, …": what a person glances at. */
+function keyFigures(snapshot: Snapshot): string {
+  const shown = snapshot.metrics
+    .filter((m) => m.value !== undefined)
+    .slice(0, 3)
+    .map((m) => `${m.name} ${formatValue(m.unit, m.value as number)}`);
+  const more = snapshot.metrics.length - shown.length;
+  const health = snapshot.health.metricId === undefined ? ['health check passes'] : [];
+  return [...shown, ...health, ...(more > 0 ? [`${more} more`] : [])].join(', ');
 }
 
 /** The daily or weekly review: a digest of the figures and what happened since the last one. */
