@@ -16,14 +16,22 @@ export async function contacts(
   deps: DeployDeps,
   forSlack: boolean,
 ): Promise<string> {
-  const wanted = ['deployment_lead', 'support_lead'].filter((id) =>
+  // The leads when the plan has them; otherwise whoever may start a deployment (any team's plan).
+  const leads = ['deployment_lead', 'support_lead'].filter((id) =>
     deps.plan.roles.some((role) => role.id === id),
   );
+  const wanted = leads.length > 0 ? leads : deps.plan.authorization.start;
   const lines: string[] = [];
   for (const id of wanted) {
     const name = deps.plan.roles.find((role) => role.id === id)?.name ?? id;
     const users = forSlack ? await ownerUsers(client, deps.plan, id) : [];
-    lines.push(`- ${name}${users.length > 0 ? `: ${users.map((u) => `<@${u}>`).join(', ')}` : ''}`);
+    const who =
+      users.length > 0
+        ? `: ${users.map((u) => `<@${u}>`).join(', ')}`
+        : forSlack
+          ? ': unassigned, ask in the deployment channel (an admin assigns it with `/deploy role`)'
+          : '';
+    lines.push(`- ${name}${who}`);
   }
   return `${lines.join('\n')}\n- The deployment team's channel in Slack`;
 }

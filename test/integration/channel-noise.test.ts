@@ -79,6 +79,17 @@ describe('a full rehearsal in the channel', () => {
     expect(text).toMatch(/Pre-deployment: 4 steps done/);
   });
 
+  it('gives each channel what its readers need', () => {
+    const management = h.slack.messages('C_MGMT').map((m) => m.text);
+    expect(management.length).toBeGreaterThan(3);
+    for (const line of management) expect(line).toContain('details in <#C_DEPLOY>');
+    // The end-user notice goes where users are told things (support answers them), not to the team.
+    const notice = (m: { text: string }) => m.text.includes('is live for everyone');
+    expect(h.slack.messages('C_SUPPORT').filter(notice)).toHaveLength(1);
+    expect(h.slack.messages('C_DEPLOY').filter(notice)).toEqual([]);
+    expect(h.slack.messages('C_MGMT').filter(notice)).toEqual([]);
+  });
+
   it('mentions who must answer each waiting prompt, in the channel as well as the thread', () => {
     const prompts = h.slack
       .callsOf('chat.postMessage')

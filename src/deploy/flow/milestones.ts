@@ -19,7 +19,8 @@ export async function pingManagement(
   key: string,
   text: string,
 ) {
-  const line = `${text} (deployment #${deployment.id})`;
+  // The thread is where the details are: managers get a link to the channel holding it, pinned.
+  const line = `${text} (deployment #${deployment.id} · details in <#${deployment.channelId}>)`;
   await broadcast(client, deps, later, {
     key: `milestone-${deployment.id}-${key}`,
     deploymentId: deployment.id,
@@ -174,12 +175,41 @@ export async function onDeploymentEnded(
     summary:
       outcome === 'completed'
         ? `${deployment.version} is live for all users.`
-        : `Users are back on the previous version. ${detail}`.trim(),
+        : `Users are back on the previous version. ${detail} ${await restoreConsequence(client, deps, deployment)}`.trim(),
   });
   if (outcome === 'completed') await successNotification(client, deps, later, deployment);
 }
 
-/** 5.2: the success notification with highlights, on every channel. */
+/**
+ * What users lose when the database went back to the backup: every write since it was taken.
+ * Said to support, who will hear about it first.
+ */
+async function restoreConsequence(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  deployment: Deployment,
+): Promise<string> {
+  const restored = await client.query<{ createdAt: Date }>(
+    `SELECT created_at AS "createdAt" FROM audit_log WHERE deployment_id = $1 AND action = 'restore_succeeded' LIMIT 1`,
+    [deployment.id],
+  );
+  if (restored.rowCount === 0) return '';
+  const backup = await client.query<{ finishedAt: Date | null }>(
+    `SELECT finished_at AS "finishedAt" FROM step_runs
+      WHERE deployment_id = $1 AND status = 'succeeded' AND step_id IN (SELECT unnest($2::text[]))
+      ORDER BY finished_at LIMIT 1`,
+    [deployment.id, backupStepIds(deps)],
+  );
+  const since = backup.rows[0]?.finishedAt;
+  return `The database was restored from the backup${since ? ` taken at ${formatDateTime(since, deps.plan.timezone)}` : ' taken before the deployment'}: anything users saved after that (new records, edits, uploads) is lost and must be entered again.`;
+}
+
+/** The plan's database backup steps, whatever they are called. */
+function backupStepIds(deps: DeployDeps): string[] {
+  return deps.plan.steps.filter((step) => step.run.kind === 'backup_database').map((step) => step.id);
+}
+
+/** 5.2: the success notification with highlights, where end users are told things. */
 async function successNotification(
   client: pg.PoolClient,
   deps: DeployDeps,
@@ -198,8 +228,10 @@ async function successNotification(
   await broadcast(client, deps, later, {
     key: `success-${deployment.id}`,
     deploymentId: deployment.id,
+    // Written for end users: sent where they are told things. In Slack that is the support
+    // channel, whose readers answer users; the team and management already had their lines.
     audiences: [
-      ...(via.includes('slack') ? (['deployment', 'management', 'support'] as const) : []),
+      ...(via.includes('slack') ? (['support'] as const) : []),
       ...(via.includes('email') ? (['email'] as const) : []),
       ...(via.includes('in_app') ? (['in_app'] as const) : []),
     ],
