@@ -8,7 +8,7 @@ import { buttonsOf } from '../test/faults/support/prompts.js';
 import { waitUntil } from '../test/support/wait.js';
 import { benchConfig } from './config.js';
 import { loggedTimerLateness } from './support/log-lateness.js';
-import { compose, startStack, users, withEnvironments, withoutGoNoGo } from './support/stack.js';
+import { realTimeDecisions, startStack, users, withEnvironments } from './support/stack.js';
 import { type Summary, summarize } from './support/stats.js';
 import { pendingTimers, timerLateness } from './support/timer-lateness.js';
 
@@ -39,8 +39,8 @@ export async function benchClickToStep(env: {
   const logFile = join(tmpdir(), `stagecoach-bench-click-${randomUUID()}.log`);
   const stack = await startStack({
     ...env,
-    plan: compose(withEnvironments(benchConfig.rehearsals), withoutGoNoGo),
-    env: { TIME_SCALE: benchConfig.timeScale },
+    plan: withEnvironments(benchConfig.rehearsals),
+    env: { TIME_SCALE: benchConfig.timeScale, ...realTimeDecisions },
     logFile,
   });
   const latencies: number[] = [];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createAppProcess } from '../test/faults/support/app-process.js';
 import { startHealthyPrometheus } from '../test/faults/support/healthy-prometheus.js';
-import { farGoNoGo, manyEnvironments, writePlanCopy } from '../test/faults/support/plan-file.js';
+import { manyEnvironments, writePlanCopy } from '../test/faults/support/plan-file.js';
 import { startPrivateRedis } from '../test/faults/support/private-redis.js';
 import { createClicker } from '../test/faults/support/prompts.js';
 import { type FakeSlack, startFakeSlack } from '../test/support/fake-slack.js';
@@ -15,7 +15,7 @@ import { benchConfig } from './config.js';
 import { resetTables } from './support/databases.js';
 import { loggedTimerLateness } from './support/log-lateness.js';
 import { procCpuSeconds, procMemory } from './support/proc.js';
-import { signingSecret, users } from './support/stack.js';
+import { realTimeDecisions, signingSecret, users } from './support/stack.js';
 import { round, runLoad, type Summary, summarize } from './support/stats.js';
 import { timerLateness } from './support/timer-lateness.js';
 
@@ -74,10 +74,7 @@ export async function benchConcurrent(env: {
      ('deployment_lead', $1, 'bench'), ('database_admin', $2, 'bench'), ('project_lead', $3, 'bench')`,
     [users.lead, users.dba, users.project],
   );
-  await writePlanCopy(`${workspace.dir}/plan.yaml`, (plan) => {
-    manyEnvironments(count)(plan);
-    farGoNoGo(plan);
-  });
+  await writePlanCopy(`${workspace.dir}/plan.yaml`, manyEnvironments(count));
   const app = await createAppProcess({
     env: {
       SLACK_BOT_TOKEN: 'xoxb-bench',
@@ -94,6 +91,7 @@ export async function benchConcurrent(env: {
       MANAGEMENT_CHANNEL_ID: 'C_MGMT',
       SUPPORT_CHANNEL_ID: 'C_SUPPORT',
       TIME_SCALE: benchConfig.timeScale,
+      ...realTimeDecisions,
       QUEUE_PREFIX: 'bench',
       PLAN_FILE: `${workspace.dir}/plan.yaml`,
       LOG_LEVEL: 'info',

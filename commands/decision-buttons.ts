@@ -7,23 +7,23 @@ import { isFirstDelivery } from '../src/infra/slack/dedupe.js';
 import { userMessage } from '../src/infra/slack/user-message.js';
 import type { DeployDeps } from '../src/ports.js';
 
-/** Buttons whose click is a decision on the prompt they belong to (the button's value is the prompt id). */
+/**
+ * Buttons whose click is a decision on the prompt they belong to (the button's value is the prompt
+ * id). Roll back, Resume and Resolved ask for a reason first: see modal-buttons.ts.
+ */
 export const decisionButtons: Record<string, Decision> = {
   [actionIds.retryStep]: 'retry',
   [actionIds.markDone]: 'mark_done',
   [actionIds.abort]: 'abort',
-  [actionIds.rollback]: 'rollback',
   [actionIds.promote]: 'promote',
   [actionIds.extendSoak]: 'extend_soak',
   [actionIds.proceed]: 'proceed',
-  [actionIds.resume]: 'resume',
   [actionIds.confirmRestore]: 'confirm_restore',
   [actionIds.skipRestore]: 'skip_restore',
   [actionIds.declareComplete]: 'declare_complete',
   [actionIds.checkInOk]: 'acknowledge',
   [actionIds.acknowledgeAlert]: 'acknowledge_alert',
   [actionIds.holdAutoRollback]: 'hold_auto_rollback',
-  [actionIds.resolveIssue]: 'resolve_issue',
 };
 
 export function decisionButton(deps: DeployDeps, decision: Decision) {
@@ -41,8 +41,7 @@ export function decisionButton(deps: DeployDeps, decision: Decision) {
       const promptId = Number(action.value);
       if (!Number.isSafeInteger(promptId) || promptId <= 0)
         throw new AppError('bad_input', 'That button is malformed; use `/deploy status` instead.');
-      const reason = decision === 'rollback' ? 'rollback button' : undefined;
-      const told = await decideAndTell({ ...deps, log }, { decision, userId: body.user.id, promptId, reason });
+      const told = await decideAndTell({ ...deps, log }, { decision, userId: body.user.id, promptId });
       // The prompt itself now says who decided what: a private echo would only be noise.
       if (told.shownInChannel) return;
       text = told.text;

@@ -82,6 +82,13 @@ const descriptions: Record<string, string> = {
   'perEnvironment.<name>.env.<name>': 'One variable.',
   'perEnvironment.<name>.secrets': 'Secret names passed to every command of this environment’s deployments.',
   'perEnvironment.<name>.secrets[]': 'A variable name.',
+  variables:
+    'The plan’s own template variables, by name: each computed once by a command when a deployment starts (a dry run’s too), stored with it, and usable as `{{name}}` wherever the built-in variables are (commands, cwd, URLs, `env` values). A name may not be a built-in one. Default: none.',
+  'variables.<name>':
+    'One variable: its value is the last line its command prints, trimmed (at most 500 characters). A command that fails, times out or prints nothing refuses the start, naming the variable, before anything changes. Not secret: it appears in command lines and messages.',
+  'variables.<name>.command': `The command that prints the value: ${commandHelp}. It should only read (it runs for a dry run too). Gets the plan’s and the environment’s \`env\` and \`secrets\`; may use {{version}}, {{environment}}, {{previousVersion}}, {{workspaceDir}}, {{appLogFile}}, {{healthcheckUrl}} and {{gitSha}}, not another variable.`,
+  'variables.<name>.cwd': 'Working directory relative to the workspace. Default: the workspace.',
+  'variables.<name>.timeout': `Stopped after this long (${duration}); not scaled. Default: 1m.`,
   steps:
     'The runbook’s steps, run one at a time in this order (phases in order: pre_deployment, execution, verification). A failed step stops the deployment and asks [Retry] or [Abort].',
   'steps[].id': 'Unique lower_snake_case id: named in messages, `npm run validate` and the audit log.',
@@ -122,10 +129,12 @@ const descriptions: Record<string, string> = {
   'steps[].run{scan_log}.kind': '`scan_log`.',
   'steps[].run{scan_log}.file': "The log file, e.g. '{{appLogFile}}'.",
   'steps[].run{scan_log}.patterns': 'Regular expressions (case-insensitive); any match fails the step.',
-  stages: 'The staged rollout, in increasing percent, the last at 100. See "How traffic moves".',
+  stages:
+    'The staged rollout. With a traffic command, in increasing percent, the last at 100; under `traffic: none`, observation windows in order. See "How traffic moves".',
   'stages[].id': 'Unique lower_snake_case id (`stage:<id>` in the schedule).',
   'stages[].name': 'Shown in prompts and pings ("Canary").',
-  'stages[].percent': 'Share of traffic at this stage, 1 to 100; passed to commands as `{{percent}}`.',
+  'stages[].percent':
+    'Share of traffic at this stage, 1 to 100; passed to commands as `{{percent}}`. Required with a traffic command (`traffic` or `trafficShift`); not needed, and ignored, under `traffic: none`.',
   'stages[].minSoak': `How long the stage runs before [Promote] is offered (${duration}; 0 for none). Scaled by TIME_SCALE.`,
   'stages[].approvers': `Who may promote to the next stage: ${roleList}.`,
   'stages[].monitoringFocus': 'What to watch during this stage, listed in the stage message.',
@@ -233,7 +242,8 @@ const descriptions: Record<string, string> = {
 const variableDescriptions: Record<string, string> = {
   version: 'The version typed in `/deploy start <version>`.',
   environment: 'The environment deployed to.',
-  percent: 'The stage’s percentage for traffic commands; the first stage’s in the steps.',
+  percent:
+    'The stage’s percentage for traffic commands; the first stage’s in the steps. No value under `traffic: none`.',
   backupFile: 'The backup_database step’s file; set once that step has run.',
   previousVersion:
     'The rollback target, confirmed at start: the last completed deployment’s version, else what `rollback.currentVersion` printed.',
@@ -400,7 +410,8 @@ export function planReference(schema: JsonSchema): string {
     'Commands, working directories, URLs, metric queries, log files and `env` values may use',
     '`{{name}}` (spaces inside the braces allowed). A value is substituted as one argument, never',
     'split or handed to a shell. A variable without a value refuses the command instead of running it',
-    'with a blank.',
+    'with a blank. Besides the built-in variables below, a plan may compute its own at start',
+    '(`variables`).',
     '',
     '| variable | value |',
     '| --- | --- |',
@@ -428,7 +439,10 @@ const handWritten = `## Checked before start
   as \`npm\` or \`pg_dump\` must be on PATH), every \`cwd\` and the notice template. On success it
   prints what will run in which order.
 - **\`/deploy start\`** (and \`--dry-run\`) checks programs and paths again before anything
-  changes, and refuses with the list of problems. A program or directory below a directory that
+  changes, and every secret the deployment's commands get for its environment (the plan's
+  \`secrets\`, \`perEnvironment.<environment>.secrets\`, a command step's): one not set in
+  Stagecoach's environment is named, with the steps that need it. It refuses with the list of
+  problems. A program or directory below a directory that
   does not exist yet is not refused when an earlier step's command or \`cwd\` mentions \`git\`,
   \`checkout\` or \`clone\`: that step is taken to create it.
 - **The way back**: before a real deployment is recorded, start confirms the rollback target (the
@@ -439,6 +453,8 @@ const handWritten = `## Checked before start
   flagged in the thread.
 - **Redeploying** the version the rollback target names (it is already running) is refused
   unless asked for with \`/deploy start <version> --redeploy\`.
+- **The plan's \`variables\`** are computed last, before the deployment is recorded: one whose
+  command fails or prints nothing refuses the start, naming it.
 
 ## What a step gets
 
@@ -457,7 +473,8 @@ const handWritten = `## Checked before start
 - \`backup_database\` runs \`pg_dump\` against \`APP_DATABASE_URL\` (given to it as libpq
   variables, never on the command line) into \`BACKUP_DIR\`, then \`pg_restore --list\` to prove
   the file readable.
-- A dry run (\`--dry-run\`) runs nothing: each step is listed as what it would run.
+- A dry run (\`--dry-run\`) runs nothing but the plan's \`variables\` commands: each step is
+  listed as what it would run. It gets no go/no-go deadline, check-ins, reviews or monitor polls.
 
 ## How traffic moves
 

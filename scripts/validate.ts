@@ -153,8 +153,14 @@ function summary(plan: Plan, file: string, workspaceDir: string): string {
   const lines = [
     `${file}: valid. ${plan.name}; every program, directory and template it names is in ${workspaceDir}.`,
     '',
-    'Steps, in order:',
   ];
+  const variables = Object.entries(plan.variables ?? {});
+  if (variables.length > 0) {
+    lines.push('Variables, computed at start:');
+    for (const [name, spec] of variables) lines.push(`  {{${name}}}: the last line of ${command(spec)}`);
+    lines.push('');
+  }
+  lines.push('Steps, in order:');
   let phase = '';
   plan.steps.forEach((step, i) => {
     if (step.phase !== phase) {

@@ -142,13 +142,5 @@ export const withEnvironments =
     environments: [...plan.environments, ...Array.from({ length: count }, (_, i) => `env-${i + 1}`)],
   });
 
-/** 10,000 weeks: still a day away at TIME_SCALE 57600 (the tests' 1000 h is only a minute there). */
-export const withoutGoNoGo = (plan: Plan): Plan => ({
-  ...plan,
-  goNoGo: { ...plan.goNoGo, after: 10_000 * 7 * 24 * 3600_000 },
-});
-
-export const compose =
-  (...steps: ((plan: Plan) => Plan)[]) =>
-  (plan: Plan): Plan =>
-    steps.reduce((acc, step) => step(acc), plan);
+/** People decide in real time while soaks pass at TIME_SCALE: the go/no-go deadline (30 minutes) stays out of a rehearsal's way. */
+export const realTimeDecisions = { REHEARSAL_DECISION_SCALE: '1' } as const;

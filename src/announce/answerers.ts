@@ -18,7 +18,8 @@ const waitingOnSeparator = ' · Waiting on ';
  * answers (check-ins, alerts, issues): those are paged, not mentioned on every post.
  */
 export function answeringRoles(plan: Plan, kind: PromptKind, payload: Record<string, unknown>): string[] {
-  if (Array.isArray(payload.waitsOn)) return payload.waitsOn.filter((r): r is string => typeof r === 'string');
+  if (Array.isArray(payload.waitsOn))
+    return payload.waitsOn.filter((r): r is string => typeof r === 'string');
   const guards = new Set(
     decisions.filter((d) => decisionRules[d].answers.includes(kind)).map((d) => decisionRules[d].guard),
   );

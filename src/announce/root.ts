@@ -54,9 +54,11 @@ export async function ensureRoot(deps: AnnounceDeps, deploymentId: number): Prom
         shouldRetry: (error) => isTransientDbError(error),
       });
       // Pinned, so the live summary is one click away in the channel header.
-      await deps.messenger.pin(deployment.channelId, ts).catch((error: unknown) =>
-        deps.log.warn({ err: error, deploymentId }, 'could not pin the root message (pins:write scope?)'),
-      );
+      await deps.messenger
+        .pin(deployment.channelId, ts)
+        .catch((error: unknown) =>
+          deps.log.warn({ err: error, deploymentId }, 'could not pin the root message (pins:write scope?)'),
+        );
       return (await getDeployment(deps.db, deploymentId))?.rootTs ?? ts;
     }
     if (Date.now() > deadline)

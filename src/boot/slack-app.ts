@@ -3,7 +3,9 @@ import { appHomeOpened } from '../../commands/app-home.js';
 import { decisionButton, decisionButtons } from '../../commands/decision-buttons.js';
 import { deployCommand } from '../../commands/deploy.js';
 import { documentationButton } from '../../commands/documentation-button.js';
-import { reportIssueButton } from '../../commands/report-issue-button.js';
+import { modalButton } from '../../commands/modal-buttons.js';
+import { modalSubmission } from '../../commands/modal-submissions.js';
+import { modalButtons, modalIds } from '../deploy/actions/modal-forms.js';
 import { actionIds } from '../deploy/model/action-ids.js';
 import { dedupeRequests } from '../infra/slack/dedupe.js';
 import { answerUnreadablePayloads, guardEventBodies, slackBodyLimits } from '../infra/slack/guard-bodies.js';
@@ -71,7 +73,12 @@ export function createSlackApp(options: SlackAppOptions) {
   for (const [actionId, decision] of Object.entries(decisionButtons)) {
     app.action<never>(actionId, decisionButton(deps, decision) as never);
   }
-  app.action<never>(actionIds.reportIssue, reportIssueButton(deps) as never);
+  for (const [actionId, modal] of Object.entries(modalButtons)) {
+    app.action<never>(actionId, modalButton(deps, modal) as never);
+  }
+  for (const modal of Object.values(modalIds)) {
+    app.view<never>(modal, modalSubmission(deps, modal) as never);
+  }
   app.action<never>(actionIds.documentationDone, documentationButton(deps) as never);
   // Must not throw: answerUnreadablePayloads relies on listener errors ending here.
   app.error(async (error) => {

@@ -115,10 +115,16 @@ export function checkWorkspace(plan: Plan, options: WorkspaceCheckOptions): Work
   return problems;
 }
 
-/** Every command the plan runs, in the order they can run: steps, then shifts, rollback and checks. */
+/** Every command the plan runs, in the order they can run: variables, steps, then shifts, rollback and checks. */
 function commandUses(plan: Plan): CommandUse[] {
   const after = plan.steps.length;
-  const uses: CommandUse[] = [];
+  // The plan's variables are computed at start, before the first step: no checkout precedes them.
+  const uses: CommandUse[] = Object.entries(plan.variables ?? {}).map(([name, spec]) => ({
+    path: ['variables', name],
+    command: spec.command,
+    cwd: spec.cwd,
+    position: 0,
+  }));
   plan.steps.forEach((step, i) => {
     if (step.run.kind === 'command')
       uses.push({
@@ -216,6 +222,11 @@ function isExecutable(path: string): boolean {
 
 /** A problem as one line: what, then the fix. */
 export function describeWorkspaceProblem(problem: WorkspaceProblem): string {
-  const where = problem.stepId ? `step ${problem.stepId}: ` : '';
+  const [key, name] = problem.path;
+  const where = problem.stepId
+    ? `step ${problem.stepId}: `
+    : key === 'variables' && name !== undefined
+      ? `variable ${name}: `
+      : '';
   return `${where}${problem.what} — fix: ${problem.fix}`;
 }

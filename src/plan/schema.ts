@@ -3,6 +3,7 @@ import { listRunTemplates, stepRunSchema } from '../steps/index.schema.js';
 import { durationSchema, parseOffset } from './duration.js';
 import { checkEnv, envTemplates, envValues, perEnvironment, secretNames } from './env-fields.js';
 import { argv, collectCommandTemplates, type FieldPath, relativePath, says, urlTemplate } from './fields.js';
+import { checkVariables, planVariableNames, variableNamePattern } from './plan-variables.js';
 import { findSingleBraced, findVariables, isTemplateVariable, templateVariables } from './variables.js';
 
 const snakeId = z
@@ -62,7 +63,9 @@ const stepSchema = z.strictObject({
 const stageSchema = z.strictObject({
   id: snakeId,
   name: text,
-  percent,
+  // Required by checkTraffic when a command moves traffic; under `traffic: none` there is no share
+  // of traffic to name, so it is optional there and dropped (normalizeTraffic).
+  percent: percent.optional(),
   minSoak: durationSchema,
   approvers: roleIds,
   monitoringFocus: texts,
@@ -208,6 +211,14 @@ const planObject = z.strictObject({
   secrets: secretNames.optional(),
   /** `<environment>: { env, secrets }`, over the plan level for that environment's deployments. */
   perEnvironment: perEnvironment.optional(),
+  /** `<name>: { command }`, run once at start; what it prints is `{{name}}` (src/plan/plan-variables.ts). */
+  variables: z
+    .record(
+      // Names are checked in checkVariables, which says what is wrong; the pattern is for editors.
+      z.string().meta({ pattern: variableNamePattern.source }),
+      z.strictObject({ command: argv, cwd: relativePath.optional(), timeout: span.prefault('1m') }),
+    )
+    .optional(),
   steps: z.array(stepSchema).min(1, says('needs at least one step', 'add the steps of the runbook')),
   stages: z.array(stageSchema).min(1, says('needs at least one stage', 'add a stage with percent: 100')),
   /**
@@ -312,7 +323,14 @@ function normalizeTraffic({ traffic, trafficShift, ...plan }: PlanShape): Omit<
 > & {
   traffic: Traffic;
 } {
-  if (traffic === 'none') return { ...plan, traffic: { mode: 'none' } };
+  // A percent written under `traffic: none` (plans from before it was optional) moves nothing: it is
+  // dropped, so no message can claim it.
+  if (traffic === 'none')
+    return {
+      ...plan,
+      stages: plan.stages.map(({ percent: _ignored, ...stage }) => stage),
+      traffic: { mode: 'none' },
+    };
   const command = traffic ?? trafficShift;
   if (!command) throw new Error('checkPlan lets no plan through without traffic or trafficShift');
   const firstStageStep = traffic ? undefined : percentSteps(plan.steps)[0]?.id;
@@ -346,7 +364,7 @@ function isAnchored(pattern: string): boolean {
   return true;
 }
 
-/** Rules that span fields: references resolve, ids are unique, stages climb to 100%. */
+/** Rules that span fields: references resolve, ids are unique, stages climb to 100% (when traffic moves). */
 function checkPlan(plan: PlanShape, ctx: z.RefinementCtx<PlanShape>): void {
   const problem = (path: FieldPath, what: string, fix: string) =>
     ctx.addIssue({ code: 'custom', path, message: says(what, fix) });
@@ -414,24 +432,6 @@ function checkPlan(plan: PlanShape, ctx: z.RefinementCtx<PlanShape>): void {
     }
   });
 
-  plan.stages.forEach((stage, i) => {
-    const previous = plan.stages[i - 1];
-    if (previous && stage.percent <= previous.percent) {
-      problem(
-        ['stages', i, 'percent'],
-        `${stage.percent}% does not grow from the previous stage's ${previous.percent}%`,
-        'order stages by increasing percent',
-      );
-    }
-  });
-  const last = plan.stages.at(-1);
-  if (last && last.percent !== 100)
-    problem(
-      ['stages'],
-      `the last stage stops at ${last.percent}%, so the rollout never completes`,
-      'add a final stage with percent: 100',
-    );
-
   const phases = ['pre_deployment', 'execution', 'verification'];
   plan.steps.forEach((step, i) => {
     const previous = plan.steps[i - 1];
@@ -465,12 +465,23 @@ function checkPlan(plan: PlanShape, ctx: z.RefinementCtx<PlanShape>): void {
   }
 
   checkEnv(plan, problem);
-  const allowed = templateVariables.map((name) => `{{${name}}}`).join(', ');
+  checkVariables(plan, problem);
+  const planNames = planVariableNames(plan);
+  const allowed = [...templateVariables, ...planNames].map((name) => `{{${name}}}`).join(', ');
   for (const [path, value] of [...templatedStrings(plan), ...envTemplates(plan)]) {
-    for (const name of findVariables(value).filter((name) => !isTemplateVariable(name))) {
+    const unknown = (name: string) => !isTemplateVariable(name) && !planNames.includes(name);
+    for (const name of findVariables(value).filter(unknown)) {
       problem(path, `unknown template variable {{${name}}}`, `use one of ${allowed}`);
     }
-    for (const name of findSingleBraced(value)) {
+    // A command step passing it is refused by checkTraffic, with the reason that fits a step.
+    const commandStep = path[0] === 'steps' && path[2] === 'run' && path[3] === 'command';
+    if (plan.traffic === 'none' && !commandStep && findVariables(value).includes('percent'))
+      problem(
+        path,
+        'uses {{percent}}, but traffic is none: no stage has a percentage, so it has no value',
+        'remove {{percent}}, or give traffic a command',
+      );
+    for (const name of findSingleBraced(value, planNames)) {
       problem(path, `{${name}} has single braces and would be passed literally`, `write {{${name}}}`);
     }
   }
@@ -491,6 +502,7 @@ function checkTraffic(plan: PlanShape, problem: (path: FieldPath, what: string, 
     problem(['trafficShift'], 'is given together with traffic', 'keep traffic and remove trafficShift');
     return;
   }
+  if (plan.traffic !== 'none') checkStagePercents(plan.stages, problem);
   if (plan.traffic === 'none') {
     for (const step of passing)
       problem(
@@ -525,7 +537,7 @@ function checkTraffic(plan: PlanShape, problem: (path: FieldPath, what: string, 
   if (passing.length === 0 && first)
     problem(
       ['trafficShift'],
-      `moves stages 2 and later, but no step passes {{percent}}: ${first.name} would never get its ${first.percent}% of traffic`,
+      `moves stages 2 and later, but no step passes {{percent}}: ${first.name} would never get its ${first.percent === undefined ? 'share' : `${first.percent}%`} of traffic`,
       `add '--percent={{percent}}' to the execution step that deploys, or ${either.replace(/^write/, 'replace trafficShift with')}`,
     );
   for (const step of passing.slice(1))
@@ -533,6 +545,41 @@ function checkTraffic(plan: PlanShape, problem: (path: FieldPath, what: string, 
       stepPath(step.id),
       `passes {{percent}} like step '${passing[0]?.id}': only one step may move stage 1's traffic`,
       'remove {{percent}} from all but the step that shifts traffic',
+    );
+}
+
+/**
+ * With a traffic command every stage names its share of traffic, growing to 100%: the command is
+ * run with it, and the last stage is where the rollout completes.
+ */
+function checkStagePercents(
+  stages: readonly PlanShape['stages'][number][],
+  problem: (path: FieldPath, what: string, fix: string) => void,
+): void {
+  let previous: number | undefined;
+  stages.forEach((stage, i) => {
+    if (stage.percent === undefined) {
+      problem(
+        ['stages', i],
+        `stage '${stage.id}' has no percent, but a traffic command moves each stage to its percentage`,
+        'add percent: <1 to 100> (the last stage 100), or write traffic: none if nothing controls traffic',
+      );
+      return;
+    }
+    if (previous !== undefined && stage.percent <= previous)
+      problem(
+        ['stages', i, 'percent'],
+        `${stage.percent}% does not grow from the previous stage's ${previous}%`,
+        'order stages by increasing percent',
+      );
+    previous = stage.percent;
+  });
+  const last = stages.at(-1);
+  if (last?.percent !== undefined && last.percent !== 100)
+    problem(
+      ['stages'],
+      `the last stage stops at ${last.percent}%, so the rollout never completes`,
+      'add a final stage with percent: 100',
     );
 }
 

@@ -1,6 +1,9 @@
 import { AppError } from '../errors.js';
 
-/** The only names a plan may put between `{{ }}` in a command, cwd, URL or file. */
+/**
+ * The built-in names a plan may put between `{{ }}` in a command, cwd, URL or file; beside them, the
+ * plan's own `variables:` (src/plan/plan-variables.ts), computed at start.
+ */
 export const templateVariables = [
   'version',
   'environment',
@@ -16,7 +19,23 @@ export const templateVariables = [
   'gitSha',
 ] as const;
 export type TemplateVariable = (typeof templateVariables)[number];
-export type TemplateVars = Partial<Record<TemplateVariable, string>>;
+/**
+ * The values of `{{name}}`: the built-in variables, and each of the plan's own by its name. A plan
+ * variable is present even without a value (undefined), so it is known: "has no value", not unknown.
+ */
+export type TemplateVars = Partial<Record<TemplateVariable, string>> & {
+  readonly [planVariable: string]: string | undefined;
+};
+
+/** A name that may be filled in: built in, or one of the plan's own variables given in `vars`. */
+function isKnown(name: string, vars: TemplateVars): boolean {
+  return isTemplateVariable(name) || Object.hasOwn(vars, name);
+}
+
+function unknownVariable(name: string, vars: TemplateVars): AppError {
+  const known = [...templateVariables, ...Object.keys(vars).filter((key) => !isTemplateVariable(key))];
+  return new AppError('bad_input', `{{${name}}} is not a template variable; use one of ${known.join(', ')}`);
+}
 
 // Spaces inside the braces are tolerated so `{{ version }}` means the same as `{{version}}`.
 const placeholder = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
@@ -32,13 +51,13 @@ export function findVariables(text: string): string[] {
 }
 
 /**
- * Whitelisted names written with single braces, as the runbook's `--stage={environment}` is:
- * they would otherwise reach the command as literal text.
+ * Variable names (built in, or the plan's own `planNames`) written with single braces, as the
+ * runbook's `--stage={environment}` is: they would otherwise reach the command as literal text.
  */
-export function findSingleBraced(text: string): string[] {
+export function findSingleBraced(text: string, planNames: readonly string[] = []): string[] {
   const rest = text.replace(placeholder, '');
   const names = Array.from(rest.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g), (match) => match[1] ?? '');
-  return [...new Set(names.filter(isTemplateVariable))];
+  return [...new Set(names.filter((name) => isTemplateVariable(name) || planNames.includes(name)))];
 }
 
 /**
@@ -49,12 +68,7 @@ export function findSingleBraced(text: string): string[] {
 export function substitute(args: readonly string[], vars: TemplateVars): string[] {
   return args.map((arg) =>
     arg.replace(placeholder, (_match, name: string) => {
-      if (!isTemplateVariable(name)) {
-        throw new AppError(
-          'bad_input',
-          `{{${name}}} is not a template variable; use one of ${templateVariables.join(', ')}`,
-        );
-      }
+      if (!isKnown(name, vars)) throw unknownVariable(name, vars);
       const value = vars[name];
       // An empty value is refused too: `--rollback-to=` with nothing after it changes the command's meaning.
       if (value === undefined || value === '') {
@@ -85,12 +99,7 @@ export function substituteText(text: string, vars: Readonly<Record<string, strin
  */
 export function substituteEnvValue(text: string, vars: TemplateVars): string {
   return text.replace(placeholder, (_match, name: string) => {
-    if (!isTemplateVariable(name)) {
-      throw new AppError(
-        'bad_input',
-        `{{${name}}} is not a template variable; use one of ${templateVariables.join(', ')}`,
-      );
-    }
+    if (!isKnown(name, vars)) throw unknownVariable(name, vars);
     return vars[name] ?? '';
   });
 }

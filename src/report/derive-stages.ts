@@ -22,7 +22,8 @@ export function deriveStages(input: {
     index,
     id: stage.id,
     name: stage.name,
-    percent: stage.percent,
+    // No share of traffic under `traffic: none` (the plan's stages carry none there).
+    percent: stage.percent ?? null,
     minSoakMs: stage.minSoak,
     expectedSoakMs: Math.round(stage.minSoak / Math.max(1, input.timeScale)),
     reached: false,

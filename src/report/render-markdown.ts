@@ -109,7 +109,7 @@ export function renderMarkdown(report: Report, options: { chartFile?: string | u
             actor(issue.owner),
             issue.status,
             issue.status === 'resolved'
-              ? `resolved by ${actor(issue.resolvedBy)}${issue.resolvedAt ? ` at ${stamp(issue.resolvedAt)}` : ''}`
+              ? `resolved by ${actor(issue.resolvedBy)}${issue.resolvedAt ? ` at ${stamp(issue.resolvedAt)}` : ''}${issue.resolution ? `: ${issue.resolution}` : ''}`
               : 'open',
           ]),
         )),

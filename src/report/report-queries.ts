@@ -6,7 +6,7 @@ import type { ChartPoint, DocumentationItem, ReportIssue } from './report.js';
 export async function listIssues(db: DbClient, deploymentId: number): Promise<ReportIssue[]> {
   const result = await db.query<ReportIssue>(
     `SELECT id, severity, description, reported_by AS "reportedBy", owner, status, resolved_by AS "resolvedBy",
-       resolved_at AS "resolvedAt", created_at AS "createdAt"
+       resolved_at AS "resolvedAt", resolution, created_at AS "createdAt"
      FROM issues WHERE deployment_id = $1 ORDER BY created_at, id`,
     [deploymentId],
   );

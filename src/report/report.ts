@@ -84,6 +84,8 @@ export interface ReportIssue {
   status: 'open' | 'resolved';
   resolvedBy: string | null;
   resolvedAt: Date | null;
+  /** How it was resolved, from the [Resolved] modal; absent for older rows and `/deploy resolve`. */
+  resolution?: string | null;
   createdAt: Date;
 }
 

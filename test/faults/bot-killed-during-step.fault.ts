@@ -1,9 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { isGroupAlive } from '../../src/infra/run/process-group.js';
 import { waitUntil } from '../support/wait.js';
-import { farGoNoGo } from './support/plan-file.js';
 import { isAlive, killProcessesIn, processesIn, processGroupOf } from './support/processes.js';
-import { type Product, startProduct } from './support/product.js';
+import { type Product, realTimeDecisions, startProduct } from './support/product.js';
 import { openPrompts } from './support/prompts.js';
 import { people } from './support/rehearsal.js';
 
@@ -20,7 +19,7 @@ describe('the bot process alone SIGKILLed during a step (its command in its own 
   });
 
   it('kills the orphaned command before calling the step interrupted, and a retry runs exactly one copy', async () => {
-    p = await startProduct({ timeScale, editPlan: farGoNoGo });
+    p = await startProduct({ timeScale, env: realTimeDecisions });
     const product = p;
     await product.workspace.hang('migrate');
     await product.app.boot();

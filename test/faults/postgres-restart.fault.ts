@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../support/wait.js';
-import { farGoNoGo } from './support/plan-file.js';
 import {
   type PrivatePostgres,
   privatePostgresUnavailable,
   startPrivatePostgres,
 } from './support/private-postgres.js';
-import { type Product, startProduct } from './support/product.js';
+import { type Product, realTimeDecisions, startProduct } from './support/product.js';
 import {
   checkInPosts,
   driveToCompletion,
@@ -50,7 +49,7 @@ describe.skipIf(unavailable !== undefined)(
       const cluster = pg as PrivatePostgres;
       p = await startProduct({
         timeScale,
-        editPlan: farGoNoGo,
+        env: realTimeDecisions,
         databaseUrl: cluster.url('stagecoach_faults'),
       });
       const product = p;

@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../support/wait.js';
-import { farGoNoGo } from './support/plan-file.js';
-import { type Product, startProduct } from './support/product.js';
+import { type Product, realTimeDecisions, startProduct } from './support/product.js';
 import { checkInPosts, people } from './support/rehearsal.js';
 
 // 24 h of canary soak in 15 s: the soak ends while Redis is down.
@@ -15,7 +14,7 @@ describe('Redis stopped for 20 s during a soak (a private redis-server, no persi
   });
 
   it('answers commands clearly while it is down and loses nothing once it is back', async () => {
-    p = await startProduct({ timeScale, editPlan: farGoNoGo });
+    p = await startProduct({ timeScale, env: realTimeDecisions });
     const product = p;
     await product.app.boot();
     await product.client.command('start v4.0.0', { user: people.lead });

@@ -1,9 +1,8 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { promptPostLeaseMs } from '../../src/announce/prompts.js';
 import { waitUntil } from '../support/wait.js';
-import { farGoNoGo } from './support/plan-file.js';
 import { createPrng, seedFromEnv } from './support/prng.js';
-import { type Product, startProduct } from './support/product.js';
+import { type Product, realTimeDecisions, startProduct } from './support/product.js';
 import {
   checkInPosts,
   driveToCompletion,
@@ -26,7 +25,7 @@ describe('SIGKILL of the product at random points of a rehearsal, three times', 
     const seed = seedFromEnv();
     const prng = createPrng(seed);
     console.info(`sigkill seed ${seed} (replay with FAULT_SEED=${seed})`);
-    p = await startProduct({ timeScale, editPlan: farGoNoGo });
+    p = await startProduct({ timeScale, env: realTimeDecisions });
     const product = p;
     await product.app.boot();
     await product.client.command('start v4.0.0', { user: people.lead });
@@ -148,7 +147,7 @@ describe('SIGKILL while a message is on its way to Slack', () => {
   });
 
   it('still posts a check-in whose post was in flight when the process died', async () => {
-    p = await startProduct({ timeScale, editPlan: farGoNoGo, proxySlack: true });
+    p = await startProduct({ timeScale, env: realTimeDecisions, proxySlack: true });
     const product = p;
     const held = product.proxy?.holdNext(
       (call) => call.method === 'chat.postMessage' && /Check-in 3\/12 at/.test(textOf(call)),
@@ -183,7 +182,7 @@ describe('SIGKILL while a message is on its way to Slack', () => {
   });
 
   it('still asks for promotion when the prompt was in flight when the process died', async () => {
-    p = await startProduct({ timeScale, editPlan: farGoNoGo, proxySlack: true });
+    p = await startProduct({ timeScale, env: realTimeDecisions, proxySlack: true });
     const product = p;
     const held = product.proxy?.holdNext(
       (call) => call.method === 'chat.postMessage' && /Promote to \*50%\*/.test(textOf(call)),

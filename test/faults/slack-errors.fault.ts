@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeSlack } from '../support/fake-slack.js';
 import { waitUntil } from '../support/wait.js';
-import { farGoNoGo } from './support/plan-file.js';
-import { type Product, startProduct } from './support/product.js';
+import { type Product, realTimeDecisions, startProduct } from './support/product.js';
 import { checkInPosts, driveToCompletion, people, successWindowWaitMs } from './support/rehearsal.js';
 
 const timeScale = '14400';
@@ -44,7 +43,7 @@ describe('the Slack API answering 429 and 500 for a while', () => {
   });
 
   it('delivers every message afterwards, in order', async () => {
-    p = await startProduct({ timeScale, editPlan: farGoNoGo });
+    p = await startProduct({ timeScale, env: realTimeDecisions });
     const product = p;
     await product.app.boot();
     await product.client.command('start v4.0.0', { user: people.lead });
@@ -81,7 +80,7 @@ describe('the Slack API answering 429 and 500 for a while', () => {
   });
 
   it('loses no thread message when the outage outlasts the client retries (6 × 500 in a row)', async () => {
-    p = await startProduct({ timeScale, editPlan: farGoNoGo });
+    p = await startProduct({ timeScale, env: realTimeDecisions });
     const product = p;
     await product.app.boot();
     await product.client.command('start v4.0.0', { user: people.lead });

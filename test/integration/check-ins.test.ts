@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakePrometheus } from '../support/fake-prometheus.js';
 import type { FakeMessage } from '../support/fake-slack.js';
+import { sayGo } from '../support/go-no-go.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
-import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';
 
-// 30 minutes pass in 1 s (time enough to answer check-in 1 on a busy machine); the canary's 24 h
-// soak (48 s) outlasts the 6 h of check-ins (12 s).
+// 30 minutes pass in 1 s (time enough to say go, and to answer check-in 1, on a busy machine); the
+// canary's 24 h soak (48 s) outlasts the 6 h of check-ins (12 s). People's time is compressed like
+// the rest (no REHEARSAL_DECISION_SCALE): an unanswered check-in is missed when the next one comes.
 const timeScale = 1800;
 
 describe('check-ins', () => {
@@ -30,11 +31,10 @@ describe('check-ins', () => {
       'status=~"5.."': 0.0042,
       node_cpu_seconds_total: 0.31,
     });
-    h = await startHarness({
-      plan: withoutGoNoGoDeadline,
-      env: { TIME_SCALE: String(timeScale), PROMETHEUS_URL: prometheus.url },
-    });
+    h = await startHarness({ env: { TIME_SCALE: String(timeScale), PROMETHEUS_URL: prometheus.url } });
     await h.client.command('start v4.0.0', { user: users.lead });
+    // The lead says go before the plan's go/no-go deadline (30 minutes: 1 s here) holds the deployment.
+    await sayGo(h);
     // Answer the first one as soon as it shows; leave the others unanswered.
     const first = await waitUntil(() => checkIns().find((m) => m.text.includes('Check-in 1/12')), {
       timeoutMs: 20_000,

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { type Harness, signingSecret, startHarness, users } from '../support/harness.js';
-import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { signSlackRequest } from '../support/slack-requests.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -11,6 +10,9 @@ type Answer = {
   blocks?: { type: string; text?: { text: string }; fields?: { text: string }[] }[];
 };
 type Button = { action_id: string; value: string };
+// People decide in real time while soaks pass at the harness's TIME_SCALE: the go/no-go deadline
+// (30 minutes) cannot hold a deployment under test.
+const realTimeDecisions = { env: { REHEARSAL_DECISION_SCALE: '1' } };
 
 const buttonsOf = (message: FakeMessage | undefined): Button[] =>
   message?.blocks.find((block: { type: string }) => block.type === 'actions')?.elements ?? [];
@@ -173,7 +175,7 @@ describe('/deploy commands and buttons', () => {
   });
 
   it('/deploy status shows the state, each step with its duration and who started it', async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline });
+    h = await startHarness(realTimeDecisions);
     await h.workspace.fail('build');
     await deploy('start v4.0.0');
     await h.waitForState(1, 'step_failed');
@@ -191,7 +193,7 @@ describe('/deploy commands and buttons', () => {
   });
 
   it("a failed step's Retry button runs it again and the deployment goes on to soak", async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline });
+    h = await startHarness(realTimeDecisions);
     await h.workspace.fail('phase5-test-runner');
     await deploy('start v4.0.0');
     await h.waitForState(1, 'step_failed');
@@ -220,7 +222,7 @@ describe('/deploy commands and buttons', () => {
   });
 
   it('the Abort button on a pre-deployment failure aborts, frees production and says who aborted', async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline });
+    h = await startHarness(realTimeDecisions);
     await h.workspace.fail('phase5-test-runner');
     await deploy('start v4.0.0');
     await h.waitForState(1, 'step_failed');
@@ -272,7 +274,7 @@ describe('/deploy commands and buttons', () => {
   });
 
   it('/deploy lock by the lead blocks a start; /deploy unlock lifts it', async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline });
+    h = await startHarness(realTimeDecisions);
     const locked = await deploy('lock production maintenance');
     expect(locked.text).toMatch(/production is locked: maintenance/);
 
@@ -295,7 +297,7 @@ describe('/deploy commands and buttons', () => {
   });
 
   it('/deploy start v4.0.0 --dry-run runs no workspace command yet goes through to the soak', async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline });
+    h = await startHarness(realTimeDecisions);
     const answer = await deploy('start v4.0.0 --dry-run');
     expect(answer.text).toMatch(/Started deployment #1: v4\.0\.0 → production as a dry run/);
     await h.waitForState(1, 'soaking', 20_000);

@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, users } from '../support/harness.js';
-import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';
 
 type Answer = { text: string; response_type?: string };
+
+// People decide in real time while soaks pass at the harness's TIME_SCALE: the go/no-go prompt
+// stays open for the plan's 30 minutes instead of being held by its deadline within a second.
+const realTimeDecisions = { env: { REHEARSAL_DECISION_SCALE: '1' } };
 
 // Issue #15: every button has a command, with the same checks; and a dry run ends by itself.
 describe('/deploy decisions typed instead of clicked', () => {
@@ -35,7 +38,7 @@ describe('/deploy decisions typed instead of clicked', () => {
     ).rows;
 
   it('/deploy retry runs a failed step again and the deployment goes on; bad input changes nothing', async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline });
+    h = await startHarness(realTimeDecisions);
     await h.workspace.fail('phase5-test-runner');
     await deploy('start v4.0.0');
     await h.waitForState(1, 'step_failed');
@@ -68,7 +71,7 @@ describe('/deploy decisions typed instead of clicked', () => {
   });
 
   it('/deploy mark-done goes on past a failed step without running it again', async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline });
+    h = await startHarness(realTimeDecisions);
     await h.workspace.fail('phase5-test-runner');
     await deploy('start v4.0.0');
     await h.waitForState(1, 'step_failed');
@@ -80,7 +83,7 @@ describe('/deploy decisions typed instead of clicked', () => {
   });
 
   it('/deploy go answers the go/no-go prompt; /deploy resolve <n> resolves an issue', async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline });
+    h = await startHarness(realTimeDecisions);
     await deploy('start v4.0.0');
     await waitUntil(
       async () =>
@@ -100,7 +103,7 @@ describe('/deploy decisions typed instead of clicked', () => {
   });
 
   it('/deploy all-good, ack, complete and keep-db say what is missing when nothing waits for them', async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline });
+    h = await startHarness(realTimeDecisions);
     expect((await deploy('complete')).text).toMatch(/no active deployment/);
     await deploy('start v4.0.0');
     expect((await deploy('all-good')).text).toMatch(/no open check-in/);
@@ -120,7 +123,7 @@ describe('a dry run', () => {
   });
 
   it('speaks only in the deployment channel, labelled, and ends by itself with the environment free', async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline });
+    h = await startHarness(realTimeDecisions);
     await h.client.command('start v4.0.0 --dry-run', { user: users.lead });
     await h.waitForState(1, 'soaking', 30_000);
     // Its soak is a few seconds; where a person would promote, it ends by itself.

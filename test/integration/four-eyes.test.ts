@@ -6,15 +6,15 @@ import type { Plan } from '../../src/plan/schema.js';
 import { appDatabaseUrl } from '../support/databases.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
-import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';
 
-const timeScale = '57600';
+// 24 h of soak in 1.5 s; people decide in real time, so the go/no-go deadline (30 minutes) stays out of the way.
+const env = { TIME_SCALE: '57600', REHEARSAL_DECISION_SCALE: '1' };
 type Button = { action_id: string; value: string };
 const buttonsOf = (message: FakeMessage | undefined): Button[] =>
   message?.blocks.find((block: { type: string }) => block.type === 'actions')?.elements ?? [];
 const fourEyes = (plan: Plan): Plan => ({
-  ...withoutGoNoGoDeadline(plan),
+  ...plan,
   authorization: { ...plan.authorization, forbidSelfApproval: true },
 });
 
@@ -50,7 +50,7 @@ describe('four eyes (forbidSelfApproval)', () => {
       .map((entry) => entry.detail);
 
   it('the lead who started cannot promote their own deployment; a second lead can, and the refusal is audited at once', async () => {
-    h = await startHarness({ plan: fourEyes, env: { TIME_SCALE: timeScale } });
+    h = await startHarness({ plan: fourEyes, env });
     await h.db.query(
       `INSERT INTO role_assignments (role, user_id, assigned_by) VALUES ('deployment_lead', $1, 'test')`,
       [users.admin],
@@ -74,7 +74,7 @@ describe('four eyes (forbidSelfApproval)', () => {
         const p = fourEyes(plan);
         return { ...p, authorization: { ...p.authorization, start: ['deployment_lead', 'database_admin'] } };
       },
-      env: { TIME_SCALE: timeScale },
+      env,
     });
     const app = new pg.Client({ connectionString: appDatabaseUrl });
     await app.connect();

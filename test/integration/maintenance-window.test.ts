@@ -3,7 +3,6 @@ import { listScheduleItems } from '../../src/infra/db/windows.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
 import { startMailbox, startWebhooks } from '../support/outbound-receivers.js';
-import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';
 
 const day = 24 * 3600_000;
@@ -21,13 +20,14 @@ describe('maintenance window and communications', () => {
     await webhooks?.close();
   });
 
-  const boot = async (timeScale: number, plan = withoutGoNoGoDeadline) => {
+  const boot = async (timeScale: number) => {
     mailbox = await startMailbox();
     webhooks = await startWebhooks();
     h = await startHarness({
-      plan,
       env: {
         TIME_SCALE: String(timeScale),
+        // People decide in real time: the go/no-go deadline (30 minutes) stays out of the way.
+        REHEARSAL_DECISION_SCALE: '1',
         SMTP_URL: mailbox.url,
         NOTIFY_EMAILS: 'clinical-staff@example.org,it-admins@example.org',
         STATUS_WEBHOOK_URL: `${webhooks.url}/status`,

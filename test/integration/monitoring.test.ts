@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/schema.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
-import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';
 
 type Button = { action_id: string; value: string };
@@ -13,9 +12,15 @@ const buttonsOf = (m: FakeMessage | undefined): Button[] =>
 const pollingFast =
   (timeScale: number) =>
   (plan: Plan): Plan => ({
-    ...withoutGoNoGoDeadline(plan),
+    ...plan,
     monitoring: { ...plan.monitoring, pollEvery: 250 * timeScale },
   });
+
+/** People decide in real time (no auto-rollback grace is involved): the go/no-go deadline stays out of the way. */
+const realTimeDecisions = (timeScale: number) => ({
+  TIME_SCALE: String(timeScale),
+  REHEARSAL_DECISION_SCALE: '1',
+});
 
 describe('monitoring, issues and success', () => {
   let h: Harness;
@@ -57,7 +62,7 @@ describe('monitoring, issues and success', () => {
   }, async () => {
     // The canary soaks 6 s: long enough to watch polls, short enough to see them go on during the prompt.
     const timeScale = 14_400;
-    h = await startHarness({ plan: pollingFast(timeScale), env: { TIME_SCALE: String(timeScale) } });
+    h = await startHarness({ plan: pollingFast(timeScale), env: realTimeDecisions(timeScale) });
     await h.client.command('start v4.0.0', { user: users.lead });
     await h.waitForState(1, 'soaking', 20_000);
 
@@ -107,7 +112,7 @@ describe('monitoring, issues and success', () => {
   });
 
   it('pages both leads on a critical issue and offers rollback; a minor one does neither', async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline, env: { TIME_SCALE: '3600' } });
+    h = await startHarness({ env: realTimeDecisions(3600) });
     await h.client.command('start v4.0.0', { user: users.lead });
     await h.waitForState(1, 'soaking', 20_000);
     await h.client.command('issue minor Tooltip typo on the vitals chart', { user: users.stranger });
@@ -143,7 +148,7 @@ describe('monitoring, issues and success', () => {
     timeout: 90_000,
   }, async () => {
     const timeScale = 57_600;
-    h = await startHarness({ plan: pollingFast(timeScale), env: { TIME_SCALE: String(timeScale) } });
+    h = await startHarness({ plan: pollingFast(timeScale), env: realTimeDecisions(timeScale) });
     await h.client.command('start v4.0.0', { user: users.lead });
     for (const percent of [50, 100]) {
       const prompt = await waitUntil(

@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listScheduleItems } from '../../src/infra/db/windows.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
-import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';
 
 const day = 24 * 3600_000;
@@ -12,7 +11,7 @@ const day = 24 * 3600_000;
 /** The plan's notice template named relative to WORKSPACE_DIR. */
 const withTemplate =
   (path: string) =>
-  (plan: Plan): Plan => ({ ...withoutGoNoGoDeadline(plan), notificationTemplate: path });
+  (plan: Plan): Plan => ({ ...plan, notificationTemplate: path });
 
 describe('the maintenance notice template', () => {
   let h: Harness;

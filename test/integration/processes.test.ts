@@ -10,7 +10,7 @@ import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { healthyValue } from '../support/harness.js';
 import { startHealthServer } from '../support/health-server.js';
 import { createSlackClient } from '../support/slack-requests.js';
-import { freePort, spawnStagecoach, writePlan } from '../support/spawn-stagecoach.js';
+import { freePort, spawnStagecoach } from '../support/spawn-stagecoach.js';
 import { waitUntil } from '../support/wait.js';
 import { makeWorkspace, type Workspace } from '../support/workspace.js';
 
@@ -42,9 +42,6 @@ describe('several processes', () => {
     await db.query(
       `INSERT INTO role_assignments (role, user_id, assigned_by) VALUES ('deployment_lead', 'ULEAD', 'test'), ('project_lead', 'UPROJECT', 'test')`,
     );
-    const plan = await writePlan(`${workspace.dir}/plan.yaml`, (p) => {
-      p.goNoGo.after = '1000h';
-    });
     env = {
       SLACK_BOT_TOKEN: 'xoxb-processes',
       SLACK_SIGNING_SECRET: signingSecret,
@@ -60,8 +57,10 @@ describe('several processes', () => {
       MANAGEMENT_CHANNEL_ID: 'C_MGMT',
       SUPPORT_CHANNEL_ID: 'C_SUPPORT',
       TIME_SCALE: '57600',
+      // People decide in real time: the go/no-go deadline (30 minutes) stays out of the way.
+      REHEARSAL_DECISION_SCALE: '1',
       QUEUE_PREFIX: `proc-${randomUUID()}`,
-      PLAN_FILE: plan,
+      PLAN_FILE: 'templates/plans/medplum-v4.yaml',
     };
   });
 

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { publishUnpostedPrompts } from '../../src/announce/prompts.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
-import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';
 
 /**
@@ -25,8 +24,9 @@ describe('re-posting a prompt whose poster died', () => {
       );
 
   const startAndGetGoNoGo = async () => {
-    // A long reconcile interval: the test calls the reconciler's prompt pass itself.
-    h = await startHarness({ plan: withoutGoNoGoDeadline, reconcileIntervalMs: 3_600_000 });
+    // A long reconcile interval: the test calls the reconciler's prompt pass itself. People decide
+    // in real time: the go/no-go prompt stays open for its 30 minutes.
+    h = await startHarness({ env: { REHEARSAL_DECISION_SCALE: '1' }, reconcileIntervalMs: 3_600_000 });
     await h.client.command('start v4.0.0', { user: users.lead });
     return waitUntil(
       async () =>

@@ -9,7 +9,6 @@ import { postReport } from '../../src/report/post-report.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { startFileUploadFront, uploadedFiles } from '../support/fake-slack-files.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
-import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';
 
 type Button = { action_id: string; value: string };
@@ -20,9 +19,10 @@ describe('post-deployment review and history', () => {
   let h: Harness;
   let front: Awaited<ReturnType<typeof startFileUploadFront>> | undefined;
   let deps: Harness['runtime']['deps'];
-  // One completed deployment (about 20 s of rollout at this TIME_SCALE) serves both tests.
+  // One completed deployment (about 20 s of rollout at this TIME_SCALE) serves both tests. People
+  // decide in real time: the go/no-go deadline (30 minutes) stays out of the way.
   beforeAll(async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline, env: { TIME_SCALE: '57600' } });
+    h = await startHarness({ env: { TIME_SCALE: '57600', REHEARSAL_DECISION_SCALE: '1' } });
     await completeDeployment();
     await seedMetrics();
     deps = await depsWithUploads();

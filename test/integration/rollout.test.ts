@@ -6,11 +6,12 @@ import { listTimers } from '../../src/infra/db/timers.js';
 import { appDatabaseUrl } from '../support/databases.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
-import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';
 
 // 24 h of soak pass in 1.5 s, 48 h in 3 s.
 const timeScale = '57600';
+// People decide in real time: the go/no-go deadline (30 minutes) stays out of the way of the rollout.
+const realTimeDecisions = { TIME_SCALE: timeScale, REHEARSAL_DECISION_SCALE: '1' };
 
 type Button = { action_id: string; value: string };
 const buttonsOf = (message: FakeMessage | undefined): Button[] =>
@@ -42,7 +43,7 @@ describe('staged rollout', () => {
   const shifts = async () => (await h.workspace.invocations()).filter((line) => line.includes('--percent='));
 
   it('goes 10% → 50% → 100% with approvals, shifting traffic in order', async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline, env: { TIME_SCALE: timeScale } });
+    h = await startHarness({ env: realTimeDecisions });
     await h.client.command('start v4.0.0', { user: users.lead });
     await h.waitForState(1, 'soaking', 20_000);
     expect((await h.deployment(1))?.currentPercent).toBe(10);
@@ -84,7 +85,7 @@ describe('staged rollout', () => {
   });
 
   it('refuses a click by a user without the role and changes nothing', async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline, env: { TIME_SCALE: timeScale } });
+    h = await startHarness({ env: realTimeDecisions });
     await h.client.command('start v4.0.0', { user: users.lead });
     await promptWith('stage_promote');
     await click('stage_promote', users.stranger);
@@ -97,7 +98,7 @@ describe('staged rollout', () => {
   });
 
   it('makes exactly one traffic shift out of 20 concurrent approve clicks', async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline, env: { TIME_SCALE: timeScale } });
+    h = await startHarness({ env: realTimeDecisions });
     await h.client.command('start v4.0.0', { user: users.lead });
     const prompt = await promptWith('stage_promote');
     const value = buttonsOf(prompt).find((b) => b.action_id === 'stage_promote')?.value as string;
@@ -124,7 +125,7 @@ describe('staged rollout', () => {
   });
 
   it('rolls back after migrations: reverts, restores the real database, and fires nothing afterwards', async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline, env: { TIME_SCALE: timeScale } });
+    h = await startHarness({ env: realTimeDecisions });
     const app = new pg.Client({ connectionString: appDatabaseUrl });
     await app.connect();
     await app.query('DROP TABLE IF EXISTS consent; DROP TABLE IF EXISTS patients');

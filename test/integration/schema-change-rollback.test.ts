@@ -5,10 +5,10 @@ import type { Plan } from '../../src/plan/schema.js';
 import { appDatabaseUrl } from '../support/databases.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
-import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';
 
-const timeScale = '57600';
+// 24 h of soak in 1.5 s; people decide in real time, so the go/no-go deadline (30 minutes) stays out of the way.
+const env = { TIME_SCALE: '57600', REHEARSAL_DECISION_SCALE: '1' };
 
 type Button = { action_id: string; value: string };
 const buttonsOf = (message: FakeMessage | undefined): Button[] =>
@@ -16,7 +16,7 @@ const buttonsOf = (message: FakeMessage | undefined): Button[] =>
 
 /** The plan's migrations step as an ordinary tool: psql applies a change and prints only "ALTER TABLE". */
 const plainMigration = (plan: Plan): Plan => ({
-  ...withoutGoNoGoDeadline(plan),
+  ...plan,
   steps: plan.steps.map((step) =>
     step.id === 'migrations'
       ? {
@@ -67,7 +67,7 @@ describe('rollback after a migration that printed no schema-change marker', () =
     ).rows.map((r) => r.column_name);
 
   const startWithPatients = async () => {
-    h = await startHarness({ plan: plainMigration, env: { TIME_SCALE: timeScale } });
+    h = await startHarness({ plan: plainMigration, env });
     app = new pg.Client({ connectionString: appDatabaseUrl });
     await app.connect();
     await app.query('DROP TABLE IF EXISTS consent; DROP TABLE IF EXISTS patients');

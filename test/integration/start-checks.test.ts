@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/infra/db/audit.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
-import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { waitUntil } from '../support/wait.js';
 
 /** `/deploy start` checks the workspace and the way back before anything changes. */
@@ -16,7 +15,8 @@ describe('/deploy start checks before anything changes', () => {
   });
 
   const harness = async (options: Parameters<typeof startHarness>[0] = {}) => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline, ...options });
+    // People decide in real time: the go/no-go deadline (30 minutes) cannot hold a start under test.
+    h = await startHarness({ ...options, env: { REHEARSAL_DECISION_SCALE: '1', ...options.env } });
     // Each start below stops at the first step until the test lets it go.
     await h.workspace.hang('phase5-test-runner');
     return h;
@@ -83,8 +83,10 @@ describe('/deploy start checks before anything changes', () => {
   });
 
   it('stops when the plan has no way to tell the running version and nothing completed before', async () => {
-    const noCurrentVersion = (plan: Plan): Plan =>
-      withoutGoNoGoDeadline({ ...plan, rollback: { ...plan.rollback, currentVersion: undefined } });
+    const noCurrentVersion = (plan: Plan): Plan => ({
+      ...plan,
+      rollback: { ...plan.rollback, currentVersion: undefined },
+    });
     await harness({ plan: noCurrentVersion });
     const body = await answer('start v4.0.0');
     expect(body.text).toMatch(

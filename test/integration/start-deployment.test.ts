@@ -4,7 +4,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/infra/db/audit.js';
 import { appDatabaseUrl } from '../support/databases.js';
 import { type Harness, signingSecret, startHarness, users } from '../support/harness.js';
-import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { signSlackRequest } from '../support/slack-requests.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -19,7 +18,8 @@ const preDeploymentSteps = [
 describe('/deploy start', () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness({ plan: withoutGoNoGoDeadline });
+    // People decide in real time: the go/no-go deadline (30 minutes) cannot hold a deployment under test.
+    h = await startHarness({ env: { REHEARSAL_DECISION_SCALE: '1' } });
   });
   afterEach(async () => {
     await h.close();

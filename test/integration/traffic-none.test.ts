@@ -3,7 +3,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
-import { withoutGoNoGoDeadline } from '../support/plans.js';
 import { withoutTrafficControl } from '../support/traffic-plans.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -24,8 +23,9 @@ describe('a plan with traffic: none, rehearsed', () => {
 
   it('runs every stage as an observation window: no percentage said or stored, check-ins still come', async () => {
     h = await startHarness({
-      plan: (plan) => withoutTrafficControl(withoutGoNoGoDeadline(plan)),
-      env: { TIME_SCALE: timeScale },
+      plan: withoutTrafficControl,
+      // People decide in real time: the go/no-go deadline (30 minutes) stays out of the way.
+      env: { TIME_SCALE: timeScale, REHEARSAL_DECISION_SCALE: '1' },
     });
     const root = () =>
       h.slack

@@ -144,6 +144,8 @@ export interface Seed {
   schemaChanged?: boolean;
   /** How many plan steps, in order, have succeeded; the rest are pending. Defaults to all once a stage is live. */
   stepsSucceeded?: number;
+  /** Started with `--dry-run`. */
+  dryRun?: boolean;
 }
 
 /** A production deployment of v4.0.0 (from v3.9.0) in the given state, with its plan steps recorded. */
@@ -155,7 +157,7 @@ export async function seedDeployment(fixture: DeployFixture, seed: Seed): Promis
     previousVersion: 'v3.9.0',
     startedBy: users.lead,
     channelId: 'C_DEPLOY',
-    dryRun: false,
+    dryRun: seed.dryRun ?? false,
     planName: plan.name,
   });
   const stageIndex = seed.stageIndex ?? null;

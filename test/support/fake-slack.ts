@@ -144,7 +144,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return { ok: true, channel, ts, text, message: asSlackMessage(message) };
     },
     'pins.add': (args) => {
-      const message = stored.find((m) => !m.ephemeral && m.channel === args.channel && m.ts === args.timestamp);
+      const message = stored.find(
+        (m) => !m.ephemeral && m.channel === args.channel && m.ts === args.timestamp,
+      );
       if (!message) return { ok: false, error: 'message_not_found' };
       if (message.pinned) return { ok: false, error: 'already_pinned' };
       message.pinned = true;

@@ -178,6 +178,7 @@ export async function startHarness(
           runtime.queues.timers,
           runtime.queues.notify,
           runtime.queues.monitor,
+          runtime.queues.views,
         ]) {
           await queue.obliterate({ force: true }).catch(() => undefined);
         }

@@ -119,6 +119,54 @@ export function createSlackClient({
       return send({ payload: JSON.stringify(payload) });
     },
 
+    /**
+     * Submits a modal as Slack does (a signed view_submission): `values` by input block id, each
+     * a text or a selected option. The answer is the HTTP body: empty when the modal closes, or
+     * `{ response_action: 'errors', errors }`.
+     */
+    viewSubmission(
+      view: { callback_id: string; private_metadata?: string },
+      values: Record<string, { text?: string; option?: string }>,
+      { user }: { user: string },
+    ) {
+      const state = Object.fromEntries(
+        Object.entries(values).map(([block, input]) => [
+          block,
+          {
+            value:
+              input.option !== undefined
+                ? {
+                    type: 'static_select',
+                    selected_option: {
+                      value: input.option,
+                      text: { type: 'plain_text', text: input.option },
+                    },
+                  }
+                : { type: 'plain_text_input', value: input.text ?? null },
+          },
+        ]),
+      );
+      const payload = {
+        type: 'view_submission',
+        team: { id: TEAM_ID, domain: 'stagecoach-test' },
+        user: { id: user, name: user.toLowerCase(), username: user.toLowerCase(), team_id: TEAM_ID },
+        api_app_id: API_APP_ID,
+        trigger_id: newTriggerId(),
+        view: {
+          id: `V${randomBytes(5).toString('hex').toUpperCase()}`,
+          type: 'modal',
+          callback_id: view.callback_id,
+          private_metadata: view.private_metadata ?? '',
+          team_id: TEAM_ID,
+          app_id: API_APP_ID,
+          state: { values: state },
+          hash: randomBytes(6).toString('hex'),
+        },
+        response_urls: [],
+      };
+      return send({ payload: JSON.stringify(payload) });
+    },
+
     raw,
   };
 }

@@ -1,7 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { parse, stringify } from 'yaml';
 import { waitUntil } from './wait.js';
 
 export async function freePort(): Promise<number> {
@@ -10,15 +8,6 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/** The shipped plan with test-friendly edits, written where a child process can load it. */
-// biome-ignore lint/suspicious/noExplicitAny: a test edits the raw YAML tree freely before the schema sees it.
-export async function writePlan(path: string, edit: (plan: Record<string, any>) => void): Promise<string> {
-  const plan = parse(await readFile('templates/plans/medplum-v4.yaml', 'utf8'));
-  edit(plan);
-  await writeFile(path, stringify(plan));
-  return path;
 }
 
 /** The real product (`npm start`'s entry point) as a child process, so it can be killed or stopped for real. */

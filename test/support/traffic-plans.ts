@@ -15,10 +15,11 @@ function withoutPercentStep(plan: Plan): Plan['steps'] {
   );
 }
 
-/** `traffic: none`: nothing controls traffic; stages are observation windows. */
+/** `traffic: none`: nothing controls traffic; stages are observation windows, without a percent. */
 export const withoutTrafficControl = (plan: Plan): Plan => ({
   ...plan,
   steps: withoutPercentStep(plan),
+  stages: plan.stages.map(({ percent: _none, ...stage }) => stage),
   traffic: { mode: 'none' },
 });
 

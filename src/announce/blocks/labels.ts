@@ -59,8 +59,10 @@ export function trafficLabel(
 }
 
 /** ` (50%)` after a stage's name, or nothing when the plan has no traffic control. */
-export const stagePercent = (mode: TrafficMode | undefined, stage: { percent: number }): string =>
-  mode === 'none' ? '' : ` (${stage.percent}%)`;
+export const stagePercent = (
+  mode: TrafficMode | undefined,
+  stage: { percent?: number | undefined },
+): string => (mode === 'none' ? '' : ` (${stage.percent}%)`);
 
 /**
  * The rollout in one sentence for people outside the deployment team, from the plan's stages: the
@@ -68,7 +70,7 @@ export const stagePercent = (mode: TrafficMode | undefined, stage: { percent: nu
  */
 export function rolloutSentence(
   mode: TrafficMode,
-  stages: readonly { name: string; percent: number; minSoak: number }[],
+  stages: readonly { name: string; percent?: number | undefined; minSoak: number }[],
   formatSpan: (ms: number) => string,
 ): string {
   if (mode === 'none')

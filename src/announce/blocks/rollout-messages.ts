@@ -1,7 +1,7 @@
 import { actions, type ButtonSpec, context, type Message, section } from '../../infra/slack/block-kit.js';
 import { formatDuration } from '../../plan/duration.js';
 import type { Plan } from '../../plan/schema.js';
-import { formatTime, mention } from '../format.js';
+import { mention, slackTime } from '../format.js';
 import { stagePercent, type TrafficMode } from './labels.js';
 
 type Stage = Plan['stages'][number];
@@ -23,7 +23,7 @@ export function stageLiveMessage(input: {
 }): Message {
   const { stage } = input;
   const live = input.traffic === 'none' ? 'is live (no traffic control)' : `is live at *${stage.percent}%*`;
-  const text = `:hourglass_flowing_sand: *${stage.name}* ${live}. Soaking ${formatDuration(stage.minSoak)} until ${formatTime(input.soakUntil, input.timeZone)}.`;
+  const text = `:hourglass_flowing_sand: *${stage.name}* ${live}. Soaking ${formatDuration(stage.minSoak)} until ${slackTime(input.soakUntil, input.timeZone)}.`;
   const focus = stage.monitoringFocus.length > 0 ? `Watch: ${stage.monitoringFocus.join(' · ')}` : undefined;
   return { text, blocks: [section(text), ...(focus ? [context(focus)] : [])] };
 }
@@ -49,7 +49,7 @@ export function goNoGoPrompt(input: {
   promptId: number;
   buttons: ButtonSpec[];
 }): Message {
-  const text = `:vertical_traffic_light: *Go/no-go*: decide by *${formatTime(input.deadline, input.timeZone)}* whether to proceed or roll back.`;
+  const text = `:vertical_traffic_light: *Go/no-go*: decide by *${slackTime(input.deadline, input.timeZone)}* whether to proceed or roll back.`;
   return withButtons(
     text,
     `prompt-${input.promptId}`,

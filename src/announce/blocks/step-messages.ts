@@ -46,7 +46,8 @@ const finishedVerbs: Partial<Record<StepRun['status'], string>> = {
 export function stepFinishedMessage(step: StepRun, total: number): Message {
   if (step.status === 'succeeded') return stepSucceededMessage(step, total);
   const verb = finishedVerbs[step.status] ?? step.status;
-  const took = step.startedAt && step.finishedAt ? ` after ${formatElapsed(step.startedAt, step.finishedAt)}` : '';
+  const took =
+    step.startedAt && step.finishedAt ? ` after ${formatElapsed(step.startedAt, step.finishedAt)}` : '';
   const text = `${stepStatusIcons[step.status]} ${label(step, total)} ${verb}: *${step.stepName}*${took}${
     step.summary ? ` · ${step.summary}` : ''
   }`;

@@ -19,9 +19,18 @@ import { resolveDeployment } from './status.js';
  */
 export async function reportIssue(
   deps: DeployDeps,
-  input: { severity: IssueView['severity']; description: string; userId: string },
+  input: {
+    severity: IssueView['severity'];
+    description: string;
+    userId: string;
+    /** From a check-in's [Report issue]: that deployment, even if another one is active now. */
+    deploymentId?: number | undefined;
+  },
 ): Promise<string> {
-  const target = await resolveDeployment(deps);
+  const target =
+    input.deploymentId === undefined
+      ? await resolveDeployment(deps)
+      : await getDeployment(deps.db, input.deploymentId);
   if (!target) throw new AppError('not_found', 'There is no deployment to report an issue against.');
   const description = input.description.trim().slice(0, 1000);
   const later = afterCommit();

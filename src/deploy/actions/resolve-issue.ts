@@ -15,15 +15,16 @@ export const resolveIssue: DecisionAction = async (context, client) => {
   if (!prompt || !Number.isSafeInteger(issueId))
     throw new AppError('conflict', 'That is not an issue prompt.');
   const resolved = await client.query(
-    `UPDATE issues SET status = 'resolved', resolved_by = $2, resolved_at = now() WHERE id = $1 AND status = 'open' RETURNING id`,
-    [issueId, input.userId],
+    `UPDATE issues SET status = 'resolved', resolved_by = $2, resolved_at = now(), resolution = $3
+      WHERE id = $1 AND status = 'open' RETURNING id`,
+    [issueId, input.userId, input.reason ?? null],
   );
   if ((resolved.rowCount ?? 0) === 0) throw new AppError('conflict', 'That issue is already resolved.');
   await writeAudit(client, {
     deploymentId: deployment.id,
     actor: input.userId,
     action: 'issue_resolved',
-    detail: { issueId },
+    detail: { issueId, ...(input.reason ? { resolution: input.reason } : {}) },
   });
   await recheckSuccessSoon(client, context.deps, deployment, context.later);
   return `Issue #${issueId} resolved.`;

@@ -15,6 +15,8 @@ export const resume: DecisionAction = async (context, client) => {
   const target = deployment.heldFrom ?? 'running';
   const { after } = await applyTransition(client, deps.plan, deployment.id, 'resume', input.userId, {
     target,
+    // From the [Resume] modal: why it is safe to go on, kept in the audit log and the report.
+    ...(input.reason ? { detail: { reason: input.reason } } : {}),
   });
   if (target === 'running') {
     const latest = await listStepRuns(client, deployment.id);

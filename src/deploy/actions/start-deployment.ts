@@ -12,11 +12,13 @@ import {
 import { getEnvironmentLock } from '../../infra/db/environment-locks.js';
 import { inTransaction } from '../../infra/db/pool.js';
 import { insertStepRun, type StepRun } from '../../infra/db/step-runs.js';
+import { unsetSecrets } from '../../infra/run/unset-secrets.js';
 import { checkWorkspace, describeWorkspaceProblem } from '../../plan/check-workspace.js';
 import type { DeployDeps } from '../../ports.js';
 import { trackStart } from '../../schedule/track.js';
 import { afterCommit, runAfterCommit } from '../after-commit.js';
 import { authorize } from '../authorize.js';
+import { computePlanVariables } from '../flow/compute-plan-variables.js';
 import { scheduleGoNoGo } from '../flow/go-no-go.js';
 import { onDeploymentStarted } from '../flow/milestones.js';
 import { findRollbackTarget, type RollbackTarget } from '../flow/rollback-target.js';
@@ -36,9 +38,12 @@ export interface StartInput {
 
 /**
  * `/deploy start`: checks, records the deployment with its planned steps, announces it, enqueues step 1.
- * Before anything changes (a dry run too) the programs and paths the plan names are checked again;
+ * Before anything changes (a dry run too) the programs and paths the plan names are checked again,
+ * and the secrets its commands get for this environment must be set in Stagecoach's environment;
  * a real run also confirms the way back (flow/rollback-target.ts) and refuses to redeploy the
- * running version unless asked to.
+ * running version unless asked to. Then the plan's own variables are computed
+ * (flow/compute-plan-variables.ts; a dry run's too, as its listed commands show them) and stored
+ * with the deployment.
  */
 export async function startDeployment(
   deps: DeployDeps,
@@ -64,10 +69,13 @@ export async function startDeployment(
   // Before any command of the plan runs (the rollback target's included).
   const active = await findActiveDeployment(deps.db, environment);
   if (active) throw await alreadyActive(deps, environment);
-  const missing = checkWorkspace(plan, {
-    workspaceDir: deps.settings.workspaceDir,
-    path: deps.settings.stepEnv.PATH ?? process.env.PATH,
-  });
+  const missing = [
+    ...checkWorkspace(plan, {
+      workspaceDir: deps.settings.workspaceDir,
+      path: deps.settings.stepEnv.PATH ?? process.env.PATH,
+    }),
+    ...unsetSecrets(plan, environment, deps.settings.secretEnv ?? {}),
+  ];
   if (missing.length > 0) {
     throw new AppError(
       'invalid_plan',
@@ -105,6 +113,18 @@ export async function startDeployment(
       `Not started: ${environment} already runs ${input.version} (${where}). To deploy it again on purpose: \`/deploy start ${input.version}${input.environment ? ` to ${environment}` : ''} --redeploy\`.`,
     );
   }
+  // Last before anything is recorded, once the start goes ahead: they run the plan's commands.
+  const computed = await computePlanVariables(deps, { version: input.version, environment, previousVersion });
+  if ('problem' in computed) {
+    throw new AppError(
+      'invalid_plan',
+      [
+        `Not started: a plan variable could not be computed (nothing was changed).`,
+        `• ${computed.problem}`,
+      ].join('\n'),
+    );
+  }
+  const variables = computed.values;
   const withoutTarget = target.problems.length > 0;
   const later = afterCommit();
   const { deployment, firstStep } = await inTransaction(deps.db, async (client) => {
@@ -118,6 +138,7 @@ export async function startDeployment(
         channelId: deps.settings.channels.deployment,
         dryRun: input.dryRun,
         planName: plan.name,
+        variables,
       });
     } catch (error) {
       if ((error as { code?: string }).code === '23505') throw await alreadyActive(deps, environment);
@@ -159,6 +180,7 @@ export async function startDeployment(
         environment,
         dryRun: input.dryRun,
         previousVersion,
+        ...(Object.keys(variables).length > 0 ? { variables } : {}),
         ...(input.redeploy ? { redeploy: true } : {}),
         ...(withoutTarget ? { withoutRollbackTarget: true, rollbackProblems: target.problems } : {}),
       },

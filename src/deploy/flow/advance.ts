@@ -41,7 +41,7 @@ export async function advance(
   // Only a traffic command that succeeded moves the stored percentage.
   const moved = step !== undefined && shiftsTraffic(deps.plan, step);
   // Production traffic first moved: the check-ins and reviews start counting from now.
-  if (moved && deployment.currentPercent === 0) await ensureMonitoring(client, deps, deployment.id, later);
+  if (moved && deployment.currentPercent === 0) await ensureMonitoring(client, deps, deployment, later);
   const shift = step?.phase === 'rollout' ? stageOfShift(deps.plan, finished.stepId) : undefined;
   const next = await nextPendingRun(client, deployment.id, finished.position);
   const firstShift = next || shift ? undefined : await insertFirstShift(client, deps, deployment.id);
@@ -110,8 +110,9 @@ export async function enterStage(
   // Whatever the traffic mode, a deployment is live once a stage begins: when no traffic command
   // started the check-ins and reviews (under `traffic: none` none does), they start now.
   const current = await getDeployment(client, deploymentId);
-  if (current && !isLive(current) && !atPercent) await ensureMonitoring(client, deps, deploymentId, later);
-  if (stage.percent === 100) {
+  if (current && !isLive(current) && !atPercent) await ensureMonitoring(client, deps, current, later);
+  // The last stage is where the rollout completes: 100% with a traffic command, the last window without.
+  if (stageIndex === deps.plan.stages.length - 1) {
     const { after } = await applyTransition(client, deps.plan, deploymentId, 'reached_full', 'stagecoach', {
       detail: { ...detail, stage: stage.id },
       fields,

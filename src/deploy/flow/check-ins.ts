@@ -20,19 +20,25 @@ export function checkInCount(deps: Pick<DeployDeps, 'plan'>): number {
 
 /**
  * Live: a traffic command moved production traffic, or a stage began (under `traffic: none`, the
- * first stage begins once the steps are done). Monitors are polled from then on.
+ * first stage begins once the steps are done). Monitors are polled from then on. A dry run is
+ * never live: it ran nothing, so there is nothing to watch.
  */
-export function isLive(deployment: Pick<Deployment, 'currentPercent' | 'stageIndex'>): boolean {
-  return deployment.currentPercent > 0 || deployment.stageIndex !== null;
+export function isLive(deployment: Pick<Deployment, 'currentPercent' | 'stageIndex' | 'dryRun'>): boolean {
+  return !deployment.dryRun && (deployment.currentPercent > 0 || deployment.stageIndex !== null);
 }
 
-/** Schedules the check-ins and reviews and starts polling, once per deployment, whatever its traffic mode. */
+/**
+ * Schedules the check-ins and reviews and starts polling, once per deployment, whatever its traffic
+ * mode; never for a dry run (nothing ran: no check-in, review or monitor poll would mean anything).
+ */
 export async function ensureMonitoring(
   client: pg.PoolClient,
   deps: DeployDeps,
-  deploymentId: number,
+  deployment: Pick<Deployment, 'id' | 'dryRun'>,
   later: AfterCommit,
 ) {
+  if (deployment.dryRun) return;
+  const deploymentId = deployment.id;
   const scheduled = await client.query(
     `SELECT 1 FROM timers WHERE deployment_id = $1 AND kind IN ('check_in', 'review') LIMIT 1`,
     [deploymentId],
@@ -151,6 +157,7 @@ export async function checkIn(
         missed,
         timeZone: deps.plan.timezone,
         promptId,
+        answerBy: new Date(now + answerWindowMs),
       }),
     { n },
   );

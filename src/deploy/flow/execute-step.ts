@@ -2,6 +2,7 @@ import type { Deployment } from '../../infra/db/deployments.js';
 import { resolveGitSha } from '../../infra/run/git-sha.js';
 import { createRedactor } from '../../infra/run/redact.js';
 import { commandEnvironment, missingSecretsSummary } from '../../infra/run/step-environment.js';
+import { planVariableNames } from '../../plan/plan-variables.js';
 import type { Plan } from '../../plan/schema.js';
 import type { TemplateVars } from '../../plan/variables.js';
 import type { DeploySettings } from '../../ports.js';
@@ -17,10 +18,12 @@ export function templateVars(
   /** The commit being deployed, when the workspace resolved it (commandVars does). */
   gitSha?: string,
 ): TemplateVars {
+  // Under `traffic: none` no stage has a share of traffic: `{{percent}}` has no value.
+  const share = plan.traffic.mode === 'none' ? undefined : (percent ?? plan.stages[0]?.percent);
   return {
     version: deployment.version,
     environment: deployment.environment,
-    percent: String(percent ?? plan.stages[0]?.percent ?? 0),
+    ...(share === undefined ? {} : { percent: String(share) }),
     deploymentId: String(deployment.id),
     workspaceDir: settings.workspaceDir,
     appLogFile: settings.appLogFile,
@@ -28,7 +31,25 @@ export function templateVars(
     ...(deployment.backupFile ? { backupFile: deployment.backupFile } : {}),
     ...(settings.healthcheckUrl ? { healthcheckUrl: settings.healthcheckUrl } : {}),
     ...(gitSha ? { gitSha } : {}),
+    ...planVariableValues(plan, deployment),
   };
+}
+
+/**
+ * The plan's own variables as computed at start. Each is present, with no value when the
+ * deployment has none (one started before the plan declared it): `{{name}}` then refuses its
+ * command as "has no value" rather than calling the plan's own variable unknown.
+ */
+export function planVariableValues(
+  plan: Plan,
+  deployment: Pick<Deployment, 'variables'>,
+): Record<string, string | undefined> {
+  return Object.fromEntries(
+    planVariableNames(plan).map((name) => [
+      name,
+      Object.hasOwn(deployment.variables, name) ? deployment.variables[name] : undefined,
+    ]),
+  );
 }
 
 /** templateVars with `{{gitSha}}` resolved in the workspace now (README "What a step gets"). */

@@ -11,6 +11,7 @@ import { type AfterCommit, afterCommit, runAfterCommit } from '../after-commit.j
 import { allowedEvents, isTerminal } from '../model/lifecycle.js';
 import type { TimerKind } from '../model/timer-kinds.js';
 import { checkIn, review } from './check-ins.js';
+import { planVariableValues } from './execute-step.js';
 import { applyGoNoGoPolicy } from './go-no-go.js';
 import { promptPromotion } from './promotion.js';
 import { startRollback } from './rollback.js';
@@ -39,6 +40,7 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
         plan: deps.plan,
         prometheusUrl: deps.settings.prometheusUrl,
         healthcheckUrl: deps.settings.healthcheckUrl,
+        vars: await monitorVars(deps, timer.deploymentId),
         now: deps.clock,
       })
     : undefined;
@@ -135,3 +137,10 @@ const timerHandlers: Record<TimerKind, (context: TimerContext) => Promise<void>>
   // A maintenance window's timers belong to no deployment; fireTimer hands them to schedule/window-timer.
   window_item: async () => undefined,
 };
+
+/** What a check-in's metric queries and URLs are filled in with, as every monitor poll is (poll-monitors.ts). */
+async function monitorVars(deps: DeployDeps, deploymentId: number | null) {
+  const deployment = deploymentId === null ? undefined : await getDeployment(deps.db, deploymentId);
+  if (!deployment) return undefined;
+  return { environment: deployment.environment, ...planVariableValues(deps.plan, deployment) };
+}

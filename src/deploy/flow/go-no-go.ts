@@ -20,13 +20,17 @@ const policyText = {
   rollback: 'roll back and page the leads',
 } as const;
 
-/** At start: the decision deadline (plan value, 30 minutes by default) and its prompt. */
+/**
+ * At start: the decision deadline (plan value, 30 minutes by default) and its prompt. None for a
+ * dry run: it changes nothing, so there is nothing to go ahead with, and it ends by itself.
+ */
 export async function scheduleGoNoGo(
   client: pg.PoolClient,
   deps: DeployDeps,
   deployment: Deployment,
   later: AfterCommit,
 ) {
+  if (deployment.dryRun) return;
   const { goNoGo } = deps.plan;
   const timer = await scheduleTimer(client, deps, {
     deploymentId: deployment.id,
@@ -61,6 +65,7 @@ export async function applyGoNoGoPolicy(
   const [prompt] = await listOpenPrompts(client, deployment.id, 'go_no_go');
   if (!prompt) return;
   const policy = deps.plan.goNoGo.onTimeout;
+  // Stored as the prompt's decision (the report reads it too): plain text in the plan's zone.
   const when = formatTime(deps.clock(), deps.plan.timezone);
   const decided = await decidePrompt(
     client,

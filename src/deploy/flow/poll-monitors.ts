@@ -15,6 +15,7 @@ import type { DeployDeps } from '../../ports.js';
 import { afterCommit, runAfterCommit } from '../after-commit.js';
 import { isTerminal } from '../model/lifecycle.js';
 import { isLive } from './check-ins.js';
+import { planVariableValues } from './execute-step.js';
 import { stopMonitoring } from './monitor-polling.js';
 import { scaledForPeople, scheduleTimer } from './timers.js';
 
@@ -36,7 +37,10 @@ export async function pollMonitors(deps: DeployDeps, deploymentId: number): Prom
     return 'rolling back';
   const { metrics } = deps.plan.monitoring;
   // The plan's health check (its http_check step) judges an up/down probe of the same URL.
-  const sources = monitorSources(deps.plan, deps.settings, { environment: deployment.environment });
+  const sources = monitorSources(deps.plan, deps.settings, {
+    environment: deployment.environment,
+    ...planVariableValues(deps.plan, deployment),
+  });
   const readings = await Promise.all(metrics.map((metric) => readMetric(metric, sources)));
   const now = deps.clock();
   // A decision (a rollback) may lock the same rows in another order: on a deadlock, poll again.

@@ -9,8 +9,8 @@ export interface ExecutableStep {
   phase: string;
   timeout: number;
   run: ExecutableRun;
-  /** The traffic percentage `{{percent}}` stands for in this step. */
-  percent: number;
+  /** The traffic percentage `{{percent}}` stands for in this step; none under `traffic: none`. */
+  percent?: number | undefined;
 }
 
 export const rollbackStepIds = {
@@ -23,7 +23,7 @@ export const shiftStepId = (stageId: string) => stepIdOf({ kind: 'shift', stageI
 export function resolveStep(plan: Plan, stepId: string): ExecutableStep | undefined {
   // The plan's own steps come first: one named like a derived step (e.g. 'revert') runs as written.
   const planStep = plan.steps.find((step) => step.id === stepId);
-  if (planStep) return { ...planStep, percent: plan.stages[0]?.percent ?? 0 };
+  if (planStep) return { ...planStep, percent: plan.stages[0]?.percent };
   const identity = identityOf(stepId);
   switch (identity.kind) {
     case 'plan':

@@ -74,10 +74,11 @@ async function askCurrentVersion(
       problem: `no earlier deployment of ${environment} completed and the plan has no rollback.currentVersion command, so a rollback would not know which version to return to — fix: add rollback.currentVersion to the plan (a command printing the running version)`,
     };
   }
+  const firstShare = plan.traffic.mode === 'none' ? undefined : plan.stages[0]?.percent;
   const vars: TemplateVars = {
     version,
     environment,
-    percent: String(plan.stages[0]?.percent ?? 0),
+    ...(firstShare === undefined ? {} : { percent: String(firstShare) }),
     workspaceDir: settings.workspaceDir,
     appLogFile: settings.appLogFile,
     ...(settings.healthcheckUrl ? { healthcheckUrl: settings.healthcheckUrl } : {}),

@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pRetry from 'p-retry';
 import type pg from 'pg';
-import {
-  stepFinishedMessage,
-  stepLineKey,
-  stepStartedMessage,
-} from '../../announce/blocks/step-messages.js';
+import { stepFinishedMessage, stepLineKey, stepStartedMessage } from '../../announce/blocks/step-messages.js';
 import { refreshRoot } from '../../announce/root.js';
 import { postInThread, replaceInThread } from '../../announce/thread.js';
 import {
@@ -90,8 +86,8 @@ async function runClaimed(
 ): Promise<string> {
   // The rollback target was confirmed at start (flow/rollback-target.ts), before any step.
   const total = deps.plan.steps.length;
-  await postInThread(deps, deployment.id, stepStartedMessage(run, total), stepLineKey(run.id)).catch((error) =>
-    log.warn({ err: error }, 'could not post step start'),
+  await postInThread(deps, deployment.id, stepStartedMessage(run, total), stepLineKey(run.id)).catch(
+    (error) => log.warn({ err: error }, 'could not post step start'),
   );
   await refreshRoot(deps, deployment.id);
   log.info('step started');

@@ -18,6 +18,8 @@ export interface Deployment {
   schemaChanged: boolean;
   dryRun: boolean;
   planName: string;
+  /** The plan's own variables, computed at start: `{{name}}` → value. */
+  variables: Record<string, string>;
   revision: number;
   createdAt: Date;
   updatedAt: Date;
@@ -28,18 +30,19 @@ const columns = `id, environment, version, previous_version AS "previousVersion"
   current_percent AS "currentPercent", stage_started_at AS "stageStartedAt", held_from AS "heldFrom",
   started_by AS "startedBy", channel_id AS "channelId", root_ts AS "rootTs",
   backup_file AS "backupFile", schema_changed AS "schemaChanged", dry_run AS "dryRun", plan_name AS "planName",
-  revision, created_at AS "createdAt", updated_at AS "updatedAt", ended_at AS "endedAt"`;
+  variables, revision, created_at AS "createdAt", updated_at AS "updatedAt", ended_at AS "endedAt"`;
 
 export async function insertDeployment(
   db: DbClient,
   row: Pick<
     Deployment,
     'environment' | 'version' | 'previousVersion' | 'startedBy' | 'channelId' | 'dryRun' | 'planName'
-  >,
+  > &
+    Partial<Pick<Deployment, 'variables'>>,
 ): Promise<Deployment> {
   const result = await db.query<Deployment>(
-    `INSERT INTO deployments (environment, version, previous_version, state, started_by, channel_id, dry_run, plan_name)
-     VALUES ($1, $2, $3, 'running', $4, $5, $6, $7) RETURNING ${columns}`,
+    `INSERT INTO deployments (environment, version, previous_version, state, started_by, channel_id, dry_run, plan_name, variables)
+     VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8) RETURNING ${columns}`,
     [
       row.environment,
       row.version,
@@ -48,6 +51,7 @@ export async function insertDeployment(
       row.channelId,
       row.dryRun,
       row.planName,
+      JSON.stringify(row.variables ?? {}),
     ],
   );
   return result.rows[0] as Deployment;

@@ -65,7 +65,12 @@ export function createQueues(connection: Redis, prefix = 'stagecoach'): Queues {
   const views = new Queue<ViewJobData>(queueNames.views, {
     connection,
     prefix,
-    defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { count: 100 } },
+    defaultJobOptions: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: true,
+      removeOnFail: { count: 100 },
+    },
   });
   return {
     steps,

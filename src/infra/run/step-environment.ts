@@ -37,7 +37,7 @@ export function secretNamesOf(plan: PlanEnv): string[] {
 }
 
 /** A secret counts as set when it has a value: `NAME=` copied from an example file does not. */
-const secretValue = (env: Readonly<Record<string, string | undefined>>, name: string) =>
+export const secretValue = (env: Readonly<Record<string, string | undefined>>, name: string) =>
   Object.hasOwn(env, name) && env[name] !== '' ? env[name] : undefined;
 
 /**

@@ -17,11 +17,6 @@ export async function writePlanCopy(
   await writeFile(file, stringify(plan));
 }
 
-/** The go/no-go deadline out of the way, for runs about something else (still days away at a TIME_SCALE of 57600). */
-export const farGoNoGo = (plan: RawPlan) => {
-  plan.goNoGo.after = '10000w';
-};
-
 /** `env-1` … `env-n` next to the shipped environments: one deployment may run per environment. */
 export const manyEnvironments = (count: number) => (plan: RawPlan) => {
   plan.environments = [...plan.environments, ...Array.from({ length: count }, (_, i) => `env-${i + 1}`)];

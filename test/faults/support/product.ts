@@ -31,6 +31,9 @@ export interface Product {
   close(): Promise<void>;
 }
 
+/** People decide in real time while the plan's soaks pass at TIME_SCALE: the go/no-go deadline (30 minutes) stays out of a rehearsal's way. */
+export const realTimeDecisions = { REHEARSAL_DECISION_SCALE: '1' } as const;
+
 /**
  * The real product (`src/main.ts`) as a child process with a private Redis, a plan copy in its
  * workspace, the fake Slack and a health endpoint, against this run's database (or `databaseUrl`).

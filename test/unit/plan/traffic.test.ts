@@ -147,3 +147,54 @@ describe('contradicting traffic settings', () => {
     );
   });
 });
+
+describe('stage percentages', () => {
+  const withoutPercents = (doc: ReturnType<typeof parseDocument>) => {
+    const stages = doc.get('stages') as { items: unknown[] };
+    for (const i of stages.items.keys()) doc.deleteIn(['stages', i, 'percent']);
+  };
+  const trafficNone = (doc: ReturnType<typeof parseDocument>) => {
+    dropPercentFromFrontend(doc);
+    doc.delete('trafficShift');
+    doc.set('traffic', 'none');
+  };
+
+  it('are not needed under traffic: none, and one written there is dropped: nothing can claim it', () => {
+    const without = parsePlan(
+      variant((doc) => {
+        trafficNone(doc);
+        withoutPercents(doc);
+      }),
+      'plan.yaml',
+    );
+    expect(without.stages.map((stage) => stage.id)).toEqual(['canary', 'expanded', 'full']);
+    const written = parsePlan(variant(trafficNone), 'plan.yaml');
+    for (const stage of written.stages) expect(stage).not.toHaveProperty('percent');
+  });
+
+  it('are required with a traffic command, naming the stage and the fix', () => {
+    const message = refusal(variant((doc) => doc.deleteIn(['stages', 1, 'percent'])));
+    expect(message).toMatch(
+      /^plan\.yaml: stages\[1\]: stage 'expanded' has no percent, but a traffic command moves each stage to its percentage — fix: add percent: <1 to 100> \(the last stage 100\), or write traffic: none/,
+    );
+    expect(message.split('\n')).toHaveLength(1);
+  });
+
+  it('still climb to 100 with a traffic command', () => {
+    expect(refusal(variant((doc) => doc.setIn(['stages', 2, 'percent'], 60)))).toContain(
+      'stages: the last stage stops at 60%, so the rollout never completes',
+    );
+  });
+
+  it('{{percent}} is refused anywhere under traffic: none: it has no value there', () => {
+    const message = refusal(
+      variant((doc) => {
+        trafficNone(doc);
+        doc.setIn(['rollback', 'revert', 'command'], ['./deploy-frontend.sh', '--percent={{percent}}']);
+      }),
+    );
+    expect(message).toContain(
+      'rollback.revert.command[1]: uses {{percent}}, but traffic is none: no stage has a percentage',
+    );
+  });
+});

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/errors.js';
-import { findSingleBraced, findVariables, substitute, substituteText } from '../../../src/plan/variables.js';
+import {
+  findSingleBraced,
+  findVariables,
+  substitute,
+  substituteEnvValue,
+  substituteText,
+} from '../../../src/plan/variables.js';
 
 describe('findVariables', () => {
   it('lists each referenced name once, in order', () => {
@@ -13,6 +19,7 @@ describe('findVariables', () => {
   it('ignores single braces, which findSingleBraced reports', () => {
     expect(findVariables('--stage={environment}')).toEqual([]);
     expect(findSingleBraced('--stage={environment} {job} {{version}}')).toEqual(['environment']);
+    expect(findSingleBraced('--tag={releaseTag} {job}', ['releaseTag'])).toEqual(['releaseTag']);
   });
 });
 
@@ -51,8 +58,21 @@ describe('substitute', () => {
     }
   });
 
-  it('refuses names outside the whitelist even when a value is supplied', () => {
-    expect(() => substitute(['{{secret}}'], { secret: 'x' } as never)).toThrow(/not a template variable/);
+  it('refuses names that are neither built in nor one of the plan variables it is given', () => {
+    expect(() => substitute(['{{secret}}'], { version: 'v1' })).toThrow(/not a template variable/);
+    expect(() => substituteEnvValue('{{secret}}', {})).toThrow(/not a template variable/);
+  });
+
+  it("fills the plan's own variables; one given without a value has none, and is not unknown", () => {
+    const vars = { version: 'v4.0.0', releaseTag: 'rel-42', imageDigest: undefined };
+    expect(substitute(['./deploy.sh', '--tag={{releaseTag}}', '{{version}}'], vars)).toEqual([
+      './deploy.sh',
+      '--tag=rel-42',
+      'v4.0.0',
+    ]);
+    expect(() => substitute(['--digest={{imageDigest}}'], vars)).toThrow(/\{\{imageDigest\}\} has no value/);
+    expect(substituteEnvValue('{{releaseTag}}/{{imageDigest}}', vars)).toBe('rel-42/');
+    expect(() => substitute(['{{other}}'], vars)).toThrow(/use one of .*gitSha, releaseTag, imageDigest/);
   });
 });
 

@@ -78,6 +78,7 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     schemaChanged: true,
     dryRun: false,
     planName: plan.name,
+    variables: {},
     revision: 12,
     createdAt: at(0),
     updatedAt: at(76),

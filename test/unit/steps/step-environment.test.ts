@@ -117,6 +117,7 @@ describe('the environment of a step', () => {
       schemaChanged: false,
       dryRun: false,
       planName: 'step-env',
+      variables: {},
       revision: 1,
       createdAt: at,
       updatedAt: at,

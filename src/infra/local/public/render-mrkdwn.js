@@ -138,7 +138,8 @@ export function formatDateToken(format, when, now = new Date()) {
   const pretty = days === 0 ? 'Today' : days === -1 ? 'Yesterday' : days === 1 ? 'Tomorrow' : short;
   const tokens = {
     date_short_pretty: pretty,
-    date_pretty: days >= -1 && days <= 1 ? pretty : when.toLocaleDateString('en-US', { month: 'long', day: 'numeric' }),
+    date_pretty:
+      days >= -1 && days <= 1 ? pretty : when.toLocaleDateString('en-US', { month: 'long', day: 'numeric' }),
     date_short: short,
     date: when.toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric' }),
     date_num: when.toISOString().slice(0, 10),

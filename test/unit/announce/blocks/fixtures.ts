@@ -35,6 +35,7 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     schemaChanged: false,
     dryRun: false,
     planName: plan.name,
+    variables: {},
     revision: 3,
     createdAt: t0,
     updatedAt: t0,

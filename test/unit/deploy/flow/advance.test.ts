@@ -83,4 +83,17 @@ describe('advance', () => {
     ]);
     expect(threadNotes(later)[0]).toContain('The success window of 72h has started');
   });
+
+  it('a dry run whose listed traffic step "moved" stage 1 schedules no check-in, review or monitor poll', async () => {
+    const deployment = await seedDeployment(fx, { state: 'running', stepsSucceeded: 6, dryRun: true });
+    const finished = await runOf(fx, deployment.id, 'frontend');
+
+    const { later } = await runFlow(fx, deployment.id, (client, later) =>
+      advance(client, fx.deps, deployment, finished, later),
+    );
+
+    expect((await enqueuedRuns(fx, later)).map((run) => run.stepId)).toEqual(['migrations']);
+    expect(later.arm).toEqual([]);
+    expect(followUpKinds(later)).not.toContain('start_monitoring');
+  });
 });

@@ -32,9 +32,45 @@ describe('go/no-go with the plan policy "hold"', () => {
     const [prompt] = publishedPrompts(later);
     // The deployment started at 08:00 New York time.
     expect(prompt?.message.text).toBe(
-      ':vertical_traffic_light: *Go/no-go*: decide by *08:30 EDT* whether to proceed or roll back.',
+      ':vertical_traffic_light: *Go/no-go*: decide by *<!date^1749299400^{date_short_pretty} at {time}|Sat, Jun 7, 2025, 08:30 EDT>* whether to proceed or roll back.',
     );
     expect(JSON.stringify(prompt?.message.blocks)).toContain('hold the deployment and page the leads');
+  });
+
+  it('a dry run gets no deadline and no go/no-go prompt: it changes nothing and ends by itself', async () => {
+    const deployment = await seedDeployment(fx, { state: 'running', stepsSucceeded: 0, dryRun: true });
+
+    const { later } = await runFlow(fx, deployment.id, (client, later) =>
+      scheduleGoNoGo(client, fx.deps, deployment, later),
+    );
+
+    expect(later.arm).toEqual([]);
+    expect(publishedPrompts(later)).toEqual([]);
+  });
+
+  it("in a rehearsal the deadline waits at people's pace: divided by REHEARSAL_DECISION_SCALE, not TIME_SCALE", async () => {
+    const deployment = await seedDeployment(fx, { state: 'running', stepsSucceeded: 0 });
+    const deps = { ...fx.deps, settings: { ...fx.deps.settings, timeScale: 3600, decisionScale: 1 } };
+
+    const { later } = await runFlow(fx, deployment.id, (client, later) =>
+      scheduleGoNoGo(client, deps, deployment, later),
+    );
+
+    expect(later.arm.map((timer) => timer?.fireAt)).toEqual([
+      new Date(deployment.createdAt.getTime() + hour / 2),
+    ]);
+    expect(publishedPrompts(later)[0]?.message.text).toContain('08:30 EDT>*');
+  });
+
+  it('without REHEARSAL_DECISION_SCALE the deadline is compressed by TIME_SCALE like everything else', async () => {
+    const deployment = await seedDeployment(fx, { state: 'running', stepsSucceeded: 0 });
+    const deps = { ...fx.deps, settings: { ...fx.deps.settings, timeScale: 3600, decisionScale: undefined } };
+
+    const { later } = await runFlow(fx, deployment.id, (client, later) =>
+      scheduleGoNoGo(client, deps, deployment, later),
+    );
+
+    expect(later.arm.map((timer) => timer?.fireAt)).toEqual([new Date(deployment.createdAt.getTime() + 500)]);
   });
 
   it('nobody deciding by the deadline holds the deployment, closes the prompt as Stagecoach and pages both leads', async () => {

@@ -68,6 +68,23 @@ describe('a plan with traffic: none', () => {
     expect(told).toContain('Stage 1: Canary is live (no traffic control)');
   });
 
+  it('a dry run beginning stage 1 soaks only: no check-ins, reviews or monitor polls (nothing ran)', async () => {
+    const deployment = await seedDeployment(fx, { state: 'running', stepsSucceeded: 10, dryRun: true });
+    const finished = await runOf(fx, deployment.id, 'log_scan');
+
+    const { later, after } = await runFlow(fx, deployment.id, (client, later) =>
+      advance(client, fx.deps, deployment, finished, later),
+    );
+
+    expect(after).toMatchObject({ state: 'soaking', stageIndex: 0 });
+    expect(later.arm.map((timer) => timer?.kind)).toEqual(['soak_end']);
+    expect(later.followUps.map((f) => f.kind)).not.toContain('start_monitoring');
+    const timers = await fx.db.query<{ kind: string }>('SELECT kind FROM timers WHERE deployment_id = $1', [
+      deployment.id,
+    ]);
+    expect(timers.rows.map((row) => row.kind)).toEqual(['soak_end']);
+  });
+
   it('a promotion begins the next stage at once: no shift step runs, no percentage is stored or said', async () => {
     const deployment = await seedDeployment(fx, {
       state: 'awaiting_promotion',
@@ -87,6 +104,22 @@ describe('a plan with traffic: none', () => {
     expect(audit.rows[0]?.detail).not.toHaveProperty('toPercent');
     const told = `${threadNotes(later).join('\n')}\n${await storedTexts(deployment.id)}`;
     expect(told).toContain('Stage 2: Expanded');
+    expect(told).not.toMatch(/\d+\s?%/);
+  });
+
+  it('promoting to the last stage opens the success window, though no stage names a percent', async () => {
+    expect(fx.plan.stages.map((stage) => stage.percent)).toEqual([undefined, undefined, undefined]);
+    const deployment = await seedDeployment(fx, {
+      state: 'awaiting_promotion',
+      stageIndex: 1,
+      currentPercent: 0,
+    });
+
+    const { later, after } = await runAction(fx, promote, deployment, { decision: 'promote' });
+
+    expect(after).toMatchObject({ state: 'success_window', stageIndex: 2, currentPercent: 0 });
+    expect(later.arm.map((timer) => timer?.kind)).toContain('success_check');
+    const told = `${threadNotes(later).join('\n')}\n${await storedTexts(deployment.id)}`;
     expect(told).not.toMatch(/\d+\s?%/);
   });
 });
