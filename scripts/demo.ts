@@ -293,7 +293,12 @@ async function faultStory(team: Team, app: SampleApp, appDatabaseUrl: string) {
     return deployment && rollingBack.includes(deployment.state) ? { deployment } : undefined;
   });
   if (seen?.alert) {
-    await team.click(seen.alert, 'deploy_rollback', lead);
+    await team.clickAndFill(
+      seen.alert,
+      'deploy_rollback',
+      lead,
+      'error rate and latency over threshold on the canary',
+    );
   } else if (seen?.deployment) {
     team.note('Stagecoach started the rollback itself');
   } else {
@@ -386,6 +391,25 @@ function createTeam(input: { consoleUrl: string; db: pg.Pool; plan: Plan }) {
     });
   };
 
+  /** Clicks a button that opens a form (a modal), then fills it in and submits it, as a person would. */
+  const clickAndFill = async (message: LocalMessage, actionId: string, userId: string, text: string) => {
+    const before = new Set(
+      ((await (await fetch(`${consoleUrl}/console/state`)).json()) as { views: { id: string }[] }).views.map(
+        (view) => view.id,
+      ),
+    );
+    await click(message, actionId, userId);
+    const view = await poll(5_000, async () => {
+      const state = (await (await fetch(`${consoleUrl}/console/state`)).json()) as {
+        views: { id: string; user: string }[];
+      };
+      return state.views.find((candidate) => candidate.user === userId && !before.has(candidate.id));
+    });
+    if (!view) throw new DemoError(`clicking ${actionId} opened no form`);
+    transcript.note(`@${handle(userId)} fills in the form: "${text}"`);
+    await post('/console/view', { user: userId, viewId: view.id, values: { text: { text } } });
+  };
+
   /** Reads the conversation, prints what is new and, like the lead on watch, answers check-ins. */
   const refresh = async () => {
     const response = await fetch(`${consoleUrl}/console/state`);
@@ -467,6 +491,7 @@ function createTeam(input: { consoleUrl: string; db: pg.Pool; plan: Plan }) {
     );
 
   return {
+    clickAndFill,
     messages: () => latest,
     deployment,
     poll,

@@ -96,7 +96,11 @@ describe('npm run demo (try it without Slack)', () => {
       expect(code, `${stdout}\n${stderr}`).toBe(0);
       expect(stdout).toMatch(/is live at \*?10%/);
       expect(stdout).toContain('Fault switched on in Sample EHR');
-      const alerted = stdout.includes(':rotating_light:') && /\[Roll back\] clicked by @lee/.test(stdout);
+      // The button names the version it returns to, and asks for the reason in a form.
+      const alerted =
+        stdout.includes(':rotating_light:') &&
+        /\[Roll back to v3\.9\.0\] clicked by @lee/.test(stdout) &&
+        stdout.includes('@lee fills in the form: "error rate and latency over threshold on the canary"');
       const byHand =
         stdout.includes('No monitoring alert') && stdout.includes('@lee: /deploy rollback fault injected');
       expect(alerted || byHand, stdout).toBe(true);

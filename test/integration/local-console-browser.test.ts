@@ -118,8 +118,11 @@ describe.skipIf(!hasChromium)('local console in a browser', () => {
     expect(await root.locator('.block-header').first().textContent()).toContain('v4.0.0 → production');
     expect(await root.locator('.block-fields').first().textContent()).toContain('@Lee');
 
-    await threadReply(/Step 1\/\d+ started/).waitFor();
     await threadReply(/Step 2\/\d+ done/).waitFor({ timeout: 20_000 });
+    // One message per step: its "started" line became "done".
+    expect(await threadReply(/Step 1\/\d+ /).count()).toBe(1);
+    // The root message is pinned, as in Slack.
+    await root.locator('.pinned').first().waitFor();
     expect(
       await threadReply(/Step 1\/\d+ done/)
         .locator('strong')
@@ -144,7 +147,10 @@ describe.skipIf(!hasChromium)('local console in a browser', () => {
     await workspace.fail('phase5-test-runner');
     await runCommand('ULEAD', '/deploy start v4.0.0');
 
-    const failed = threadReply(/failed: Run final verification tests/);
+    // The prompt with the buttons (the step's own line above it says "failed" too).
+    const failed = page.locator('.thread .message', {
+      has: page.locator('button.block-button[data-action-id="deploy_abort"]'),
+    });
     await failed.waitFor();
     // Pinned by its ts: the same message is updated in place after the decision.
     const prompt = page.locator(`.thread .message[data-ts="${await failed.getAttribute('data-ts')}"]`);
@@ -170,13 +176,57 @@ describe.skipIf(!hasChromium)('local console in a browser', () => {
     await prompt.locator('.block-context', { hasText: /Aborted by @Lee/ }).waitFor();
     expect(await prompt.locator('button').count()).toBe(0);
     expect(await prompt.locator('.edited').count()).toBe(1);
-    await page.locator('.message.ephemeral', { hasText: 'Aborted deployment #1' }).waitFor();
+    // The prompt says who decided: no private echo of the click.
+    expect(await page.locator('.message.ephemeral', { hasText: 'Aborted deployment #1' }).count()).toBe(0);
     // The root message is kept current in place, too.
     const root = page.locator('.thread-group', {
       has: page.locator('.block-header', { hasText: 'Deployment #1' }),
     });
     await root.locator('.block-fields', { hasText: 'Aborted' }).first().waitFor();
     await page.screenshot({ path: 'test-results/local-console-aborted.png', animations: 'disabled' });
+  });
+
+  it('[Resume] on a held deployment opens a modal; the reason typed there is recorded and the prompt says who resumed', async () => {
+    // A step that hangs keeps the deployment running while it is held.
+    await workspace.hang('phase5-test-runner');
+    await runCommand('ULEAD', '/deploy start v4.0.0');
+    await threadReply(/Step 1\/\d+ started/).waitFor();
+    await runCommand('ULEAD', '/deploy hold waiting for the bridge call');
+
+    const held = page.locator('.thread .message', {
+      has: page.locator('button.block-button[data-action-id="deploy_resume"]'),
+    });
+    await held.waitFor();
+    // Pinned by its ts: once decided it has no buttons left to find it by.
+    const heldTs = await held.getAttribute('data-ts');
+    await held.locator('button.block-button[data-action-id="deploy_resume"]').click();
+
+    const modal = page.locator('#modal-dialog');
+    await modal.waitFor();
+    expect(await modal.locator('#modal-title').textContent()).toBe('Resume deployment');
+    // Cancel closes it and changes nothing.
+    await page.click('#modal-cancel');
+    await modal.waitFor({ state: 'hidden' });
+    expect(await held.locator('button.block-button').count()).toBeGreaterThan(0);
+
+    await held.locator('button.block-button[data-action-id="deploy_resume"]').click();
+    await modal.waitFor();
+    await modal.locator('textarea').fill('   ');
+    await page.click('#modal-submit');
+    // Blank is refused by Stagecoach, under the field, and the modal stays open.
+    await modal.locator('.modal-error', { hasText: 'Write a few words' }).waitFor();
+    await modal.locator('textarea').fill('Go decided on the bridge call');
+    await page.click('#modal-submit');
+    await modal.waitFor({ state: 'hidden' });
+
+    await page
+      .locator(`.thread .message[data-ts="${heldTs}"] .block-context`, { hasText: /Resumed by @Lee/ })
+      .waitFor();
+    const audit = await db.query<{ detail: { reason?: string } }>(
+      `SELECT detail FROM audit_log WHERE deployment_id = 1 AND action = 'resume'`,
+    );
+    expect(audit.rows.map((row) => row.detail.reason)).toEqual(['Go decided on the bridge call']);
+    await page.screenshot({ path: 'test-results/local-console-modal.png', animations: 'disabled' });
   });
 });
 

@@ -70,6 +70,9 @@ export async function decideAndTell(
       const won = await decidePrompt(client, answered.id, rule.label, input.userId);
       if (!won) return { lost: true as const, promptId: answered.id };
     }
+    // What was open before this decision may be made stale by it; what it asks (a held prompt,
+    // the promotion prompt after a resume) must stay open.
+    const openBefore = (await listOpenPrompts(client, deploymentId)).map((open) => open.id);
     const message = await decisionActions[input.decision](
       { deps, input, deployment, prompt: answered, later, approvedStageIndex },
       client,
@@ -87,6 +90,7 @@ export async function decideAndTell(
           `Closed: ${rule.label.toLowerCase()}`,
           input.userId,
           keep,
+          openBefore,
         )
       : [];
     const decided = answered ? await getPrompt(client, answered.id) : undefined;

@@ -82,11 +82,14 @@ export async function closeOpenPrompts(
   decision: string,
   decidedBy: string,
   keepKinds: readonly PromptKind[] = [],
+  /** Only these prompts (those open before the decision): never one the decision itself just asked. */
+  onlyIds?: readonly number[],
 ) {
   const result = await db.query<Prompt>(
     `UPDATE prompts SET status = 'decided', decision = $2, decided_by = $3, decided_at = now()
-     WHERE deployment_id = $1 AND status = 'open' AND NOT (kind = ANY($4)) RETURNING ${columns}`,
-    [deploymentId, decision, decidedBy, keepKinds],
+     WHERE deployment_id = $1 AND status = 'open' AND NOT (kind = ANY($4))
+       AND ($5::bigint[] IS NULL OR id = ANY($5)) RETURNING ${columns}`,
+    [deploymentId, decision, decidedBy, keepKinds, onlyIds ?? null],
   );
   return result.rows;
 }

@@ -7,7 +7,13 @@ import type { DemoUser } from './demo-users.js';
 import { HttpError, parseLoose, readBody, sendJson } from './http-utils.js';
 import { isLoopbackHost } from './loopback-host.js';
 import { botUser, type MessageStore } from './message-store.js';
-import { blockActionsBody, newTriggerId, signSlackRequest, slashCommandBody } from './slack-forms.js';
+import {
+  blockActionsBody,
+  newTriggerId,
+  signSlackRequest,
+  slashCommandBody,
+  viewSubmissionBody,
+} from './slack-forms.js';
 import type { SlackStandIn } from './slack-stand-in.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: request bodies are checked field by field below.
@@ -99,6 +105,7 @@ export function createConsoleRoutes(input: {
         roles: rolesOf(user.id),
       })),
       messages: store.all(),
+      views: store.views(),
     };
   };
 
@@ -122,6 +129,7 @@ export function createConsoleRoutes(input: {
     });
     const response = standIn.newResponseUrl({ user: user.id, channel: channel.id });
     const triggerId = newTriggerId();
+    standIn.registerTrigger(triggerId, user.id);
     const reply = await deliver(
       slashCommandBody({ text, user, channel, responseUrl: response.url, triggerId }),
     );
@@ -150,6 +158,7 @@ export function createConsoleRoutes(input: {
       threadTs: message.thread_ts,
     });
     const triggerId = newTriggerId();
+    standIn.registerTrigger(triggerId, user.id);
     const reply = await deliver(
       blockActionsBody({
         user,
@@ -172,6 +181,34 @@ export function createConsoleRoutes(input: {
       return { ok: false, error: reply.error };
     }
     return { ok: true, triggerId };
+  };
+
+  /**
+   * A modal submitted from the console: a signed view_submission, as Slack sends it. The app's
+   * answer either closes the modal or names the fields to fix (response_action "errors").
+   */
+  const submitView = async (body: Json) => {
+    const user = userOf(body.user);
+    const open = store.view(String(body.viewId));
+    if (!open || open.user !== user.id) throw new HttpError(404, 'view_not_found');
+    if (body.cancel === true) {
+      store.closeView(open.id);
+      return { ok: true };
+    }
+    const values = (typeof body.values === 'object' && body.values !== null ? body.values : {}) as Record<
+      string,
+      { text?: string; option?: string }
+    >;
+    const reply = await deliver(
+      viewSubmissionBody({ user, view: open.view, values, triggerId: newTriggerId() }),
+    );
+    if (!reply.ok) return { ok: false, error: reply.error };
+    const answer = reply.text.trim() === '' ? {} : parseLoose(reply.text);
+    if (answer && typeof answer === 'object' && (answer as Json).response_action === 'errors') {
+      return { ok: false, errors: (answer as Json).errors };
+    }
+    store.closeView(open.id);
+    return { ok: true };
   };
 
   const openStream = (req: IncomingMessage, res: ServerResponse) => {
@@ -207,9 +244,13 @@ export function createConsoleRoutes(input: {
       const asset = req.method === 'GET' ? assets[url.pathname] : undefined;
       if (
         !asset &&
-        !['GET /events', 'GET /console/state', 'POST /console/command', 'POST /console/action'].includes(
-          route,
-        )
+        ![
+          'GET /events',
+          'GET /console/state',
+          'POST /console/command',
+          'POST /console/action',
+          'POST /console/view',
+        ].includes(route)
       ) {
         return false;
       }
@@ -227,11 +268,8 @@ export function createConsoleRoutes(input: {
         sendJson(res, 200, await stateOf());
       } else {
         const body = await readJson(req);
-        sendJson(
-          res,
-          200,
-          route === 'POST /console/command' ? await runCommand(body) : await clickButton(body),
-        );
+        const handlers = { 'POST /console/command': runCommand, 'POST /console/view': submitView };
+        sendJson(res, 200, await (handlers[route as keyof typeof handlers] ?? clickButton)(body));
       }
       return true;
     },

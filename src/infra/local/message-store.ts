@@ -38,7 +38,16 @@ export interface LocalMessage {
   broadcast?: boolean;
 }
 
+/** A modal open for one person (views.open), until they submit or cancel it. */
+export interface LocalView {
+  id: string;
+  user: string;
+  view: Json;
+}
+
 export type StoreEvent =
+  | { type: 'view'; view: LocalView }
+  | { type: 'view_closed'; id: string; user: string }
   | { type: 'upsert'; message: LocalMessage }
   | { type: 'delete'; channel: string; ts: string }
   | { type: 'channel'; channel: LocalChannel };
@@ -81,7 +90,22 @@ export function createMessageStore(
     return channel;
   };
 
+  const views = new Map<string, LocalView>();
+
   return {
+    /** Open modals: not persisted, like Slack, where a modal does not outlive the client. */
+    views: () => [...views.values()],
+    view: (id: string) => views.get(id),
+    openView(view: LocalView) {
+      views.set(view.id, view);
+      emit({ type: 'view', view });
+    },
+    closeView(id: string) {
+      const view = views.get(id);
+      if (!view) return;
+      views.delete(id);
+      emit({ type: 'view_closed', id, user: view.user });
+    },
     channels: () => [...channels.values()],
     channel: (id: string) => channels.get(id),
     ensureChannel,

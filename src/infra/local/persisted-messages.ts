@@ -26,6 +26,8 @@ export async function loadLocalMessages(
 export function persistMessageStore(db: pg.Pool, store: string, messages: MessageStore, log: Logger) {
   let chain: Promise<void> = Promise.resolve();
   const write = (event: StoreEvent) => {
+    // Modals are not kept across restarts (Slack's are not either).
+    if (event.type === 'view' || event.type === 'view_closed') return;
     // Serialized now: the message object changes in place afterwards.
     const [sql, params] = statementFor(store, event);
     chain = chain.then(() =>
@@ -48,7 +50,10 @@ export function persistMessageStore(db: pg.Pool, store: string, messages: Messag
   };
 }
 
-function statementFor(store: string, event: StoreEvent): [string, unknown[]] {
+function statementFor(
+  store: string,
+  event: Exclude<StoreEvent, { type: 'view' | 'view_closed' }>,
+): [string, unknown[]] {
   switch (event.type) {
     case 'upsert':
       return [

@@ -1,5 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
+// biome-ignore lint/suspicious/noExplicitAny: a modal's view as Slack shapes it, read field by field.
+type Json = any;
+
 /** The workspace the stand-in pretends to be. */
 export const localTeam = { id: 'T1', domain: 'stagecoach-local', appId: 'A_STAGECOACH' } as const;
 
@@ -116,4 +119,54 @@ export function blockActionsBody(form: ActionForm): string {
     ],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/**
+ * The form Slack POSTs when someone submits a modal: `values` by input block id (a typed text or a
+ * chosen option), read into view.state.values the way Slack shapes them.
+ */
+export function viewSubmissionBody(input: {
+  user: { id: string; handle: string };
+  view: Json;
+  values: Record<string, { text?: string; option?: string }>;
+  triggerId: string;
+}): string {
+  const { user, view, values } = input;
+  const state = Object.fromEntries(
+    Object.entries(values).map(([block, value]) => {
+      const actionId = inputActionId(view, block);
+      return [
+        block,
+        {
+          [actionId]:
+            value.option !== undefined
+              ? {
+                  type: 'static_select',
+                  selected_option: { value: value.option, text: { type: 'plain_text', text: value.option } },
+                }
+              : { type: 'plain_text_input', value: value.text ?? null },
+        },
+      ];
+    }),
+  );
+  const payload = {
+    type: 'view_submission',
+    team: { id: localTeam.id, domain: localTeam.domain },
+    user: { id: user.id, username: user.handle, name: user.handle, team_id: localTeam.id },
+    api_app_id: localTeam.appId,
+    token: 'local-verification-token',
+    trigger_id: input.triggerId,
+    view: { ...view, state: { values: state }, hash: String(Date.now()) },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** The action id of the input element in block `blockId` of a modal. */
+function inputActionId(view: Json, blockId: string): string {
+  const blocks: Json[] = Array.isArray(view?.blocks) ? view.blocks : [];
+  const block = blocks.find((b) => b?.block_id === blockId);
+  return String(block?.element?.action_id ?? 'value');
 }

@@ -35,6 +35,8 @@ export function createSlackStandIn(input: {
 }) {
   const { store, users, botToken, publicUrl } = input;
   const responseUrls = new Map<string, ResponseContext & { expiresAt: number; usesLeft: number }>();
+  /** trigger_id → the person who clicked or typed: views.open opens the modal for them. */
+  const triggers = new Map<string, string>();
   const files = createFileStandIn({ store, publicUrl });
 
   const userInfo = (id: string) => {
@@ -182,8 +184,14 @@ export function createSlackStandIn(input: {
       members: users.map((user) => userInfo(user.id)),
       response_metadata: { next_cursor: '' },
     }),
-    'views.open': (args) =>
-      typeof args.trigger_id === 'string' ? viewResult(args) : { ok: false, error: 'invalid_trigger_id' },
+    // A modal opens for the person whose click or command made the trigger, as in Slack.
+    'views.open': (args) => {
+      const user = typeof args.trigger_id === 'string' ? triggers.get(args.trigger_id) : undefined;
+      if (!user) return { ok: false, error: 'invalid_trigger_id' };
+      const result = viewResult(args) as { ok: true; view: Json };
+      store.openView({ id: String(result.view.id), user, view: result.view });
+      return result;
+    },
     'views.push': viewResult,
     'views.update': viewResult,
     'views.publish': (args) =>
@@ -243,6 +251,12 @@ export function createSlackStandIn(input: {
       if (!token) return sendJson(res, 200, { ok: false, error: 'not_authed' });
       if (token !== botToken) return sendJson(res, 200, { ok: false, error: 'invalid_auth' });
       return sendJson(res, 200, methods[method]?.(args) ?? { ok: true });
+    },
+
+    /** A trigger_id about to be sent for `user`'s click or command (Slack's are valid 3 s; kept a minute here). */
+    registerTrigger(triggerId: string, user: string) {
+      triggers.set(triggerId, user);
+      setTimeout(() => triggers.delete(triggerId), 60_000).unref();
     },
 
     /** A response_url for a request about to be sent; answers to it reach `context.user`. */

@@ -26,6 +26,8 @@ const state = {
   history: JSON.parse(localStorage.getItem('stagecoach.history') ?? '[]'),
   historyIndex: -1,
   scrollToBottom: true,
+  /** Modals open for people (views.open), by view id. */
+  views: new Map(),
 };
 const messageCache = new Map();
 const groupCache = new Map();
@@ -65,6 +67,15 @@ function connect() {
     state.messages.delete(`${channel}/${ts}`);
     schedule();
   });
+  source.addEventListener('view', (event) => {
+    const { view } = JSON.parse(event.data);
+    state.views.set(view.id, view);
+    renderModal();
+  });
+  source.addEventListener('view_closed', (event) => {
+    state.views.delete(JSON.parse(event.data).id);
+    renderModal();
+  });
   source.addEventListener('channel', (event) => {
     const { channel } = JSON.parse(event.data);
     if (!channelById(channel.id)) state.channels.push(channel);
@@ -82,6 +93,7 @@ function applySnapshot(snapshot) {
   state.channels = snapshot.channels;
   state.users = snapshot.users;
   state.messages = new Map(snapshot.messages.map((m) => [keyOf(m), m]));
+  state.views = new Map((snapshot.views ?? []).map((v) => [v.id, v]));
   $('workspace-dir').textContent = snapshot.workspaceDir;
   $('workspace-dir').title = `Plan commands run in ${snapshot.workspaceDir} (WORKSPACE_DIR)`;
   if (!userById(state.user)) state.user = state.users[0]?.id;
@@ -261,9 +273,10 @@ function threadGroup(root, threadReplies) {
 }
 
 function messageElement(message, inThread) {
-  const key = keyOf(message);
+  // A reply also sent to the channel is shown twice: each place keeps its own element.
+  const key = `${keyOf(message)}${inThread ? '/reply' : ''}`;
   const cached = messageCache.get(key);
-  if (cached && cached.message === message && cached.inThread === inThread) return cached.element;
+  if (cached && cached.message === message) return cached.element;
   const element = buildMessage(message, inThread);
   messageCache.set(key, { message, inThread, element });
   return element;
@@ -336,6 +349,7 @@ function selectUser(id) {
   localStorage.setItem('stagecoach.user', id);
   renderUsers();
   schedule();
+  renderModal();
 }
 
 async function postJson(url, body) {
@@ -368,6 +382,94 @@ async function clickButton({ element, block, message, button }) {
   } finally {
     button.disabled = false;
   }
+}
+
+// ---- modals (views.open), as Slack shows them ------------------------------------------------
+
+/** Shows the newest modal open for the person acting, or closes the dialog when there is none. */
+function renderModal() {
+  const dialog = $('modal-dialog');
+  const open = [...state.views.values()].filter((v) => v.user === state.user).at(-1);
+  if (!open) {
+    if (dialog.open) dialog.close();
+    dialog.dataset.viewId = '';
+    return;
+  }
+  if (dialog.open && dialog.dataset.viewId === open.id) return;
+  dialog.dataset.viewId = open.id;
+  const { view } = open;
+  $('modal-title').innerHTML = renderPlain(view.title?.text ?? '');
+  $('modal-submit').innerHTML = renderPlain(view.submit?.text ?? 'Submit');
+  $('modal-cancel').innerHTML = renderPlain(view.close?.text ?? 'Cancel');
+  const body = $('modal-body');
+  body.replaceChildren(...(view.blocks ?? []).map(modalBlock));
+  if (!dialog.open) dialog.showModal();
+  body.querySelector('textarea, input, select')?.focus();
+}
+
+function modalBlock(block) {
+  if (block.type !== 'input') {
+    const node = el('div', 'modal-section mrkdwn');
+    node.innerHTML =
+      block.text?.type === 'mrkdwn'
+        ? renderMrkdwn(block.text.text, renderCtx)
+        : renderPlain(block.text?.text ?? '');
+    return node;
+  }
+  const wrap = el('label', 'modal-input');
+  wrap.dataset.blockId = block.block_id;
+  const label = el('span', 'modal-label', renderPlain(block.label?.text ?? ''));
+  const element = block.element ?? {};
+  let control;
+  if (element.type === 'static_select') {
+    control = document.createElement('select');
+    control.append(new Option(element.placeholder?.text ?? 'Choose…', ''));
+    for (const option of element.options ?? [])
+      control.append(new Option(option.text?.text ?? option.value, option.value));
+    control.dataset.kind = 'option';
+  } else {
+    control = document.createElement(element.multiline ? 'textarea' : 'input');
+    control.placeholder = element.placeholder?.text ?? '';
+    if (element.max_length) control.maxLength = element.max_length;
+    control.dataset.kind = 'text';
+  }
+  control.name = block.block_id;
+  control.required = !block.optional;
+  const error = el('span', 'modal-error');
+  wrap.append(label, control, error);
+  return wrap;
+}
+
+async function submitModal(event) {
+  event.preventDefault();
+  const dialog = $('modal-dialog');
+  const viewId = dialog.dataset.viewId;
+  const values = {};
+  for (const control of $('modal-body').querySelectorAll('[data-kind]')) {
+    values[control.name] =
+      control.dataset.kind === 'option' ? { option: control.value } : { text: control.value };
+  }
+  for (const error of $('modal-body').querySelectorAll('.modal-error')) error.textContent = '';
+  $('modal-submit').disabled = true;
+  try {
+    const result = await postJson('/console/view', { user: state.user, viewId, values });
+    if (result.errors) {
+      // Shown under the field, as Slack does with response_action "errors".
+      for (const [blockId, text] of Object.entries(result.errors)) {
+        const node = $('modal-body').querySelector(`[data-block-id="${CSS.escape(blockId)}"] .modal-error`);
+        if (node) node.textContent = text;
+      }
+    } else if (!result.ok) {
+      toast(result.error ?? 'the form could not be sent', true);
+    }
+  } finally {
+    $('modal-submit').disabled = false;
+  }
+}
+
+async function cancelModal() {
+  const viewId = $('modal-dialog').dataset.viewId;
+  if (viewId) await postJson('/console/view', { user: state.user, viewId, cancel: true });
 }
 
 function confirmDialog(confirm) {
@@ -464,6 +566,13 @@ function renderSuggestions() {
 }
 
 $('composer').addEventListener('submit', sendCommand);
+$('modal-form').addEventListener('submit', submitModal);
+$('modal-cancel').addEventListener('click', cancelModal);
+// Escape closes a modal in Slack without submitting it: the same here.
+$('modal-dialog').addEventListener('cancel', (event) => {
+  event.preventDefault();
+  cancelModal();
+});
 $('command-input').addEventListener('keydown', recallHistory);
 $('user-select').addEventListener('change', (event) => selectUser(event.target.value));
 $('messages').addEventListener('click', (event) => {
