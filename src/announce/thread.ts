@@ -100,24 +100,45 @@ export async function replaceInThread(
 ): Promise<void> {
   const deployment = await getDeployment(client, deploymentId);
   if (!deployment) return;
-  const shown = deployment.dryRun ? labelDryRun(message) : message;
+  await postOrReplace(
+    client,
+    later,
+    deploymentId,
+    key,
+    { channel: deployment.channelId, deploymentThread: deploymentId },
+    message,
+  );
+}
+
+/**
+ * Posts `message` under `key`, or, when a message with that key was recorded before, replaces it
+ * in place (one message per cause: a page that escalates, then says it is resolved).
+ */
+export async function postOrReplace(
+  client: DbClient,
+  later: Pick<AfterCommit, 'followUps'>,
+  deploymentId: number,
+  key: string,
+  target: { channel: string; deploymentThread?: number },
+  message: Message,
+): Promise<void> {
+  const deployment = await getDeployment(client, deploymentId);
+  const shown = deployment?.dryRun ? labelDryRun(message) : message;
   const rewritten = await client.query(
     `UPDATE notifications SET message = $2::jsonb WHERE dedupe_key = $1 AND status = 'pending' RETURNING id`,
     [key, JSON.stringify({ text: shown.text, blocks: shown.blocks })],
   );
   if (rewritten.rowCount) return;
   const recorded = await client.query('SELECT 1 FROM notifications WHERE dedupe_key = $1', [key]);
-  const row = await recordPost(
-    client,
-    deploymentId,
-    {
-      channel: deployment.channelId,
-      deploymentThread: deploymentId,
-      ...(recorded.rowCount ? { replaces: key } : {}),
-    },
-    message,
+  const row = recorded.rowCount
+    ? await recordPost(client, deploymentId, { ...target, replaces: key }, message)
+    : await recordPost(client, deploymentId, target, message, key);
+  if (!row) return;
+  later.followUps.push(
+    target.deploymentThread === undefined
+      ? { kind: 'channel_post', channel: target.channel, message, notificationId: row.id }
+      : { kind: 'thread_note', deploymentId, message, notificationId: row.id },
   );
-  if (row) later.followUps.push({ kind: 'thread_note', deploymentId, message, notificationId: row.id });
 }
 
 /**

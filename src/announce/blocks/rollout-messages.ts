@@ -94,12 +94,29 @@ export function rollbackFailedPrompt(input: {
   return withButtons(text, `prompt-${input.promptId}`, input.buttons);
 }
 
-export function pageMessage(userIds: string[], roleNames: string, text: string): Message {
+/**
+ * A page: who must look, and why. A person not answering (`process`) rings a bell; something
+ * wrong in production (`metric`) is a siren, so the two are told apart at a glance.
+ */
+export function pageMessage(
+  userIds: string[],
+  roleNames: string,
+  text: string,
+  kind: 'process' | 'metric' = 'metric',
+): Message {
   const who =
     userIds.length > 0
       ? userIds.map(mention).join(' ')
       : `(no one holds ${roleNames}: assign with \`/deploy role\`)`;
-  const full = `:rotating_light: ${who} ${text}`;
+  const icon = kind === 'process' ? ':bell:' : ':rotating_light:';
+  const full = `${icon} ${who} ${text}`;
+  return { text: full, blocks: [section(full)] };
+}
+
+/** A page once answered: what it said, struck through, and who answered. */
+export function resolvedPageMessage(before: string, resolution: string): Message {
+  const said = before.replace(/^:[a-z_]+: /, '');
+  const full = `:white_check_mark: Resolved: ${resolution}\n~${said}~`;
   return { text: full, blocks: [section(full)] };
 }
 

@@ -1,6 +1,8 @@
+import { resolvePage } from '../../announce/page.js';
 import { AppError } from '../../errors.js';
 import { writeAudit } from '../../infra/db/audit.js';
 
+import { missedCheckInsPage } from '../flow/check-ins.js';
 import type { DecisionAction } from './decision-context.js';
 
 /**
@@ -16,5 +18,14 @@ export const acknowledge: DecisionAction = async (context, client) => {
     action: 'check_in_ok',
     detail: { n: prompt.payload.n },
   });
+  // Someone is watching again: the unanswered check-ins page, if any, is answered.
+  await resolvePage(
+    client,
+    context.deps,
+    deployment.id,
+    missedCheckInsPage,
+    `check-in ${String(prompt.payload.n)} answered by <@${input.userId}>`,
+    context.later,
+  );
   return `Check-in ${String(prompt.payload.n)} answered: all good.`;
 };

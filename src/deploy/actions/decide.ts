@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { formatTime, mention } from '../../announce/format.js';
+import { resolvePage } from '../../announce/page.js';
 import { queueDelayNote } from '../../announce/queue-delay-note.js';
 import { refreshRoot } from '../../announce/root.js';
 import { AppError } from '../../errors.js';
@@ -17,6 +18,7 @@ import type { DeployDeps } from '../../ports.js';
 import { afterCommit, runAfterCommit } from '../after-commit.js';
 import { authorize } from '../authorize.js';
 import { authorizeStage } from '../authorize-stage.js';
+import { goNoGoPage } from '../flow/go-no-go.js';
 import { type Decision, type DecisionRule, decisionRules } from '../model/decisions.js';
 import { approvalGuards } from '../model/guards.js';
 import { isTerminal } from '../model/lifecycle.js';
@@ -77,6 +79,17 @@ export async function decideAndTell(
       { deps, input, deployment, prompt: answered, later, approvedStageIndex },
       client,
     );
+    // A held deployment answered (resumed, rolled back, aborted, go): its go/no-go page is answered too.
+    if (['resume', 'rollback', 'abort', 'proceed'].includes(input.decision)) {
+      await resolvePage(
+        client,
+        deps,
+        deploymentId,
+        goNoGoPage,
+        `${rule.label.toLowerCase()} by <@${input.userId}>`,
+        later,
+      );
+    }
     // A decision that moved the deployment makes every other open prompt stale; an answer that did not (a check-in, an alert) leaves them.
     const after = await getDeployment(client, deploymentId);
     const moved = after?.state !== deployment.state;

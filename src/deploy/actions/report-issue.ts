@@ -77,9 +77,11 @@ export async function reportIssue(
       );
     }
     if (input.severity === 'critical') {
-      const leads = ['deployment_lead', 'project_lead'].filter((role) =>
+      const named = ['deployment_lead', 'project_lead'].filter((role) =>
         deps.plan.roles.some((r) => r.id === role),
       );
+      // Any team's plan: without those roles, whoever may roll back is paged.
+      const leads = named.length > 0 ? named : deps.plan.authorization.rollback;
       await pageRoles(
         client,
         deps,
@@ -87,6 +89,7 @@ export async function reportIssue(
         leads,
         `critical issue #${id} on deployment #${deployment.id} (${deployment.version} → ${deployment.environment}): ${description}`,
         later,
+        { key: `issue-${id}`, kind: 'metric' },
       );
     }
     return view;

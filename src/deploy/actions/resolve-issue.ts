@@ -1,3 +1,4 @@
+import { resolvePage } from '../../announce/page.js';
 import { AppError } from '../../errors.js';
 import { writeAudit } from '../../infra/db/audit.js';
 import { recheckSuccessSoon } from '../flow/success-criteria.js';
@@ -26,6 +27,14 @@ export const resolveIssue: DecisionAction = async (context, client) => {
     action: 'issue_resolved',
     detail: { issueId, ...(input.reason ? { resolution: input.reason } : {}) },
   });
+  await resolvePage(
+    client,
+    context.deps,
+    deployment.id,
+    { key: `issue-${issueId}` },
+    `issue #${issueId} resolved by <@${input.userId}>${input.reason ? `: ${input.reason}` : ''}`,
+    context.later,
+  );
   await recheckSuccessSoon(client, context.deps, deployment, context.later);
   return `Issue #${issueId} resolved.`;
 };

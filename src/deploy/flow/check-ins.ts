@@ -102,6 +102,9 @@ export async function scheduleMonitoring(
   }
 }
 
+/** The page of unanswered check-ins: one per deployment, edited as the streak grows, resolved by an answer. */
+export const missedCheckInsPage = { key: 'missed-check-ins', kind: 'process' } as const;
+
 /** A check-in is due: note the unanswered one before it, page after too many misses, ask again. */
 export async function checkIn(
   client: pg.PoolClient,
@@ -138,8 +141,9 @@ export async function checkIn(
       deps,
       deployment.id,
       lead,
-      `${streak} check-ins in a row went unanswered on deployment #${deployment.id} (${deployment.version} → ${deployment.environment}).`,
+      `${streak} check-ins in a row went unanswered on deployment #${deployment.id} (${deployment.version} → ${deployment.environment}). Answer the latest one in the thread.`,
       later,
+      missedCheckInsPage,
     );
   }
   await recordPrompt(

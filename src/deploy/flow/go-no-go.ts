@@ -14,6 +14,9 @@ import { allowedEvents } from '../model/lifecycle.js';
 import { startRollback } from './rollback.js';
 import { scaledForPeople, scheduleTimer } from './timers.js';
 
+/** The page of a go/no-go deadline passed undecided: resolved by a resume or a rollback. */
+export const goNoGoPage = { key: 'go-no-go', kind: 'process' } as const;
+
 const policyText = {
   hold: 'hold the deployment and page the leads',
   proceed: 'proceed and page the leads',
@@ -116,7 +119,8 @@ export async function applyGoNoGoPolicy(
     deps,
     deployment.id,
     deps.plan.goNoGo.page,
-    `go/no-go deadline passed without a decision on deployment #${deployment.id} (${deployment.version} → ${deployment.environment}): ${outcome}.`,
+    `go/no-go deadline passed without a decision on deployment #${deployment.id} (${deployment.version} → ${deployment.environment}): ${outcome}. Answer the held prompt in its thread.`,
     later,
+    goNoGoPage,
   );
 }

@@ -1,7 +1,7 @@
 import { alertMessage } from '../../announce/blocks/alert-message.js';
 import { formatValue } from '../../announce/blocks/check-in-message.js';
 import { note } from '../../announce/blocks/rollout-messages.js';
-import { pageRoles } from '../../announce/page.js';
+import { pageRoles, resolvePage } from '../../announce/page.js';
 import { recordPrompt } from '../../announce/prompts.js';
 import { noteInThread } from '../../announce/thread.js';
 import { getDeployment } from '../../infra/db/deployments.js';
@@ -140,6 +140,7 @@ async function pollOnce(
           lead,
           `${what} on deployment #${deploymentId} (${current.version}${deps.plan.traffic.mode === 'none' ? '' : ` at ${current.currentPercent}%`}): see the alert in the thread.`,
           later,
+          { key: `metric-${metric.id}`, kind: 'metric' },
         );
       }
       if (event === 'recovered') {
@@ -151,6 +152,14 @@ async function pollOnce(
           later,
           deploymentId,
           note(`:large_green_circle: ${metric.name} is back within its threshold${value}.`),
+        );
+        await resolvePage(
+          client,
+          deps,
+          deploymentId,
+          { key: `metric-${metric.id}` },
+          `${metric.name} is back within its threshold${value}.`,
+          later,
         );
       }
       await saveMonitorState(client, deploymentId, metric.id, next, alertPromptId);
