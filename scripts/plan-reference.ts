@@ -222,6 +222,11 @@ const descriptions: Record<string, string> = {
   'successCriteria.integrationChecks[].timeout': `Stopped after this long (${duration}).`,
   documentationUpdates: 'Section 5.3: documents to update, a checklist in the thread.',
   releaseHighlights: 'Quoted in the success notification (5.2). Default: none.',
+  links:
+    'Up to 5 link buttons on the root message and on alerts (dashboards, logs, CI, the runbook). Default: none.',
+  'links[].label': 'The button text, e.g. "Grafana".',
+  'links[].url':
+    'An http(s) URL; may use {{version}}, {{environment}} and {{deploymentId}}, filled in (URL-encoded) per deployment.',
   schedule: 'Section 8: the schedule table, with live status.',
   'schedule[].id': 'Unique lower_snake_case id.',
   'schedule[].at': "Offset from the window start: a sign and a duration ('-5d', '+0h', '+1w').",

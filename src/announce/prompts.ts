@@ -13,6 +13,7 @@ import type { Message } from '../infra/slack/block-kit.js';
 import type { AnnounceDeps } from './announce-deps.js';
 import { answeringRoles, mentionAnswerers, withoutAnswerers } from './answerers.js';
 import { labelDryRun } from './blocks/dry-run.js';
+import { linksBlock } from './blocks/links.js';
 import { decidedMessage } from './blocks/step-messages.js';
 import { nameRollbackTarget } from './buttons.js';
 import { mention, slackTime } from './format.js';
@@ -97,12 +98,15 @@ export async function publishPrompt(
   // and the prompt shows in the channel too: Slack notifies thread followers only.
   const roles = answeringRoles(deps.plan, prompt.kind, prompt.payload);
   const deployment = await getDeployment(deps.db, prompt.deploymentId);
-  const { message } = await mentionAnswerers(
+  const { message: asked } = await mentionAnswerers(
     deps.db,
     deps.plan,
     roles,
     nameRollbackTarget(build(prompt.id), deployment?.previousVersion ?? null),
   );
+  // An alert carries the plan's links (dashboards, logs): the evidence is one click away.
+  const links = prompt.kind === 'alert' && deployment ? linksBlock(deps.plan.links, deployment) : undefined;
+  const message = links ? { ...asked, blocks: [...asked.blocks, links] } : asked;
   const rootTs = await ensureRoot(deps, prompt.deploymentId);
   const metadata = { event_type: 'stagecoach_prompt', event_payload: { prompt_id: prompt.id } };
   // A poster that died may have reached Slack before it could record the ts: find that post, not a second one.

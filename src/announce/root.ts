@@ -15,6 +15,7 @@ async function renderRoot(deps: AnnounceDeps, deployment: Deployment, db: DbClie
   const summary = await loadRootSummary(db, deps.plan, deployment);
   return rootMessage({
     summary,
+    links: deps.plan.links,
     deployment,
     steps,
     application: deps.plan.application,

@@ -3,8 +3,10 @@ import { appHomeOpened } from '../../commands/app-home.js';
 import { decisionButton, decisionButtons } from '../../commands/decision-buttons.js';
 import { deployCommand } from '../../commands/deploy.js';
 import { documentationButton } from '../../commands/documentation-button.js';
+import { linkButton } from '../../commands/link-buttons.js';
 import { modalButton } from '../../commands/modal-buttons.js';
 import { modalSubmission } from '../../commands/modal-submissions.js';
+import { linkActionPattern } from '../announce/blocks/links.js';
 import { modalButtons, modalIds } from '../deploy/actions/modal-forms.js';
 import { actionIds } from '../deploy/model/action-ids.js';
 import { dedupeRequests } from '../infra/slack/dedupe.js';
@@ -76,6 +78,7 @@ export function createSlackApp(options: SlackAppOptions) {
   for (const [actionId, modal] of Object.entries(modalButtons)) {
     app.action<never>(actionId, modalButton(deps, modal) as never);
   }
+  app.action<never>(linkActionPattern, linkButton() as never);
   for (const modal of Object.values(modalIds)) {
     app.view<never>(modal, modalSubmission(deps, modal) as never);
   }

@@ -279,6 +279,11 @@ const planObject = z.strictObject({
   documentationUpdates: z.array(text),
   /** Quoted in the success notification (5.2 "highlights of improvements"). */
   releaseHighlights: z.array(text).default([]),
+  /** Link buttons on the root message and alerts: dashboards, logs, CI, the runbook. */
+  links: z
+    .array(z.strictObject({ label: text, url: urlTemplate }))
+    .max(5, says('has more than 5 links', 'keep the 5 a person needs at 2 a.m.'))
+    .default([]),
   schedule: z.array(scheduleItemSchema),
   roles: z
     .array(z.strictObject({ id: snakeId, name: text, responsibilities: text }))
@@ -287,6 +292,9 @@ const planObject = z.strictObject({
 });
 
 export type PlanShape = z.output<typeof planObject>;
+
+/** What a plan's `links` may fill in: known for every deployment, nothing secret. */
+export const linkVariables = ['version', 'environment', 'deploymentId'];
 
 export const planSchema = planObject.superRefine(checkPlan).transform(normalizeTraffic);
 
@@ -394,6 +402,16 @@ function checkPlan(plan: PlanShape, ctx: z.RefinementCtx<PlanShape>): void {
       `use one of: ${plan.environments.join(', ')}`,
     );
   }
+
+  plan.links.forEach((link, i) => {
+    const unknown = findVariables(link.url).filter((name) => !linkVariables.includes(name));
+    if (unknown.length > 0)
+      problem(
+        ['links', i, 'url'],
+        `uses ${unknown.map((name) => `{{${name}}}`).join(', ')}, which a link cannot fill in`,
+        `use only ${linkVariables.map((name) => `{{${name}}}`).join(', ')}`,
+      );
+  });
 
   const roles = new Set(plan.roles.map((role) => role.id));
   const teams = new Set(plan.teams.map((team) => team.id));

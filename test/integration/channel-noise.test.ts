@@ -39,6 +39,13 @@ describe('a full rehearsal in the channel', () => {
     await h.waitForState(1, 'completed');
     await h.outboxDrained();
     const ts = await rootTs();
+    // The root message is re-rendered within a couple of seconds of the last change (coalesced).
+    await waitUntil(
+      () => h.slack.messages('C_DEPLOY').find((m) => m.ts === ts && m.text.endsWith('Completed')),
+      {
+        label: 'the root message to say Completed',
+      },
+    );
     const root = h.slack.messages('C_DEPLOY').find((m) => m.ts === ts);
     const replies = await thread();
     counts.threadReplies = replies.filter((m) => !m.ephemeral).length;
@@ -77,6 +84,10 @@ describe('a full rehearsal in the channel', () => {
     expect(text).toMatch(/Stage 3: Full \(100%\) live <!date\^\d+\^[^>]+> · promoted by <@ULEAD>/);
     expect(text).toContain('*Last check-in:* Check-in 12/12');
     expect(text).toMatch(/Pre-deployment: 4 steps done/);
+    // The plan's links, as link buttons, filled in for this deployment.
+    expect(text).toContain(
+      '"url":"https://grafana.example.org/d/medplum?var-env=production&var-version=v4.0.0"',
+    );
   });
 
   it('gives each channel what its readers need', () => {

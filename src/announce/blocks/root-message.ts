@@ -12,6 +12,7 @@ import {
   type TrafficMode,
   trafficLabel,
 } from './labels.js';
+import { linksBlock } from './links.js';
 
 export interface RootMessageInput {
   deployment: Deployment;
@@ -23,6 +24,8 @@ export interface RootMessageInput {
   traffic?: TrafficMode;
   /** Stages, what waits on whom, soak end, last check-in, issues, rollback reason. */
   summary?: RootSummary;
+  /** The plan's links, as link buttons under the summary. */
+  links?: readonly { label: string; url: string }[];
 }
 
 /**
@@ -38,6 +41,7 @@ export function rootMessage({
   now,
   traffic: mode = 'command',
   summary,
+  links = [],
 }: RootMessageInput): Message {
   const title = `${application} ${deployment.version} → ${deployment.environment}`;
   const state = stateLabels[deployment.state];
@@ -75,6 +79,8 @@ export function rootMessage({
   }
   const lines = stepLines(steps);
   if (lines.length > 0) blocks.push(section(lines.join('\n')));
+  const linkButtons = linksBlock(links, deployment);
+  if (linkButtons) blocks.push(linkButtons);
   blocks.push(
     context(`Step output, check-ins and decisions are in the thread · updated ${slackTime(now, timeZone)}`),
   );

@@ -96,6 +96,7 @@ export function stepInterruptedMessage(input: {
 
 /** A prompt after someone decided: who, what and when, and no buttons. */
 export function decidedMessage(original: Message, decision: string): Message {
-  const kept = original.blocks.filter((block) => block.type !== 'actions');
+  // Link buttons stay: the dashboards are still useful after the decision.
+  const kept = original.blocks.filter((block) => block.type !== 'actions' || block.block_id === 'links');
   return { text: `${original.text} ${decision}`, blocks: [...kept, context(decision)] };
 }
