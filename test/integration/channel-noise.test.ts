@@ -30,11 +30,25 @@ describe('a full rehearsal in the channel', () => {
     await h.waitForState(1, 'soaking', 20_000);
     await click('gonogo_proceed', users.lead);
     await h.waitForState(1, 'awaiting_promotion', 20_000);
+    // A person who does not follow the channel sees it in their App Home, refreshed for them.
+    const homeShows = (user: string, actionId: string) =>
+      waitUntil(
+        () =>
+          h.slack
+            .callsOf('views.publish')
+            .some(
+              (call) =>
+                call.args.user_id === user && JSON.stringify(call.args.view).includes(`"${actionId}"`),
+            ),
+        { label: `the App Home of ${user} to offer ${actionId}` },
+      );
+    await homeShows(users.lead, 'stage_promote');
     await click('stage_promote', users.lead);
     await waitUntil(async () => (await h.deployment(1))?.currentPercent === 50, { label: '50%' });
     await h.waitForState(1, 'awaiting_promotion', 20_000);
     await click('stage_promote', users.lead);
     await h.waitForState(1, 'success_window', 20_000);
+    await homeShows(users.project, 'deploy_declare_complete');
     await click('deploy_declare_complete', users.project);
     await h.waitForState(1, 'completed');
     await h.outboxDrained();
@@ -99,6 +113,22 @@ describe('a full rehearsal in the channel', () => {
     expect(h.slack.messages('C_SUPPORT').filter(notice)).toHaveLength(1);
     expect(h.slack.messages('C_DEPLOY').filter(notice)).toEqual([]);
     expect(h.slack.messages('C_MGMT').filter(notice)).toEqual([]);
+  });
+
+  it('puts what waits on a person in their App Home, with its buttons, without reopening the tab', () => {
+    const homes = h.slack.callsOf('views.publish').filter((call) => call.args.user_id === users.lead);
+    const promote = homes.find((call) =>
+      JSON.stringify(call.args.view).includes('"action_id":"stage_promote"'),
+    );
+    expect(JSON.stringify(promote?.args.view)).toContain('*Needs you*');
+    // The project manager, who declares complete, was shown that prompt; the lead was not.
+    const project = h.slack.callsOf('views.publish').filter((call) => call.args.user_id === users.project);
+    expect(project.some((call) => JSON.stringify(call.args.view).includes('deploy_declare_complete'))).toBe(
+      true,
+    );
+    expect(homes.some((call) => JSON.stringify(call.args.view).includes('deploy_declare_complete'))).toBe(
+      false,
+    );
   });
 
   it('mentions who must answer each waiting prompt, in the channel as well as the thread', () => {

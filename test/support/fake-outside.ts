@@ -98,6 +98,7 @@ export function fakeMessenger(): FakeMessenger {
         fake.uploads.push({ channel, filename: file.filename, threadTs: file.threadTs });
       },
       async ephemeral() {},
+      async publishHome() {},
       async pin(channel, ts) {
         fake.pins.push({ channel, ts });
       },

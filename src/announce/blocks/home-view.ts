@@ -1,7 +1,14 @@
 import type { Deployment } from '../../infra/db/deployments.js';
-import { context, divider, header, section } from '../../infra/slack/block-kit.js';
+import { type Block, context, divider, header, type Message, section } from '../../infra/slack/block-kit.js';
 import { slackTime } from '../format.js';
 import { stateLabels, type TrafficMode, trafficLabel } from './labels.js';
+
+/** A prompt the viewer can answer, shown with its own message and buttons. */
+export interface HomeItem {
+  deploymentId: number;
+  version: string;
+  message: Message;
+}
 
 export interface HomeDeployment {
   deployment: Deployment;
@@ -11,6 +18,7 @@ export interface HomeDeployment {
 
 /** The App Home tab: active deployments with their stage and next decision, and the viewer's roles. */
 export function homeView(input: {
+  needsYou?: HomeItem[];
   deployments: HomeDeployment[];
   roleNames: string[];
   timeZone: string;
@@ -26,6 +34,7 @@ export function homeView(input: {
     type: 'home' as const,
     blocks: [
       header('Stagecoach'),
+      ...needsYouBlocks(input.needsYou ?? []),
       section(
         input.deployments.length > 0
           ? `*Active deployments* (${input.deployments.length})`
@@ -39,4 +48,21 @@ export function homeView(input: {
       context(`Updated ${slackTime(input.now, input.timeZone)} · \`/deploy help\` lists every command`),
     ],
   };
+}
+
+/** "Needs you": each prompt the viewer may answer, with its buttons (they work here as in the channel). */
+function needsYouBlocks(items: HomeItem[]): Block[] {
+  if (items.length === 0) return [];
+  // A Home tab holds 100 blocks: the newest prompts first, a handful at most.
+  const shown = items.slice(-5).reverse();
+  return [
+    section(`*Needs you* (${items.length})`),
+    ...shown.flatMap((item) => [
+      context(`Deployment #${item.deploymentId} · ${item.version}`),
+      ...item.message.blocks
+        .filter((block) => block.type === 'section' || block.type === 'actions')
+        .slice(0, 4),
+    ]),
+    divider(),
+  ];
 }

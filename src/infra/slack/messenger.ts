@@ -38,6 +38,8 @@ export interface Messenger {
     matches: (metadata: MessageMetadata) => boolean,
   ): Promise<string | undefined>;
   update(channel: string, ts: string, message: Message): Promise<void>;
+  /** Publishes a person's App Home tab (views.publish). */
+  publishHome(userId: string, view: Record<string, unknown>): Promise<void>;
   /** Pins a message to the channel (needs pins:write); an already pinned one is left as it is. */
   pin(channel: string, ts: string): Promise<void>;
   ephemeral(channel: string, user: string, message: Message): Promise<void>;
@@ -112,6 +114,11 @@ export function createMessenger(client: WebClient, metrics?: Metrics): Messenger
     async update(channel, ts, message) {
       await counted(metrics, 'chat.update', () =>
         client.chat.update({ channel, ts, text: message.text, blocks: message.blocks as never }),
+      );
+    },
+    async publishHome(userId, view) {
+      await counted(metrics, 'views.publish', () =>
+        client.views.publish({ user_id: userId, view: view as never }),
       );
     },
     async pin(channel, ts) {
