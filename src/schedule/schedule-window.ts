@@ -1,10 +1,12 @@
 import { scheduleMessage } from '../announce/blocks/schedule-message.js';
+import { liveTimelineMessage } from '../announce/blocks/timeline-message.js';
 import { afterCommit, runAfterCommit } from '../deploy/after-commit.js';
 import { authorize } from '../deploy/authorize.js';
 import { scheduleTimer } from '../deploy/flow/timers.js';
 import { validateVersion } from '../deploy/model/validate-version.js';
 import { AppError } from '../errors.js';
-import { writeAudit } from '../infra/db/audit.js';
+import { listAudit, writeAudit } from '../infra/db/audit.js';
+import { listActiveDeployments } from '../infra/db/deployments.js';
 import { inTransaction } from '../infra/db/pool.js';
 import { cancelWindowTimers } from '../infra/db/timers.js';
 import {
@@ -17,6 +19,7 @@ import {
 import type { Message } from '../infra/slack/block-kit.js';
 import { formatDuration, parseDuration, parseOffset } from '../plan/duration.js';
 import type { DeployDeps } from '../ports.js';
+import { summarizeDetail } from '../report/build-timeline.js';
 import { ownerNames } from './owners.js';
 import { isOffPeak, parseWindowStart } from './parse-window-start.js';
 
@@ -114,6 +117,21 @@ export async function scheduleWindow(
 export async function describeSchedule(deps: DeployDeps): Promise<Message> {
   const window = await findCurrentWindow(deps.db, deps.plan.defaultEnvironment);
   if (!window) {
+    // A deployment started without a window still has a timeline: show it, live.
+    const [live] = await listActiveDeployments(deps.db);
+    if (live) {
+      const audit = await listAudit(deps.db, { deploymentId: live.id });
+      const lines = audit
+        .filter((row) => row.action !== 'refused')
+        .map((row) => ({
+          at: row.createdAt,
+          actor: row.actor,
+          action: row.action,
+          to: row.toState,
+          detail: summarizeDetail(row.detail, 120),
+        }));
+      return liveTimelineMessage(live, lines, deps.plan.timezone);
+    }
     const text =
       'No maintenance window is scheduled. Schedule one with `/deploy window <ISO-8601 start> [<duration>] [<version>]`.';
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
