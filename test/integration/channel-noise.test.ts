@@ -140,6 +140,11 @@ describe('a full rehearsal in the channel', () => {
       expect(String(call.args.reply_broadcast)).toBe('true');
       expect(String(call.args.text)).toMatch(/Waiting on <@U[A-Z]+>/);
     }
+    // A promotion carries the evidence of its stage, from what was recorded.
+    const promotion = prompts.find((call) => String(call.args.text).includes('Promote to'));
+    expect(JSON.stringify(promotion?.args.blocks)).toMatch(
+      /This stage: \d+ check-ins? \(\d+ answered, \d+ unanswered, \d+ open\) · 0 alerts · no open issues\./,
+    );
     // The Project Manager declares complete: the prompt names them, not the lead.
     expect(String(prompts.at(-1)?.args.text)).toContain('Waiting on <@UPROJECT>');
   });

@@ -35,11 +35,16 @@ export function promotionPrompt(input: {
   promptId: number;
   buttons: ButtonSpec[];
   traffic?: TrafficMode;
+  /** What this stage showed: check-ins, alerts, open issues, so the approver decides on facts. */
+  evidence?: string;
 }): Message {
   const to =
     input.traffic === 'none' ? `*${input.next.name}*` : `*${input.next.percent}%* (${input.next.name})`;
   const text = `:raised_hand: *${input.stage.name}*${stagePercent(input.traffic, input.stage)} has soaked its ${formatDuration(input.stage.minSoak)}. Promote to ${to}?`;
-  return withButtons(text, `prompt-${input.promptId}`, input.buttons, `Approvers: ${input.approvers}`);
+  const footer = input.evidence
+    ? `${input.evidence}\nApprovers: ${input.approvers}`
+    : `Approvers: ${input.approvers}`;
+  return withButtons(text, `prompt-${input.promptId}`, input.buttons, footer);
 }
 
 export function goNoGoPrompt(input: {

@@ -29,6 +29,7 @@ export async function promptPromotion(
     detail: { stage: stage.id },
   });
   const approvers = next.approvers.map((role) => roleName(deps.plan, role)).join(' or ');
+  const evidence = await stageEvidence(client, deploymentId, deployment.stageStartedAt);
   await recordPrompt(
     client,
     later,
@@ -39,6 +40,7 @@ export async function promptPromotion(
         stage,
         next,
         approvers,
+        evidence,
         promptId,
         traffic: deps.plan.traffic.mode,
         buttons: promotionButtons(
@@ -51,4 +53,43 @@ export async function promptPromotion(
     // The next stage's own approvers are the ones to ask (announce/answerers.ts).
     { waitsOn: next.approvers },
   );
+}
+
+/**
+ * What the soaking stage showed, from Postgres: check-ins and how they were answered, alerts and
+ * open issues. Only figures that exist are said: nothing is claimed that no row shows.
+ */
+async function stageEvidence(
+  client: pg.PoolClient,
+  deploymentId: number,
+  since: Date | null,
+): Promise<string> {
+  const from = since ?? new Date(0);
+  const checkIns = await client.query<{ total: number; allGood: number; missed: number }>(
+    `SELECT count(*)::int AS total,
+            count(*) FILTER (WHERE status = 'decided' AND decided_by <> 'stagecoach')::int AS "allGood",
+            count(*) FILTER (WHERE status = 'decided' AND decided_by = 'stagecoach')::int AS missed
+       FROM prompts WHERE deployment_id = $1 AND kind = 'check_in' AND created_at >= $2`,
+    [deploymentId, from],
+  );
+  const alerts = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM prompts WHERE deployment_id = $1 AND kind = 'alert' AND created_at >= $2`,
+    [deploymentId, from],
+  );
+  const issues = await client.query<{ severity: string; n: number }>(
+    `SELECT severity, count(*)::int AS n FROM issues WHERE deployment_id = $1 AND status = 'open' GROUP BY severity ORDER BY severity`,
+    [deploymentId],
+  );
+  const c = checkIns.rows[0] ?? { total: 0, allGood: 0, missed: 0 };
+  const alertCount = alerts.rows[0]?.n ?? 0;
+  const parts = [
+    c.total === 0
+      ? 'no check-ins'
+      : `${c.total} check-in${c.total === 1 ? '' : 's'} (${c.allGood} answered, ${c.missed} unanswered, ${c.total - c.allGood - c.missed} open)`,
+    `${alertCount} alert${alertCount === 1 ? '' : 's'}`,
+    issues.rows.length === 0
+      ? 'no open issues'
+      : `open issues: ${issues.rows.map((row) => `${row.n} ${row.severity}`).join(', ')}`,
+  ];
+  return `This stage: ${parts.join(' · ')}.`;
 }
