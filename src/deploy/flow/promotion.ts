@@ -29,7 +29,12 @@ export async function promptPromotion(
     detail: { stage: stage.id },
   });
   const approvers = next.approvers.map((role) => roleName(deps.plan, role)).join(' or ');
-  const evidence = await stageEvidence(client, deploymentId, deployment.stageStartedAt);
+  // The first stage's evidence starts with the deployment: its check-ins began at the start.
+  const evidence = await stageEvidence(
+    client,
+    deploymentId,
+    (deployment.stageIndex ?? 0) === 0 ? deployment.createdAt : deployment.stageStartedAt,
+  );
   await recordPrompt(
     client,
     later,
