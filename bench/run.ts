@@ -5,6 +5,7 @@ import { type AckResults, benchAck } from './ack-latency.js';
 import { benchClickToStep, type ClickResults } from './click-to-step.js';
 import { benchConcurrent, type ConcurrentResults } from './concurrent-rehearsals.js';
 import { benchConfig, targets } from './config.js';
+import { benchIdleRss, type IdleRssResults } from './idle-rss.js';
 import { createBenchDatabases } from './support/databases.js';
 import { round } from './support/stats.js';
 
@@ -24,7 +25,12 @@ async function main() {
   };
   const dbs = await createBenchDatabases();
   const redis = await startPrivateRedis();
-  const results: { ack?: AckResults; click?: ClickResults; concurrent?: ConcurrentResults } = {};
+  const results: {
+    ack?: AckResults;
+    click?: ClickResults;
+    concurrent?: ConcurrentResults;
+    idle?: IdleRssResults;
+  } = {};
   const errors: Record<string, string> = {};
   const log = (text: string) =>
     process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
@@ -50,6 +56,9 @@ async function main() {
       'click',
       `click → step start: ${benchConfig.rehearsals} sequential rehearsals`,
       () => benchClickToStep({ ...dbs, redisUrl: redis.url }),
+    );
+    results.idle = await attempt('idle', 'idle RSS: compiled (start:prod) against tsx (npm start)', () =>
+      benchIdleRss({ databaseUrl: dbs.databaseUrl, redisUrl: redis.url }),
     );
     results.concurrent = await attempt(
       'concurrent',
@@ -93,8 +102,23 @@ interface Row {
 const ms = (x: number) => `${round(x, 1)} ms`;
 const verdict = (ok: boolean): Row['result'] => (ok ? 'pass' : 'miss');
 
-function table(r: { ack?: AckResults; click?: ClickResults; concurrent?: ConcurrentResults }): Row[] {
+function table(r: {
+  ack?: AckResults;
+  click?: ClickResults;
+  concurrent?: ConcurrentResults;
+  idle?: IdleRssResults;
+}): Row[] {
   const rows: Row[] = [];
+  if (r.idle) {
+    rows.push({
+      metric: 'idle RSS of the process tree, local mode',
+      stagecoach: `compiled ${r.idle.compiledMb} MB`,
+      baseline: `tsx ${r.idle.tsxMb} MB`,
+      ratio: `${round(r.idle.compiledMb / r.idle.tsxMb, 2)}x`,
+      target: 'compiled below tsx',
+      result: verdict(r.idle.compiledMb < r.idle.tsxMb),
+    });
+  }
   if (r.ack) {
     for (const [name, a] of [
       ['/deploy status', r.ack.status],
