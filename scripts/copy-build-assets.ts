@@ -3,14 +3,16 @@
 // templates, the sample workspace local mode deploys) are copied beside it in dist/.
 import { cp } from 'node:fs/promises';
 
+// The output directory: dist/ unless given (the build test compiles into a directory of its own).
+const out = process.argv[2] ?? 'dist';
 const copies: [string, string][] = [
-  ['src/infra/db/migrations', 'dist/src/infra/db/migrations'],
-  ['src/infra/local/public', 'dist/src/infra/local/public'],
-  ['templates', 'dist/templates'],
-  ['examples', 'dist/examples'],
+  ['src/infra/db/migrations', `${out}/src/infra/db/migrations`],
+  ['src/infra/local/public', `${out}/src/infra/local/public`],
+  ['templates', `${out}/templates`],
+  ['examples', `${out}/examples`],
 ];
 
 for (const [from, to] of copies) {
   await cp(from, to, { recursive: true });
 }
-console.log(`copied ${copies.map(([from]) => from).join(', ')} into dist/`);
+console.log(`copied ${copies.map(([from]) => from).join(', ')} into ${out}/`);
