@@ -24,6 +24,7 @@ const fixes: Record<string, string> = {
   STATUSPAGE_API_URL: 'use https://api.statuspage.io/v1 or your Statuspage API base URL',
   STATUS_WEBHOOK_URL: 'use an http(s) URL',
   INAPP_WEBHOOK_URL: 'use an http(s) URL',
+  PAGERDUTY_EVENTS_URL: 'use the Events API v2 URL, https://events.pagerduty.com/v2/enqueue (the default)',
   BACKUP_DIR: 'use a writable directory path for database backups',
   QUEUE_PREFIX: 'use letters, digits, - and _ only',
   SHUTDOWN_GRACE_MS: 'use the number of milliseconds running steps get to finish on SIGTERM, e.g. 25000',
@@ -83,6 +84,8 @@ const envSchema = z.object({
   STATUSPAGE_API_KEY: optionalText,
   STATUS_WEBHOOK_URL: optionalUrl(httpUrl),
   INAPP_WEBHOOK_URL: optionalUrl(httpUrl),
+  PAGERDUTY_ROUTING_KEY: optionalText,
+  PAGERDUTY_EVENTS_URL: httpUrl.default('https://events.pagerduty.com/v2/enqueue'),
   BACKUP_DIR: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
   QUEUE_PREFIX: z
@@ -130,6 +133,9 @@ function toConfig(env: z.output<typeof envSchema>, localMode: boolean) {
         : undefined,
     statusWebhookUrl: env.STATUS_WEBHOOK_URL,
     inappWebhookUrl: env.INAPP_WEBHOOK_URL,
+    pagerduty: env.PAGERDUTY_ROUTING_KEY
+      ? { routingKey: env.PAGERDUTY_ROUTING_KEY, eventsUrl: env.PAGERDUTY_EVENTS_URL }
+      : undefined,
     backupDir: env.BACKUP_DIR,
     logLevel: env.LOG_LEVEL,
     queuePrefix: env.QUEUE_PREFIX,

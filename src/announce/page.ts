@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { roleName } from '../deploy/authorize.js';
 import type { AfterCommit } from '../deploy/intents.js';
 import { getDeployment } from '../infra/db/deployments.js';
 import type { DbClient } from '../infra/db/pool.js';
 import { listAssignments } from '../infra/db/roles.js';
+import type { PagerDutyEvent } from '../infra/notify/notification.js';
 import type { DeployDeps } from '../ports.js';
 import { pageMessage, resolvedPageMessage } from './blocks/rollout-messages.js';
+import { enqueueNotification } from './outbox/enqueue-notification.js';
 import { postOrReplace } from './thread.js';
 
 /**
@@ -19,6 +22,9 @@ export interface PageCause {
 }
 
 const resolvedMark = ':white_check_mark:';
+
+/** PagerDuty's dedup_key of a page: stable per deployment, cause and generation. */
+const pagerDutyKey = (pageKey: string) => `stagecoach-${pageKey.replace(/[^A-Za-z0-9#_-]+/g, '-')}`;
 
 /**
  * The current page of a cause: its key (`page:<deployment>:<cause>`, then `#2`, `#3`… once an
@@ -77,12 +83,34 @@ export async function pageRoles(
     { channel },
     pageMessage(users, names, text, cause.kind),
   );
+  // The same page in PagerDuty, when configured: one incident per page, updated as it escalates.
+  const summary = `${deps.plan.application}: ${text}`;
+  const event: PagerDutyEvent = {
+    action: 'trigger',
+    dedupKey: pagerDutyKey(key),
+    summary,
+    severity: cause.kind === 'metric' ? 'critical' : 'error',
+    source: `stagecoach/${deployment?.environment ?? 'unknown'}`,
+    details: { deployment: deploymentId, version: deployment?.version ?? '', roles: names, cause: cause.key },
+  };
+  const row = await enqueueNotification(
+    client,
+    {
+      deploymentId,
+      dedupeKey: `${key}:pagerduty:${randomUUID()}`,
+      channel: 'pagerduty',
+      target: {},
+      message: { text: summary, pagerduty: event },
+    },
+    deps,
+  );
+  later.notify.push(row);
 }
 
 /** Marks the page of `cause` answered, in place: nobody is left chasing what is already handled. */
 export async function resolvePage(
   client: pg.PoolClient,
-  deps: Pick<DeployDeps, 'settings'>,
+  deps: Pick<DeployDeps, 'settings' | 'notifiers' | 'log'>,
   deploymentId: number,
   cause: Pick<PageCause, 'key'>,
   resolution: string,
@@ -100,4 +128,25 @@ export async function resolvePage(
     { channel },
     resolvedPageMessage(page.text, resolution),
   );
+  const row = await enqueueNotification(
+    client,
+    {
+      deploymentId,
+      dedupeKey: `${page.key}:pagerduty:resolve`,
+      channel: 'pagerduty',
+      target: {},
+      message: {
+        text: `Resolved: ${resolution}`,
+        pagerduty: {
+          action: 'resolve',
+          dedupKey: pagerDutyKey(page.key),
+          summary: resolution,
+          severity: 'info',
+          source: 'stagecoach',
+        },
+      },
+    },
+    deps,
+  );
+  later.notify.push(row);
 }

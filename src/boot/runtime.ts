@@ -117,6 +117,13 @@ export async function createRuntime(input: {
   });
   deps.messenger = createMessenger(slack.app.client, deps.metrics);
   deps.notifiers = createNotifiers(config, deps.messenger);
+  // Start-up says which outside channels are on, so a missing variable is noticed before a page.
+  const on = Object.keys(deps.notifiers);
+  const off = ['email', 'status_page', 'in_app', 'pagerduty'].filter((channel) => !on.includes(channel));
+  deps.log.info(
+    { on, off },
+    `integrations on: ${on.join(', ')}${off.length > 0 ? `; off (not configured): ${off.join(', ')}` : ''}`,
+  );
   await slack.app.init();
 
   let workers: Workers | undefined;

@@ -2,13 +2,14 @@ import type { Config } from '../../config.js';
 import type { Messenger } from '../slack/messenger.js';
 import { emailNotifier } from './email-notifier.js';
 import type { Notifiers } from './notifier.js';
+import { pagerDutyNotifier } from './pagerduty-notifier.js';
 import { slackNotifier } from './slack-notifier.js';
 import { statuspageNotifier } from './statuspage-notifier.js';
 import { webhookNotifier } from './webhook-notifier.js';
 
 export type NotifyConfig = Pick<
   Config,
-  'smtpUrl' | 'notifyEmails' | 'statuspage' | 'statusWebhookUrl' | 'inappWebhookUrl'
+  'smtpUrl' | 'notifyEmails' | 'statuspage' | 'statusWebhookUrl' | 'inappWebhookUrl' | 'pagerduty'
 >;
 
 /**
@@ -24,6 +25,7 @@ export function createNotifiers(config: NotifyConfig, messenger: Messenger): Not
   else if (config.statusWebhookUrl)
     notifiers.status_page = webhookNotifier(config.statusWebhookUrl, 'status_page');
   if (config.inappWebhookUrl) notifiers.in_app = webhookNotifier(config.inappWebhookUrl, 'in_app');
+  if (config.pagerduty) notifiers.pagerduty = pagerDutyNotifier(config.pagerduty);
   return notifiers;
 }
 

@@ -1,6 +1,6 @@
 import type { Block } from '../slack/block-kit.js';
 
-export const notificationChannels = ['slack', 'email', 'status_page', 'in_app'] as const;
+export const notificationChannels = ['slack', 'email', 'status_page', 'in_app', 'pagerduty'] as const;
 export type NotificationChannel = (typeof notificationChannels)[number];
 
 export const notificationStatuses = ['pending', 'sending', 'sent', 'failed', 'collapsed'] as const;
@@ -55,12 +55,24 @@ export interface StatusPageUpdate {
   incidentKey?: string;
 }
 
+/** A PagerDuty Events API v2 event: a page triggered, or resolved once it is answered in Slack. */
+export interface PagerDutyEvent {
+  action: 'trigger' | 'resolve';
+  /** One per deployment and cause: a trigger again updates the incident, a resolve closes it. */
+  dedupKey: string;
+  summary: string;
+  severity: 'critical' | 'error' | 'warning' | 'info';
+  source: string;
+  details?: Record<string, string | number>;
+}
+
 export interface NotificationMessage {
   /** Always set: the Slack fallback, the email body, the in-app notice. */
   text: string;
   blocks?: Block[];
   subject?: string;
   statusPage?: StatusPageUpdate;
+  pagerduty?: PagerDutyEvent;
 }
 
 export interface Notification {

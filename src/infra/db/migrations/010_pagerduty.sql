@@ -1,0 +1,4 @@
+-- PagerDuty events go through the outbox like every other message (issue #18).
+ALTER TABLE notifications DROP CONSTRAINT notifications_channel_check;
+ALTER TABLE notifications ADD CONSTRAINT notifications_channel_check
+  CHECK (channel IN ('slack', 'email', 'status_page', 'in_app', 'pagerduty'));
