@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakePrometheus } from '../support/fake-prometheus.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { sayGo } from '../support/go-no-go.js';
-import { type Harness, startHarness, users } from '../support/harness.js';
+import { type Harness, healthyValue, startHarness, users } from '../support/harness.js';
 import { waitUntil } from '../support/wait.js';
 
 // 30 minutes pass in 1 s (time enough to say go, and to answer check-in 1, on a busy machine); the
@@ -32,6 +32,12 @@ describe('check-ins', () => {
       node_cpu_seconds_total: 0.31,
     });
     h = await startHarness({ env: { TIME_SCALE: String(timeScale), PROMETHEUS_URL: prometheus.url } });
+    // Every other monitor answers too (the three above match first): a check-in with everything
+    // within limits shows its key figures in one line.
+    for (const metric of h.plan.monitoring.metrics) {
+      if (metric.query) prometheus.set(metric.query, healthyValue(metric));
+    }
+    const memory = h.plan.monitoring.metrics.find((m) => m.id === 'memory')?.query as string;
     await h.client.command('start v4.0.0', { user: users.lead });
     // The lead says go before the plan's go/no-go deadline (30 minutes: 1 s here) holds the deployment.
     await sayGo(h);
@@ -45,6 +51,12 @@ describe('check-ins', () => {
       .elements.find((e: { action_id: string }) => e.action_id === 'checkin_ok');
     await h.client.action('checkin_ok', ok.value, { user: users.lead, messageTs: first.ts });
 
+    // Then one monitor stops answering: later check-ins say so instead of making a figure up.
+    await waitUntil(() => checkIns().some((m) => m.text.includes('Check-in 6/12')), {
+      timeoutMs: 30_000,
+      label: 'check-in 6',
+    });
+    prometheus.set(memory, undefined);
     await waitUntil(() => checkIns().length >= 12, { timeoutMs: 30_000, label: '12 check-ins' });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const all = checkIns();
@@ -64,15 +76,20 @@ describe('check-ins', () => {
     const lateness = timers.map((t) => t.firedAt.getTime() - t.fireAt.getTime());
     expect(Math.max(...lateness)).toBeLessThan(2_000);
 
-    const figures = JSON.stringify(all[3]?.blocks);
+    const checkIn = (n: number) => all.find((m) => m.text.includes(`Check-in ${n}/12`));
+    const figures = JSON.stringify(checkIn(4)?.blocks);
+    expect(figures).toContain('all within limits');
     expect(figures).toContain('412 ms');
     expect(figures).toContain('0.42%');
-    expect(figures).toContain('31.0%');
-    expect(figures).toMatch(/no data/);
-    expect(prometheus.queries.length).toBeGreaterThan(0);
+    expect(figures).not.toMatch(/no data/);
+    const last = JSON.stringify(checkIn(12)?.blocks);
+    expect(last).toContain('0 over threshold, 1 without data');
+    expect(last).toMatch(/\*Server memory usage\*: no data/);
+    expect(last).toMatch(/\d+ other checks within limits/);
+    expect(prometheus.queries.some((q) => q.includes('node_cpu_seconds_total'))).toBe(true);
 
     const decidedFirst = h.slack.messages('C_DEPLOY').find((m) => m.ts === first.ts);
-    expect(decidedFirst?.text).toMatch(/All good by <@ULEAD>/);
+    expect(decidedFirst?.text).toMatch(/All good by <@ULEAD> at <!date\^\d+\^/);
     expect(all[2]?.text).toBeDefined();
     expect(JSON.stringify(all[2]?.blocks)).toContain('Check-in 2 went unanswered');
     const pages = h.slack

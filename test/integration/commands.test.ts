@@ -80,6 +80,33 @@ describe('/deploy commands and buttons', () => {
     if (!answer) throw new Error(`no answer to the ${actionId} click`);
     return answer;
   };
+  /**
+   * Clicks a button that decides a prompt. Success gets no private echo: the prompt itself is
+   * edited to say who decided what and when, and loses its buttons. Returns it, so decided.
+   */
+  const clickDecides = async (
+    actionId: string,
+    value: string,
+    user: string,
+    prompt: FakeMessage,
+    decision: string,
+  ): Promise<FakeMessage> => {
+    const before = h.slack.responses.length;
+    const reply = await h.client.action(actionId, value, { user, messageTs: prompt.ts });
+    expect(reply.status).toBe(200);
+    const said = new RegExp(
+      `${decision} by <@${user}> at <!date\\^\\d+\\^\\{date_short_pretty\\} at \\{time\\}\\|`,
+    );
+    const decided = await waitUntil(
+      () => h.slack.messages('C_DEPLOY').find((m) => m.ts === prompt.ts && said.test(m.text)),
+      { label: `the prompt to say "${decision} by <@${user}>"` },
+    );
+    expect(buttonsOf(decided)).toEqual([]);
+    expect(JSON.stringify(decided.blocks)).toContain(`${decision} by <@${user}> at <!date^`);
+    // Handled before the ack (processBeforeResponse): an echo would already have been posted.
+    expect(h.slack.responses.slice(before)).toEqual([]);
+    return decided;
+  };
   const root = () =>
     h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && !m.ephemeral && m.text.includes('→ production'));
   const thread = () => {
@@ -201,9 +228,7 @@ describe('/deploy commands and buttons', () => {
     expect(buttonsOf(prompt).map((b) => b.action_id)).toEqual(['step_retry', 'deploy_abort']);
     await h.workspace.heal('phase5-test-runner');
 
-    const answer = await click('step_retry', buttonValue(prompt, 'step_retry'), users.lead, prompt.ts);
-    expect(answer.response_type).toBe('ephemeral');
-    expect(answer.text).toMatch(/Retrying Run final verification tests \(attempt 2\) for deployment #1/);
+    await clickDecides('step_retry', buttonValue(prompt, 'step_retry'), users.lead, prompt, 'Retried');
     await h.waitForState(1, 'soaking', 20_000);
 
     const runs = (
@@ -216,9 +241,16 @@ describe('/deploy commands and buttons', () => {
       { attempt: 2, status: 'succeeded' },
     ]);
     expect((await h.workspace.invocations()).filter((line) => line === 'phase5-test-runner')).toHaveLength(2);
-    const decided = h.slack.messages('C_DEPLOY').find((m) => m.ts === prompt.ts);
-    expect(buttonsOf(decided)).toEqual([]);
-    expect(decided?.text).toMatch(/Retried by <@ULEAD> at/);
+    // One line per attempt: the first edited to "failed" (its prompt follows), the retry's to "done".
+    await h.outboxDrained();
+    const lines = thread()
+      .map((m) => m.text)
+      .filter((text) => text.includes('*Run final verification tests*'));
+    expect(
+      lines.filter((text) => / failed: \*Run final verification tests\* after /.test(text)),
+    ).toHaveLength(1);
+    expect(lines.filter((text) => / done: \*Run final verification tests\* in /.test(text))).toHaveLength(1);
+    expect(lines.filter((text) => text.includes(' started: '))).toEqual([]);
   });
 
   it('the Abort button on a pre-deployment failure aborts, frees production and says who aborted', async () => {
@@ -230,18 +262,8 @@ describe('/deploy commands and buttons', () => {
     // Read now: the fake Slack rewrites the message in place when the prompt is decided.
     const abortValue = buttonValue(prompt, 'deploy_abort');
 
-    const answer = await click('deploy_abort', abortValue, users.lead, prompt.ts);
-    expect(answer.response_type).toBe('ephemeral');
-    expect(answer.text).toBe('Aborted deployment #1 (v4.0.0 → production).');
+    await clickDecides('deploy_abort', abortValue, users.lead, prompt, 'Aborted');
     await h.waitForState(1, 'aborted');
-
-    const decided = await waitUntil(
-      () =>
-        h.slack.messages('C_DEPLOY').find((m) => m.ts === prompt.ts && /Aborted by <@ULEAD> at/.test(m.text)),
-      { label: 'the prompt to say who aborted' },
-    );
-    expect(buttonsOf(decided)).toEqual([]);
-    expect(JSON.stringify(decided.blocks)).toMatch(/Aborted by <@ULEAD> at/);
 
     // A second click on the old button changes nothing.
     const late = await click('deploy_abort', abortValue, users.lead, prompt.ts);

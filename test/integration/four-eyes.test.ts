@@ -29,20 +29,42 @@ describe('four eyes (forbidSelfApproval)', () => {
       .find((m) => !m.thread_ts && !m.ephemeral && m.text.includes('→ production'));
     return root ? h.slack.thread('C_DEPLOY', root.ts) : [];
   };
-  const click = async (actionId: string, user: string) => {
-    const prompt = await waitUntil(
-      () => thread().find((m) => buttonsOf(m).some((b) => b.action_id === actionId)),
-      { label: `a prompt with ${actionId}` },
-    );
+  const promptWith = (actionId: string) =>
+    waitUntil(() => thread().find((m) => buttonsOf(m).some((b) => b.action_id === actionId)), {
+      label: `a prompt with ${actionId}`,
+    });
+  const press = async (prompt: FakeMessage, actionId: string, user: string) => {
     const button = buttonsOf(prompt).find((b) => b.action_id === actionId) as Button;
+    const reply = await h.client.action(actionId, button.value, { user, messageTs: prompt.ts });
+    expect(reply.status).toBe(200);
+  };
+  /** A click that is refused: the clicker alone is told why, and the prompt keeps its buttons. */
+  const refused = async (actionId: string, user: string) => {
+    const prompt = await promptWith(actionId);
     const answered = h.slack.responses.length;
-    await h.client.action(actionId, button.value, { user, messageTs: prompt.ts });
+    await press(prompt, actionId, user);
     // The answer comes back promptly: a refusal never waits on the decision's own row lock.
     await waitUntil(() => h.slack.responses.length > answered, {
       label: `the answer to ${actionId}`,
       timeoutMs: 4_000,
     });
+    expect(buttonsOf(h.slack.messages('C_DEPLOY').find((m) => m.ts === prompt.ts))).not.toEqual([]);
     return (h.slack.responses.at(-1)?.body as { text: string } | undefined)?.text ?? '';
+  };
+  /** A click that decides: no private echo; the prompt says who decided, and loses its buttons. */
+  const decides = async (actionId: string, user: string, decision: string) => {
+    const prompt = await promptWith(actionId);
+    const answered = h.slack.responses.length;
+    await press(prompt, actionId, user);
+    const decided = await waitUntil(
+      () =>
+        h.slack
+          .messages('C_DEPLOY')
+          .find((m) => m.ts === prompt.ts && m.text.includes(`${decision} by <@${user}> at <!date^`)),
+      { label: `the prompt to say "${decision} by <@${user}>"` },
+    );
+    expect(buttonsOf(decided)).toEqual([]);
+    expect(h.slack.responses.slice(answered)).toEqual([]);
   };
   const refusals = async () =>
     (await listAudit(h.db, { deploymentId: 1 }))
@@ -58,13 +80,13 @@ describe('four eyes (forbidSelfApproval)', () => {
     await h.client.command('start v4.0.0', { user: users.lead });
     await h.waitForState(1, 'soaking', 20_000);
 
-    expect(await click('stage_promote', users.lead)).toMatch(
+    expect(await refused('stage_promote', users.lead)).toMatch(
       /forbids approving a deployment you started yourself/,
     );
     expect((await h.deployment(1))?.state).toBe('awaiting_promotion');
     expect(await refusals()).toEqual([{ attempted: 'approve_own_deployment', decision: 'promote' }]);
 
-    expect(await click('stage_promote', users.admin)).toMatch(/Promoting deployment #1/);
+    await decides('stage_promote', users.admin, 'Promoted');
     await waitUntil(async () => (await h.deployment(1))?.currentPercent === 50, { label: '50%' });
   });
 
@@ -88,7 +110,7 @@ describe('four eyes (forbidSelfApproval)', () => {
       await h.client.command('rollback canary errors', { user: users.lead });
       await h.waitForState(1, 'awaiting_restore', 20_000);
 
-      expect(await click('restore_confirm', users.dba)).toMatch(
+      expect(await refused('restore_confirm', users.dba)).toMatch(
         /forbids approving a deployment you started yourself/,
       );
       expect((await h.deployment(1))?.state).toBe('awaiting_restore');
@@ -97,7 +119,7 @@ describe('four eyes (forbidSelfApproval)', () => {
         decision: 'confirm_restore',
       });
 
-      expect(await click('restore_confirm', users.lead)).toMatch(/Restoring the database/);
+      await decides('restore_confirm', users.lead, 'Database restore confirmed');
       await h.waitForState(1, 'rolled_back', 20_000);
     } finally {
       await app.end();

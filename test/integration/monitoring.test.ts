@@ -2,11 +2,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/schema.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
+import { clickAndSubmit, openedView } from '../support/modals.js';
 import { waitUntil } from '../support/wait.js';
 
-type Button = { action_id: string; value: string };
+type Button = { action_id: string; value: string; url?: string };
 const buttonsOf = (m: FakeMessage | undefined): Button[] =>
   m?.blocks.find((b: { type: string }) => b.type === 'actions')?.elements ?? [];
+/** Every button of a message that acts (link buttons, which only open a page, left out). */
+const actingButtons = (m: FakeMessage | undefined): Button[] =>
+  (m?.blocks ?? [])
+    .filter((b: { type: string }) => b.type === 'actions')
+    .flatMap((b: { elements: Button[] }) => b.elements)
+    .filter((button: Button) => button.url === undefined);
 
 /** Polls every 250 ms of wall-clock time at the given TIME_SCALE. */
 const pollingFast =
@@ -52,10 +59,30 @@ describe('monitoring, issues and success', () => {
       ).rows[0].count,
     );
   const lastAnswer = () => (h.slack.responses.at(-1)?.body as { text: string } | undefined)?.text ?? '';
+  const buttonValue = (message: FakeMessage, actionId: string) =>
+    buttonsOf(message).find((b) => b.action_id === actionId)?.value as string;
   const click = async (message: FakeMessage, actionId: string, user: string) => {
-    const value = buttonsOf(message).find((b) => b.action_id === actionId)?.value as string;
-    await h.client.action(actionId, value, { user, messageTs: message.ts });
+    await h.client.action(actionId, buttonValue(message, actionId), { user, messageTs: message.ts });
   };
+  /** The prompt once it says who decided (edited in place, without buttons): a decision gets no private echo. */
+  const decidedAs = async (message: FakeMessage, decision: string, user: string) => {
+    const decided = await waitUntil(
+      () =>
+        h.slack
+          .messages('C_DEPLOY')
+          .find((m) => m.ts === message.ts && m.text.includes(`${decision} by <@${user}> at <!date^`)),
+      { label: `the prompt to say "${decision} by <@${user}>"` },
+    );
+    expect(actingButtons(decided)).toEqual([]);
+    return decided;
+  };
+  /** Opens a modal from a button on `message` and submits it with `text`; returns the HTTP answer. */
+  const submitFrom = (message: FakeMessage, actionId: string, user: string, text: string) =>
+    clickAndSubmit(
+      h,
+      { actionId, value: buttonValue(message, actionId), messageTs: message.ts, user },
+      { text },
+    );
 
   it('alerts once on a sustained breach, never on a single spike, and treats no data as unknown', {
     timeout: 90_000,
@@ -107,8 +134,11 @@ describe('monitoring, issues and success', () => {
     await waitUntil(async () => (await samples('api_p95_latency', 'ok')) > before + 2, {
       label: 'polls while waiting',
     });
+    const answered = h.slack.responses.length;
     await click(alert, 'alert_ack', users.lead);
-    expect(lastAnswer()).toMatch(/Alert acknowledged/);
+    const acknowledged = await decidedAs(alert, 'Acknowledged', users.lead);
+    expect(acknowledged.text).toMatch(/Error rate.*30\.0%/);
+    expect(h.slack.responses.slice(answered)).toEqual([]);
   });
 
   it('pages both leads on a critical issue and offers rollback; a minor one does neither', async () => {
@@ -136,11 +166,36 @@ describe('monitoring, issues and success', () => {
     );
     expect(page.text).toContain('<@ULEAD>');
     expect(page.text).toContain('<@UPROJECT>');
+    // Roll back asks for a reason first: the click opens a modal and changes nothing yet.
+    const opened = h.slack.callsOf('views.open').length;
     await click(critical, 'deploy_rollback', users.lead);
+    const view = await openedView(h, opened);
+    expect(view.callback_id).toBe('modal_rollback');
+    expect(JSON.parse(view.private_metadata ?? '{}')).toEqual({
+      promptId: Number(buttonValue(critical, 'deploy_rollback')),
+      deploymentId: 1,
+    });
+    expect((await h.deployment(1))?.state).toBe('soaking');
+    const submitted = await h.client.viewSubmission(
+      view,
+      { text: { text: 'Orders are being lost, go back now' } },
+      { user: users.lead },
+    );
+    expect(submitted.status).toBe(200);
+    expect(submitted.text).toBe('');
     await waitUntil(
       async () =>
         ['rolling_back', 'awaiting_restore', 'rolled_back'].includes((await h.deployment(1))?.state ?? ''),
       { label: 'rollback' },
+    );
+    await decidedAs(critical, 'Rolled back', users.lead);
+    // The reason typed in the modal is the one the thread gives.
+    await waitUntil(
+      () =>
+        thread().find((m) =>
+          m.text.includes('Rollback started by <@ULEAD>: Orders are being lost, go back now.'),
+        ),
+      { label: 'the rollback line with its reason' },
     );
   });
 
@@ -173,9 +228,29 @@ describe('monitoring, issues and success', () => {
     );
 
     const major = thread().find((m) => m.text.includes('Major issue #1')) as FakeMessage;
-    await click(major, 'issue_resolved', users.stranger);
-    expect(lastAnswer()).toMatch(/Only the deployment team/);
-    await click(major, 'issue_resolved', users.lead);
+    // Read now: the fake Slack rewrites the message in place once the prompt is decided.
+    const resolveValue = buttonValue(major, 'issue_resolved');
+    // Resolved asks for a note in a modal; someone outside the team is refused in the form itself.
+    const refused = await submitFrom(major, 'issue_resolved', users.stranger, 'Looks fine to me');
+    expect(refused.json).toEqual({
+      response_action: 'errors',
+      errors: { text: expect.stringMatching(/Only the deployment team/) },
+    });
+    expect(actingButtons(h.slack.messages('C_DEPLOY').find((m) => m.ts === major.ts))).not.toEqual([]);
+    const blank = await submitFrom(major, 'issue_resolved', users.lead, '   ');
+    expect(blank.json?.errors?.text).toMatch(/^Write a few words/);
+    const resolved = await submitFrom(major, 'issue_resolved', users.lead, 'Index added; search is fast');
+    expect(resolved.status).toBe(200);
+    expect(resolved.text).toBe('');
+    await decidedAs(major, 'Resolved', users.lead);
+    // A late click on the decided prompt is told so at once, and opens no form.
+    const opened = h.slack.callsOf('views.open').length;
+    const answered = h.slack.responses.length;
+    await h.client.action('issue_resolved', resolveValue, { user: users.lead, messageTs: major.ts });
+    expect(h.slack.responses.slice(answered).map((r) => (r.body as { text: string }).text)).toEqual([
+      expect.stringMatching(/^Already decided: Resolved by <@ULEAD> at /),
+    ]);
+    expect(h.slack.callsOf('views.open')).toHaveLength(opened);
     const declare = await waitUntil(
       () => thread().find((m) => buttonsOf(m).some((b) => b.action_id === 'deploy_declare_complete')),
       { timeoutMs: 20_000, label: 'declare prompt' },

@@ -55,12 +55,19 @@ describe('staged rollout', () => {
       'stage_extend_soak',
       'deploy_rollback',
     ]);
+    const answered = h.slack.responses.length;
     await click('stage_promote', users.lead);
-    expect(lastAnswer()).toMatch(/Promoting deployment #1/);
-    await waitUntil(async () => (await h.deployment(1))?.currentPercent === 50, { label: '50%' });
-    const decided = h.slack.messages('C_DEPLOY').find((m) => m.ts === first.ts);
-    expect(decided?.text).toMatch(/Promoted by <@ULEAD> at/);
+    // No private echo: the prompt itself now says who promoted, and when (a date token), without buttons.
+    const decided = await waitUntil(
+      () => h.slack.messages('C_DEPLOY').find((m) => m.ts === first.ts && m.text.includes('Promoted by')),
+      { label: 'the prompt to say who promoted' },
+    );
+    expect(decided.text).toMatch(
+      /Promoted by <@ULEAD> at <!date\^\d+\^\{date_short_pretty\} at \{time\}\|[^>]+>/,
+    );
     expect(buttonsOf(decided)).toEqual([]);
+    await waitUntil(async () => (await h.deployment(1))?.currentPercent === 50, { label: '50%' });
+    expect(h.slack.responses.slice(answered)).toEqual([]);
 
     await waitUntil(
       () =>
@@ -82,6 +89,8 @@ describe('staged rollout', () => {
     const management = h.slack.messages('C_MGMT').map((m) => m.text);
     expect(management.some((t) => t.includes('started'))).toBe(true);
     expect(management.some((t) => t.includes('complete'))).toBe(true);
+    // Each management line says where the details are.
+    for (const line of management) expect(line).toMatch(/\(deployment #1 · details in <#C_DEPLOY>\)$/);
   });
 
   it('refuses a click by a user without the role and changes nothing', async () => {
@@ -102,6 +111,7 @@ describe('staged rollout', () => {
     await h.client.command('start v4.0.0', { user: users.lead });
     const prompt = await promptWith('stage_promote');
     const value = buttonsOf(prompt).find((b) => b.action_id === 'stage_promote')?.value as string;
+    const before = h.slack.responses.length;
     await Promise.all(
       Array.from({ length: 20 }, () =>
         h.client.action('stage_promote', value, { user: users.lead, messageTs: prompt.ts }),
@@ -116,11 +126,19 @@ describe('staged rollout', () => {
       'deploy-frontend --env=production --percent=10',
       'deploy-frontend --env=production --percent=50',
     ]);
-    const answers = h.slack.responses
-      .map((r) => (r.body as { text: string }).text)
-      .filter((t) => /Promoting|Already decided/.test(t));
-    expect(answers.filter((t) => t.startsWith('Promoting'))).toHaveLength(1);
-    expect(answers.filter((t) => /Already decided: Promoted by <@ULEAD> at/.test(t))).toHaveLength(19);
+    // The 19 losers are told privately who decided; the winner's answer is the prompt itself.
+    const answers = h.slack.responses.slice(before).map((r) => (r.body as { text: string }).text);
+    expect(answers).toHaveLength(19);
+    expect(answers.filter((t) => /^Already decided: Promoted by <@ULEAD> at /.test(t))).toHaveLength(19);
+    const decided = await waitUntil(
+      () => h.slack.messages('C_DEPLOY').find((m) => m.ts === prompt.ts && m.text.includes('Promoted by')),
+      { label: 'the prompt to say who promoted' },
+    );
+    expect(decided.text).toMatch(/Promoted by <@ULEAD> at <!date\^/);
+    expect(buttonsOf(decided)).toEqual([]);
+    expect(h.slack.messages('C_DEPLOY').filter((m) => /Promoted by <@ULEAD> at/.test(m.text))).toHaveLength(
+      1,
+    );
     expect(await listAudit(h.db, { deploymentId: 1, action: 'promote' })).toHaveLength(1);
   });
 

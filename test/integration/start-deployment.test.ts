@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/infra/db/audit.js';
 import { appDatabaseUrl } from '../support/databases.js';
+import type { FakeMessage } from '../support/fake-slack.js';
 import { type Harness, signingSecret, startHarness, users } from '../support/harness.js';
 import { signSlackRequest } from '../support/slack-requests.js';
 import { waitUntil } from '../support/wait.js';
@@ -76,11 +77,25 @@ describe('/deploy start', () => {
 
     const root = rootOf();
     expect(root?.text).toMatch(/v4\.0\.0 → production/);
-    const started = threadTexts().filter((text) => text.includes('started:'));
-    expect(started.slice(0, 4).map((text) => preDeploymentSteps.find((name) => text.includes(name)))).toEqual(
-      preDeploymentSteps,
+    // One line per step, posted when it starts and edited into its outcome: no "started" line is left.
+    await h.outboxDrained();
+    const stepLines = threadTexts().filter((text) => /Step \d+\/\d+ (started|done|failed)/.test(text));
+    expect(stepLines.filter((text) => text.includes(' started: '))).toEqual([]);
+    expect(
+      stepLines
+        .slice(0, 4)
+        .map((text) => preDeploymentSteps.find((name) => text.includes(`done: *${name}* in `))),
+    ).toEqual(preDeploymentSteps);
+    for (const name of preDeploymentSteps)
+      expect(stepLines.filter((text) => text.includes(`*${name}*`))).toHaveLength(1);
+    // The root is a live summary, its edits coalesced (a couple of seconds): it catches up with the state.
+    await waitUntil(
+      () =>
+        h.slack
+          .messages('C_DEPLOY')
+          .find((m) => m.ts === root?.ts && m.updates > 0 && /Soaking/.test(m.text)),
+      { label: 'the root message to be edited to Soaking' },
     );
-    expect(root?.updates).toBeGreaterThan(0);
 
     const deployment = await h.deployment(1);
     expect(deployment?.backupFile).toBeTruthy();
@@ -113,12 +128,24 @@ describe('/deploy start', () => {
     await h.workspace.fail('phase5-test-runner');
     await h.client.command('start v4.0.0', { user: users.lead });
     await h.waitForState(1, 'step_failed');
-    const failure = await waitUntil(
-      () => threadTexts().find((text) => text.includes('failed: *Run final verification tests*')),
-      { label: 'failure post' },
+    const thread = () => h.slack.thread('C_DEPLOY', rootOf()?.ts as string);
+    const hasButtons = (blocks: { type: string }[]) => blocks.some((b) => b.type === 'actions');
+    // The step's own line says it failed; a separate prompt follows with the output and buttons.
+    const prompt = await waitUntil(
+      () =>
+        thread().find(
+          (m) => m.text.includes('failed: *Run final verification tests*') && hasButtons(m.blocks),
+        ),
+      { label: 'failure prompt' },
     );
-    expect(failure).toMatch(/exit code 1/);
-    const prompt = h.slack.thread('C_DEPLOY', rootOf()?.ts as string).find((m) => m.text === failure);
+    expect(prompt.text).toMatch(/exit code 1/);
+    const line = thread().find((m) =>
+      /Step 1\/\d+ failed: \*Run final verification tests\* after /.test(m.text),
+    );
+    expect(line?.text).toMatch(/exit code 1/);
+    expect(hasButtons(line?.blocks ?? [])).toBe(false);
+    expect(thread().indexOf(line as FakeMessage)).toBeLessThan(thread().indexOf(prompt));
+    expect(thread().filter((m) => m.text.includes('*Run final verification tests*'))).toHaveLength(2);
     const section = JSON.stringify(prompt?.blocks);
     expect(section).toContain('password=[redacted]');
     expect(section).not.toContain('hunter2');

@@ -83,7 +83,7 @@ describe('checkIn', () => {
     const page = later.followUps.find((f) => f.kind === 'channel_post');
     expect(page?.kind === 'channel_post' && [page.channel, page.message.text]).toEqual([
       'C_DEPLOY',
-      ':rotating_light: <@ULEAD> 2 check-ins in a row went unanswered on deployment #1 (v4.0.0 → production).',
+      ':bell: <@ULEAD> 2 check-ins in a row went unanswered on deployment #1 (v4.0.0 → production). Answer the latest one in the thread.',
     ]);
   });
 });

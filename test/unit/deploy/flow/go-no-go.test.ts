@@ -96,7 +96,7 @@ describe('go/no-go with the plan policy "hold"', () => {
     const page = later.followUps.find((f) => f.kind === 'channel_post');
     expect(page?.kind === 'channel_post' && page.channel).toBe('C_DEPLOY');
     expect(page?.kind === 'channel_post' && page.message.text).toBe(
-      ':rotating_light: <@ULEAD> <@UPROJECT> go/no-go deadline passed without a decision on deployment #1 (v4.0.0 → production): the deployment is on hold.',
+      ':bell: <@ULEAD> <@UPROJECT> go/no-go deadline passed without a decision on deployment #1 (v4.0.0 → production): the deployment is on hold. Answer the held prompt in its thread.',
     );
     expect(later.enqueue).toEqual([]);
   });
