@@ -124,6 +124,14 @@ describe('monitoring, issues and success', () => {
     });
     expect(unknown.text).toMatch(/Server CPU usage has no data since/);
     expect(await samples('cpu', 'ok')).toBeGreaterThan(0);
+    // Issue #18: one page for every monitor in trouble, edited as another joins, not a page each.
+    const pages = () =>
+      h.slack.messages('C_DEPLOY').filter((m) => !m.thread_ts && m.text.includes('in trouble'));
+    await waitUntil(() => pages()[0]?.text.includes('2 monitors in trouble'), { label: 'the grouped page' });
+    expect(pages()).toHaveLength(1);
+    expect(pages()[0]?.text).toMatch(
+      /2 monitors in trouble on deployment #1 \(v4\.0\.0 at 10%\): Error rate .*, Server CPU usage \(new: Server CPU usage has no data\)/,
+    );
 
     // Monitoring keeps polling while the promotion prompt waits.
     await waitUntil(() => thread().some((m) => buttonsOf(m).some((b) => b.action_id === 'stage_promote')), {

@@ -53,6 +53,9 @@ export async function pollMonitors(deps: DeployDeps, deploymentId: number): Prom
   }
 }
 
+/** The page of monitors in trouble: one per deployment, grouped. */
+const metricsPage = { key: 'metrics', kind: 'metric' } as const;
+
 async function pollOnce(
   deps: DeployDeps,
   deploymentId: number,
@@ -76,6 +79,9 @@ async function pollOnce(
     )
       return;
     const states = await getMonitorStates(client, deploymentId);
+    const alerted: string[] = [];
+    const recovered: string[] = [];
+    const stillAlerting: string[] = [];
     for (const [index, metric] of metrics.entries()) {
       const reading = readings[index];
       if (!reading) continue;
@@ -128,19 +134,8 @@ async function pollOnce(
             }),
           );
         }
-        const what =
-          event === 'alert_breach' ? `${metric.name} is beyond its threshold` : `${metric.name} has no data`;
-        const lead = deps.plan.roles.some((role) => role.id === 'deployment_lead')
-          ? ['deployment_lead']
-          : deps.plan.authorization.rollback;
-        await pageRoles(
-          client,
-          deps,
-          deploymentId,
-          lead,
-          `${what} on deployment #${deploymentId} (${current.version}${deps.plan.traffic.mode === 'none' ? '' : ` at ${current.currentPercent}%`}): see the alert in the thread.`,
-          later,
-          { key: `metric-${metric.id}`, kind: 'metric' },
+        alerted.push(
+          event === 'alert_breach' ? `${metric.name} is beyond its threshold` : `${metric.name} has no data`,
         );
       }
       if (event === 'recovered') {
@@ -153,16 +148,37 @@ async function pollOnce(
           deploymentId,
           note(`:large_green_circle: ${metric.name} is back within its threshold${value}.`),
         );
-        await resolvePage(
-          client,
-          deps,
-          deploymentId,
-          { key: `metric-${metric.id}` },
-          `${metric.name} is back within its threshold${value}.`,
-          later,
-        );
+        recovered.push(`${metric.name}${value}`);
       }
       await saveMonitorState(client, deploymentId, metric.id, next, alertPromptId);
+      if (next.alerted) stillAlerting.push(metric.name);
+    }
+    // One page for every monitor in trouble (like Alertmanager's grouping): posted when the first
+    // breaches, edited as others join, resolved once all are back. A monitor that stays breached
+    // is not announced again.
+    if (alerted.length > 0) {
+      const lead = deps.plan.roles.some((role) => role.id === 'deployment_lead')
+        ? ['deployment_lead']
+        : deps.plan.authorization.rollback;
+      const where = `deployment #${deploymentId} (${current.version}${deps.plan.traffic.mode === 'none' ? '' : ` at ${current.currentPercent}%`})`;
+      await pageRoles(
+        client,
+        deps,
+        deploymentId,
+        lead,
+        `${stillAlerting.length} monitor${stillAlerting.length === 1 ? '' : 's'} in trouble on ${where}: ${stillAlerting.join(', ')} (new: ${alerted.join('; ')}). See the alerts in the thread.`,
+        later,
+        metricsPage,
+      );
+    } else if (recovered.length > 0 && stillAlerting.length === 0) {
+      await resolvePage(
+        client,
+        deps,
+        deploymentId,
+        metricsPage,
+        `every monitor is back within its threshold (${recovered.join(', ')})`,
+        later,
+      );
     }
   });
   await runAfterCommit(deps, later);
