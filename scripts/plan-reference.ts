@@ -222,6 +222,10 @@ const descriptions: Record<string, string> = {
   'successCriteria.integrationChecks[].timeout': `Stopped after this long (${duration}).`,
   documentationUpdates: 'Section 5.3: documents to update, a checklist in the thread.',
   releaseHighlights: 'Quoted in the success notification (5.2). Default: none.',
+  alertmanager:
+    "Alerts from the team's own Alertmanager, sent to POST /alertmanager (needs ALERTMANAGER_WEBHOOK_TOKEN).",
+  'alertmanager.environmentLabel':
+    "The alert label whose value names the environment: a firing alert with environment=production goes to the active deployment on production. Default: environment.",
   links:
     'Up to 5 link buttons on the root message and on alerts (dashboards, logs, CI, the runbook). Default: none.',
   'links[].label': 'The button text, e.g. "Grafana".',

@@ -85,6 +85,7 @@ const envSchema = z.object({
   STATUS_WEBHOOK_URL: optionalUrl(httpUrl),
   INAPP_WEBHOOK_URL: optionalUrl(httpUrl),
   PAGERDUTY_ROUTING_KEY: optionalText,
+  ALERTMANAGER_WEBHOOK_TOKEN: optionalText,
   PAGERDUTY_EVENTS_URL: httpUrl.default('https://events.pagerduty.com/v2/enqueue'),
   BACKUP_DIR: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
@@ -133,6 +134,7 @@ function toConfig(env: z.output<typeof envSchema>, localMode: boolean) {
         : undefined,
     statusWebhookUrl: env.STATUS_WEBHOOK_URL,
     inappWebhookUrl: env.INAPP_WEBHOOK_URL,
+    alertmanagerToken: env.ALERTMANAGER_WEBHOOK_TOKEN,
     pagerduty: env.PAGERDUTY_ROUTING_KEY
       ? { routingKey: env.PAGERDUTY_ROUTING_KEY, eventsUrl: env.PAGERDUTY_EVENTS_URL }
       : undefined,

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { CustomRoute } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
+import { alertmanagerRoute } from '../../commands/alertmanager-webhook.js';
 import type { Config } from '../config.js';
 import { reconcileAlone, startReconciler } from '../deploy/flow/reconcile.js';
 import { createOwner } from '../deploy/flow/step-owner.js';
@@ -112,14 +113,18 @@ export async function createRuntime(input: {
     apiUrl: input.apiUrl,
     appToken: config.slack.appToken,
     processBeforeResponse: input.processBeforeResponse ?? false,
-    customRoutes: input.customRoutes ?? [],
+    // Alertmanager alerts in: answered 404 ("off") until ALERTMANAGER_WEBHOOK_TOKEN is set.
+    customRoutes: [...(input.customRoutes ?? []), alertmanagerRoute(deps, config.alertmanagerToken)],
     retries: input.slackRetries ?? 3,
   });
   deps.messenger = createMessenger(slack.app.client, deps.metrics);
   deps.notifiers = createNotifiers(config, deps.messenger);
   // Start-up says which outside channels are on, so a missing variable is noticed before a page.
   const on = Object.keys(deps.notifiers);
-  const off = ['email', 'status_page', 'in_app', 'pagerduty'].filter((channel) => !on.includes(channel));
+  if (config.alertmanagerToken) on.push('alertmanager');
+  const off = ['email', 'status_page', 'in_app', 'pagerduty', 'alertmanager'].filter(
+    (channel) => !on.includes(channel),
+  );
   deps.log.info(
     { on, off },
     `integrations on: ${on.join(', ')}${off.length > 0 ? `; off (not configured): ${off.join(', ')}` : ''}`,

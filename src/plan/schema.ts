@@ -279,6 +279,8 @@ const planObject = z.strictObject({
   documentationUpdates: z.array(text),
   /** Quoted in the success notification (5.2 "highlights of improvements"). */
   releaseHighlights: z.array(text).default([]),
+  /** Alerts from the team's own Alertmanager (POST /alertmanager): the label naming the environment. */
+  alertmanager: z.strictObject({ environmentLabel: z.string().min(1).default('environment') }).prefault({}),
   /** Link buttons on the root message and alerts: dashboards, logs, CI, the runbook. */
   links: z
     .array(z.strictObject({ label: text, url: urlTemplate }))

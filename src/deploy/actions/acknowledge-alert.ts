@@ -1,3 +1,4 @@
+import { resolvePage } from '../../announce/page.js';
 import { AppError } from '../../errors.js';
 import { writeAudit } from '../../infra/db/audit.js';
 
@@ -14,7 +15,20 @@ export const acknowledgeAlert: DecisionAction = async (context, client) => {
     deploymentId: deployment.id,
     actor: input.userId,
     action: 'alert_acknowledged',
-    detail: { metricId: prompt.payload.metricId },
+    detail: {
+      metricId: prompt.payload.metricId,
+      ...(prompt.payload.fingerprint ? { fingerprint: prompt.payload.fingerprint } : {}),
+    },
   });
+  // Someone is on it: the page (and its PagerDuty incident) is answered.
+  const cause = prompt.payload.source === 'alertmanager' ? 'alertmanager' : 'metrics';
+  await resolvePage(
+    client,
+    context.deps,
+    deployment.id,
+    { key: cause },
+    `acknowledged by <@${input.userId}>`,
+    context.later,
+  );
   return 'Alert acknowledged. The monitor keeps running; it says so when the metric recovers.';
 };
