@@ -44,17 +44,15 @@ export function haltedStepButtons(
   return buttons;
 }
 
+/**
+ * [Roll back] opens a form asking why (commands/modal-buttons.ts), which says what cannot be undone
+ * and is itself the confirmation: no second dialog before it.
+ */
 const rollbackButton = (value: string): ButtonSpec => ({
   actionId: actionIds.rollback,
   text: 'Roll back',
   value,
   style: 'danger',
-  confirm: {
-    title: 'Roll back?',
-    text: 'Reverts production to the previous version and cancels every pending timer. A database restore, if needed, is asked for separately.',
-    confirm: 'Roll back',
-    style: 'danger',
-  },
 });
 
 /** `nextPercent` undefined: the plan has no traffic control, so the button names the stage, not a share. */

@@ -93,6 +93,7 @@ export async function pageRoles(
     source: `stagecoach/${deployment?.environment ?? 'unknown'}`,
     details: { deployment: deploymentId, version: deployment?.version ?? '', roles: names, cause: cause.key },
   };
+  if (!deps.notifiers?.pagerduty) return;
   const row = await enqueueNotification(
     client,
     {
@@ -128,6 +129,7 @@ export async function resolvePage(
     { channel },
     resolvedPageMessage(page.text, resolution),
   );
+  if (!deps.notifiers?.pagerduty) return;
   const row = await enqueueNotification(
     client,
     {

@@ -38,7 +38,9 @@ describe("the plan's health check in check-ins and monitors", () => {
     await h.client.command('start v4.0.0', { user: users.lead });
     const first = await waitUntil(() => checkIns()[0], { timeoutMs: 30_000, label: 'the first check-in' });
     const blocks = JSON.stringify(first.blocks);
-    expect(blocks).toContain(':large_green_circle: *Health check*: up');
+    // All green: one line with the key figures, the health check among them (issue #16, compact check-ins).
+    expect(blocks).toContain('all within limits');
+    expect(blocks).toContain('Health check up');
     expect(blocks).not.toMatch(/:red_circle:[^"]*Health check/);
     // Once: the up/down monitor of the same URL carries the plan's health check.
     expect(blocks.match(/Health check/g)).toHaveLength(1);

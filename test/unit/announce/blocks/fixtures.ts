@@ -154,8 +154,9 @@ export function expectButtonWithinLimits(button: Record<string, unknown>): void 
   }
 }
 
+// [Roll back] is confirmed by its modal instead, which asks why and says what cannot be undone
+// (test/integration/monitoring.test.ts submits it; the buttons test checks it opens one).
 export const dangerous: string[] = [
-  actionIds.rollback,
   actionIds.confirmRestore,
   actionIds.abort,
   actionIds.promote,
