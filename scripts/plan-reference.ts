@@ -225,7 +225,7 @@ const descriptions: Record<string, string> = {
   alertmanager:
     "Alerts from the team's own Alertmanager, sent to POST /alertmanager (needs ALERTMANAGER_WEBHOOK_TOKEN).",
   'alertmanager.environmentLabel':
-    "The alert label whose value names the environment: a firing alert with environment=production goes to the active deployment on production. Default: environment.",
+    'The alert label whose value names the environment: a firing alert with environment=production goes to the active deployment on production. Default: environment.',
   links:
     'Up to 5 link buttons on the root message and on alerts (dashboards, logs, CI, the runbook). Default: none.',
   'links[].label': 'The button text, e.g. "Grafana".',
