@@ -25,6 +25,9 @@ const fixes: Record<string, string> = {
   STATUS_WEBHOOK_URL: 'use an http(s) URL',
   INAPP_WEBHOOK_URL: 'use an http(s) URL',
   PAGERDUTY_EVENTS_URL: 'use the Events API v2 URL, https://events.pagerduty.com/v2/enqueue (the default)',
+  GITHUB_REPOSITORY: 'use owner/name, e.g. example/medplum-ehr',
+  GITHUB_API_URL:
+    'use https://api.github.com or your GitHub Enterprise API URL (https://github.example.com/api/v3)',
   BACKUP_DIR: 'use a writable directory path for database backups',
   QUEUE_PREFIX: 'use letters, digits, - and _ only',
   SHUTDOWN_GRACE_MS: 'use the number of milliseconds running steps get to finish on SIGTERM, e.g. 25000',
@@ -86,6 +89,14 @@ const envSchema = z.object({
   INAPP_WEBHOOK_URL: optionalUrl(httpUrl),
   PAGERDUTY_ROUTING_KEY: optionalText,
   ALERTMANAGER_WEBHOOK_TOKEN: optionalText,
+  GITHUB_TOKEN: optionalText,
+  GITHUB_REPOSITORY: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]+\/[\w.-]+$/)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  GITHUB_API_URL: httpUrl.default('https://api.github.com'),
   PAGERDUTY_EVENTS_URL: httpUrl.default('https://events.pagerduty.com/v2/enqueue'),
   BACKUP_DIR: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
@@ -135,6 +146,10 @@ function toConfig(env: z.output<typeof envSchema>, localMode: boolean) {
     statusWebhookUrl: env.STATUS_WEBHOOK_URL,
     inappWebhookUrl: env.INAPP_WEBHOOK_URL,
     alertmanagerToken: env.ALERTMANAGER_WEBHOOK_TOKEN,
+    github:
+      env.GITHUB_TOKEN && env.GITHUB_REPOSITORY
+        ? { token: env.GITHUB_TOKEN, repository: env.GITHUB_REPOSITORY, apiUrl: env.GITHUB_API_URL }
+        : undefined,
     pagerduty: env.PAGERDUTY_ROUTING_KEY
       ? { routingKey: env.PAGERDUTY_ROUTING_KEY, eventsUrl: env.PAGERDUTY_EVENTS_URL }
       : undefined,

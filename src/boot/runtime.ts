@@ -122,7 +122,7 @@ export async function createRuntime(input: {
   // Start-up says which outside channels are on, so a missing variable is noticed before a page.
   const on = Object.keys(deps.notifiers);
   if (config.alertmanagerToken) on.push('alertmanager');
-  const off = ['email', 'status_page', 'in_app', 'pagerduty', 'alertmanager'].filter(
+  const off = ['email', 'status_page', 'in_app', 'pagerduty', 'github', 'alertmanager'].filter(
     (channel) => !on.includes(channel),
   );
   deps.log.info(

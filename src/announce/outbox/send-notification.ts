@@ -77,7 +77,12 @@ export async function sendNotification(
   const outgoing = members.length > 1 ? combine(claimed, members) : claimed;
   try {
     const incidentId = await incidentIdFor(deps, claimed);
-    const { externalId } = await notifier.send(await resolveThread(deps, outgoing), { signal, incidentId });
+    const githubDeploymentId = await gitHubDeploymentIdFor(deps, claimed);
+    const { externalId } = await notifier.send(await resolveThread(deps, outgoing), {
+      signal,
+      incidentId,
+      githubDeploymentId,
+    });
     await markNotificationSent(deps.db, id, externalId);
     log.info(
       { count: members.length },
@@ -110,6 +115,17 @@ function combine(representative: Notification, members: Notification[]): Notific
   const message = collapsedMessage(members.map((m) => ({ text: m.message.text, sendAfter: m.sendAfter })));
   const newest = members.at(-1)?.message.statusPage;
   return { ...representative, message: newest ? { ...message, statusPage: newest } : message };
+}
+
+/** A GitHub deployment status: the id GitHub gave the deployment its `create` made (sent first, same sequence). */
+async function gitHubDeploymentIdFor(
+  deps: Pick<DeployDeps, 'db'>,
+  row: Notification,
+): Promise<string | undefined> {
+  const event = row.channel === 'github' ? row.message.github : undefined;
+  if (event?.action !== 'status') return undefined;
+  const opener = await getNotificationByKey(deps.db, event.createKey);
+  return opener?.status === 'sent' ? (opener.externalId ?? undefined) : undefined;
 }
 
 /** A status page update of an incident an earlier notification opened: that incident's id. */

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { formatDateTime } from '../../announce/format.js';
+import { tellGitHub } from '../../announce/github-deployment.js';
 import { broadcast } from '../../announce/outbound.js';
 import { markdownToMrkdwn, renderTemplate, titleOf } from '../../announce/render-template.js';
 import type { Deployment } from '../../infra/db/deployments.js';
@@ -109,6 +110,12 @@ export async function onDeploymentStarted(
     `The upgrade to ${deployment.version} has started.`,
   );
   await supportBriefing(client, deps, later, deployment, 'during', {});
+  await tellGitHub(client, deps, later, deployment, {
+    key: 'start',
+    create: true,
+    state: 'in_progress',
+    description: `Started by Stagecoach (deployment #${deployment.id})`,
+  });
 }
 
 export async function onStageLive(
@@ -128,6 +135,13 @@ export async function onStageLive(
     ? `:white_check_mark: ${previous.name}${controlled ? ` (${previous.percent}%)` : ''} completed; ${stage.name} is live${at}.`
     : `:large_green_circle: All checks passed; ${stage.name} is live${at}.`;
   await pingManagement(client, deps, later, deployment, `stage-${stageIndex}`, text);
+  await tellGitHub(client, deps, later, deployment, {
+    key: `stage-${stageIndex}`,
+    state: 'in_progress',
+    description: controlled
+      ? `${stage.name} live at ${stage.percent}% of traffic`
+      : `${stage.name} live (no traffic control)`,
+  });
   await updateStatusPage(
     client,
     deps,
@@ -178,6 +192,18 @@ export async function onDeploymentEnded(
         : `Users are back on the previous version. ${detail} ${await restoreConsequence(client, deps, deployment)}`.trim(),
   });
   if (outcome === 'completed') await successNotification(client, deps, later, deployment);
+  await tellGitHub(client, deps, later, deployment, {
+    key: 'end',
+    state: { completed: 'success', rolled_back: 'failure', aborted: 'inactive' }[outcome] as
+      | 'success'
+      | 'failure'
+      | 'inactive',
+    description: {
+      completed: 'Declared complete: live for everyone',
+      rolled_back: `Rolled back to ${deployment.previousVersion ?? 'the previous version'}`,
+      aborted: 'Aborted before it reached production',
+    }[outcome],
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js';
 import type { Messenger } from '../slack/messenger.js';
 import { emailNotifier } from './email-notifier.js';
+import { gitHubNotifier } from './github-notifier.js';
 import type { Notifiers } from './notifier.js';
 import { pagerDutyNotifier } from './pagerduty-notifier.js';
 import { slackNotifier } from './slack-notifier.js';
@@ -9,7 +10,7 @@ import { webhookNotifier } from './webhook-notifier.js';
 
 export type NotifyConfig = Pick<
   Config,
-  'smtpUrl' | 'notifyEmails' | 'statuspage' | 'statusWebhookUrl' | 'inappWebhookUrl' | 'pagerduty'
+  'smtpUrl' | 'notifyEmails' | 'statuspage' | 'statusWebhookUrl' | 'inappWebhookUrl' | 'pagerduty' | 'github'
 >;
 
 /**
@@ -26,6 +27,7 @@ export function createNotifiers(config: NotifyConfig, messenger: Messenger): Not
     notifiers.status_page = webhookNotifier(config.statusWebhookUrl, 'status_page');
   if (config.inappWebhookUrl) notifiers.in_app = webhookNotifier(config.inappWebhookUrl, 'in_app');
   if (config.pagerduty) notifiers.pagerduty = pagerDutyNotifier(config.pagerduty);
+  if (config.github) notifiers.github = gitHubNotifier(config.github);
   return notifiers;
 }
 

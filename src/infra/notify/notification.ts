@@ -1,6 +1,13 @@
 import type { Block } from '../slack/block-kit.js';
 
-export const notificationChannels = ['slack', 'email', 'status_page', 'in_app', 'pagerduty'] as const;
+export const notificationChannels = [
+  'slack',
+  'email',
+  'status_page',
+  'in_app',
+  'pagerduty',
+  'github',
+] as const;
 export type NotificationChannel = (typeof notificationChannels)[number];
 
 export const notificationStatuses = ['pending', 'sending', 'sent', 'failed', 'collapsed'] as const;
@@ -66,6 +73,24 @@ export interface PagerDutyEvent {
   details?: Record<string, string | number>;
 }
 
+/** A GitHub deployment created for a version, or a status of it (the create is found by its dedupe key). */
+export type GitHubDeploymentEvent =
+  | {
+      action: 'create';
+      ref: string;
+      environment: string;
+      description: string;
+      production: boolean;
+      deploymentId: number;
+    }
+  | {
+      action: 'status';
+      /** The dedupe key of the `create` notification: its external id is GitHub's deployment id. */
+      createKey: string;
+      state: 'in_progress' | 'success' | 'failure' | 'inactive' | 'error';
+      description: string;
+    };
+
 export interface NotificationMessage {
   /** Always set: the Slack fallback, the email body, the in-app notice. */
   text: string;
@@ -73,6 +98,7 @@ export interface NotificationMessage {
   subject?: string;
   statusPage?: StatusPageUpdate;
   pagerduty?: PagerDutyEvent;
+  github?: GitHubDeploymentEvent;
 }
 
 export interface Notification {

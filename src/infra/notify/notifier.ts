@@ -4,6 +4,8 @@ export interface SendContext {
   signal?: AbortSignal | undefined;
   /** For a status page update: the incident an earlier notification opened. */
   incidentId?: string | undefined;
+  /** For a GitHub deployment status: the deployment id its `create` got. */
+  githubDeploymentId?: string | undefined;
 }
 
 /** One outbound channel. A thrown error means "not sent": the outbox retries it. */
