@@ -37,3 +37,13 @@ export async function authorize(
 export function roleName(plan: DeployDeps['plan'], roleId: string): string {
   return plan.roles.find((role) => role.id === roleId)?.name ?? roleId;
 }
+
+/**
+ * Who a page goes to: the plan's Deployment Lead when it has that role, otherwise whoever may do
+ * `fallback` (any team's plan names its own roles).
+ */
+export function leadsToPage(plan: DeployDeps['plan'], fallback: Exclude<GuardedAction, 'team'>): string[] {
+  return plan.roles.some((role) => role.id === 'deployment_lead')
+    ? ['deployment_lead']
+    : plan.authorization[fallback];
+}

@@ -11,6 +11,7 @@ import { inTransaction } from '../../infra/db/pool.js';
 import { actions, section } from '../../infra/slack/block-kit.js';
 import type { DeployDeps } from '../../ports.js';
 import { afterCommit, runAfterCommit } from '../after-commit.js';
+import { leadsToPage } from '../authorize.js';
 
 /** Alertmanager's webhook payload, version 4 (the fields Stagecoach reads). */
 export const alertmanagerPayload = z.object({
@@ -99,9 +100,7 @@ export async function receiveAlerts(
           action: 'external_alert',
           detail: { alertname: name, fingerprint: alert.fingerprint, status: 'firing' },
         });
-        const lead = deps.plan.roles.some((role) => role.id === 'deployment_lead')
-          ? ['deployment_lead']
-          : deps.plan.authorization.rollback;
+        const lead = leadsToPage(deps.plan, 'rollback');
         await pageRoles(
           client,
           deps,

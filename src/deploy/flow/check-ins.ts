@@ -9,6 +9,7 @@ import type { Timer } from '../../infra/db/timers.js';
 import type { Snapshot } from '../../infra/monitor/snapshot.js';
 import type { DeployDeps } from '../../ports.js';
 import type { AfterCommit } from '../after-commit.js';
+import { leadsToPage } from '../authorize.js';
 import { decisionsRunSlower, scaledForPeople, scheduleTimer } from './timers.js';
 
 const day = 24 * 3600_000;
@@ -133,9 +134,7 @@ export async function checkIn(
   const streak = await unansweredStreak(client, deployment.id);
   const limit = deps.plan.monitoring.checkIns.pageAfterMissed;
   if (missed.length > 0 && streak >= limit) {
-    const lead = deps.plan.roles.some((role) => role.id === 'deployment_lead')
-      ? ['deployment_lead']
-      : deps.plan.authorization.start;
+    const lead = leadsToPage(deps.plan, 'start');
     await pageRoles(
       client,
       deps,

@@ -13,6 +13,7 @@ import { readMetric } from '../../infra/monitor/read-metric.js';
 import { monitorSources } from '../../infra/monitor/snapshot.js';
 import type { DeployDeps } from '../../ports.js';
 import { afterCommit, runAfterCommit } from '../after-commit.js';
+import { leadsToPage } from '../authorize.js';
 import { isTerminal } from '../model/lifecycle.js';
 import { isLive } from './check-ins.js';
 import { planVariableValues } from './execute-step.js';
@@ -157,9 +158,7 @@ async function pollOnce(
     // breaches, edited as others join, resolved once all are back. A monitor that stays breached
     // is not announced again.
     if (alerted.length > 0) {
-      const lead = deps.plan.roles.some((role) => role.id === 'deployment_lead')
-        ? ['deployment_lead']
-        : deps.plan.authorization.rollback;
+      const lead = leadsToPage(deps.plan, 'rollback');
       const where = `deployment #${deploymentId} (${current.version}${deps.plan.traffic.mode === 'none' ? '' : ` at ${current.currentPercent}%`})`;
       await pageRoles(
         client,
