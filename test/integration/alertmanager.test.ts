@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { evaluateSuccess } from '../../src/deploy/flow/success-criteria.js';
 import { startFakePagerDuty } from '../support/fake-pagerduty.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
@@ -103,6 +104,10 @@ describe('POST /alertmanager', () => {
       { label: 'the alert in the thread' },
     );
     expect(buttonsOf(alert).map((b) => b.action_id)).toEqual(['deploy_rollback', 'alert_ack']);
+    // It counts for the success criteria like the bot's own monitors.
+    const judged = await evaluateSuccess(harness.runtime.deps, 1);
+    expect(judged.met).toBe(false);
+    expect(judged.lines.join('\n')).toMatch(/monitoring raised 1 alert\(s\) in the window/);
     const trigger = await waitUntil(() => fake.events.find((e) => e.event_action === 'trigger'), {
       label: 'the PagerDuty trigger',
     });
