@@ -41,3 +41,16 @@ export function formatElapsed(from: Date | null, to: Date | null): string {
 }
 
 export const mention = (userId: string) => `<@${userId}>`;
+
+/** Numbers as runs, "1–4, 6, 9–12": how many check-ins one message stands for, at a glance. */
+export function numberRuns(numbers: readonly number[]): string {
+  const sorted = [...new Set(numbers)].sort((a, b) => a - b);
+  const runs: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && (sorted[j + 1] as number) === (sorted[j] as number) + 1) j++;
+    runs.push(i === j ? `${sorted[i]}` : `${sorted[i]}–${sorted[j]}`);
+    i = j + 1;
+  }
+  return runs.join(', ');
+}

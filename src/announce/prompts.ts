@@ -16,6 +16,7 @@ import { labelDryRun } from './blocks/dry-run.js';
 import { linksBlock } from './blocks/links.js';
 import { decidedMessage } from './blocks/step-messages.js';
 import { nameRollbackTarget } from './buttons.js';
+import { foldTarget } from './fold-target.js';
 import { mention, slackTime } from './format.js';
 import { ensureRoot } from './root.js';
 
@@ -106,7 +107,7 @@ export async function publishPrompt(
   );
   // An alert carries the plan's links (dashboards, logs): the evidence is one click away.
   const links = prompt.kind === 'alert' && deployment ? linksBlock(deps.plan.links, deployment) : undefined;
-  const message = links ? { ...asked, blocks: [...asked.blocks, links] } : asked;
+  const withLinks = links ? { ...asked, blocks: [...asked.blocks, links] } : asked;
   const rootTs = await ensureRoot(deps, prompt.deploymentId);
   const metadata = { event_type: 'stagecoach_prompt', event_payload: { prompt_id: prompt.id } };
   // A poster that died may have reached Slack before it could record the ts: find that post, not a second one.
@@ -128,8 +129,21 @@ export async function publishPrompt(
             return undefined;
           })
       : undefined;
+  // A quiet check-in joins the message of the ones before it (an idempotent edit, so a poster
+  // that died half-way is simply repeated), or shows alone if that message never reached Slack.
+  const fold = earlier ? undefined : await foldTarget(deps, prompt);
+  let message = withLinks;
+  if (fold && 'alone' in fold) {
+    message = nameRollbackTarget(fold.alone.message, deployment?.previousVersion ?? null);
+    await deps.db.query('UPDATE prompts SET payload = payload || $2::jsonb WHERE id = $1', [
+      prompt.id,
+      JSON.stringify(fold.alone.payload),
+    ]);
+  }
+  if (fold && 'edit' in fold) await deps.messenger.update(prompt.channelId, fold.edit, message);
   const ts =
     earlier ??
+    (fold && 'edit' in fold ? fold.edit : undefined) ??
     (await deps.messenger.post(prompt.channelId, message, rootTs, metadata, { broadcast: roles.length > 0 }));
   await setPromptMessage(deps.db, prompt.id, ts, message);
   const fresh = await getPrompt(deps.db, prompt.id);
@@ -142,6 +156,8 @@ export async function showDecided(deps: AnnounceDeps, prompts: Prompt[]): Promis
   for (const prompt of prompts) {
     const original = prompt.payload.message;
     if (!prompt.messageTs || !original) continue;
+    // Its message now stands for a later prompt too (check-ins folded into one): that one speaks for it.
+    if (await messageTakenOver(deps, prompt)) continue;
     const when = slackTime(prompt.decidedAt ?? deps.clock(), deps.plan.timezone);
     const who =
       prompt.decidedBy && prompt.decidedBy !== 'stagecoach' ? mention(prompt.decidedBy) : 'Stagecoach';
@@ -158,6 +174,14 @@ export async function showDecided(deps: AnnounceDeps, prompts: Prompt[]): Promis
       deps.log.warn({ err: error, promptId: prompt.id }, 'could not update a decided prompt');
     }
   }
+}
+
+async function messageTakenOver(deps: AnnounceDeps, prompt: Prompt): Promise<boolean> {
+  const later = await deps.db.query(
+    'SELECT 1 FROM prompts WHERE deployment_id = $1 AND message_ts = $2 AND id > $3 LIMIT 1',
+    [prompt.deploymentId, prompt.messageTs, prompt.id],
+  );
+  return (later.rowCount ?? 0) > 0;
 }
 
 /** Replaces a posted prompt's message (a checklist ticked off) and keeps the stored copy in step. */

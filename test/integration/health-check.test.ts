@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/schema.js';
+import { checkInsShownBy } from '../support/check-in-messages.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { type Harness, startHarness, users } from '../support/harness.js';
 import { waitUntil } from '../support/wait.js';
@@ -23,7 +24,7 @@ describe("the plan's health check in check-ins and monitors", () => {
   const checkIns = () => {
     const root = h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && m.text.includes('→ production'));
     return root
-      ? h.slack.thread('C_DEPLOY', root.ts).filter((m: FakeMessage) => m.text.includes('Check-in '))
+      ? h.slack.thread('C_DEPLOY', root.ts).filter((m: FakeMessage) => checkInsShownBy(m.text).length > 0)
       : [];
   };
 

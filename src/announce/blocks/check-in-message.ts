@@ -9,7 +9,7 @@ import {
   section,
 } from '../../infra/slack/block-kit.js';
 import { rollbackButton } from '../buttons.js';
-import { slackTime } from '../format.js';
+import { numberRuns, slackTime } from '../format.js';
 import type { TrafficMode } from './labels.js';
 
 const statusIcon = {
@@ -53,6 +53,11 @@ export function snapshotFields(snapshot: Snapshot): string[] {
   return [...lines, health];
 }
 
+/** Every monitor answered within its threshold and the health check passes. */
+export function allWithinLimits(snapshot: Snapshot): boolean {
+  return snapshot.metrics.every((m) => m.status === 'ok') && snapshot.health.status === 'ok';
+}
+
 export function checkInButtons(promptId: number): ButtonSpec[] {
   const value = String(promptId);
   return [
@@ -79,6 +84,11 @@ export function checkInMessage(input: {
   promptId: number;
   /** When it counts as unanswered (the next check-in, at people's pace). */
   answerBy?: Date;
+  /**
+   * Every check-in this message stands for, this one included: consecutive check-ins with all
+   * within limits share one message, edited as each comes due, instead of a line each.
+   */
+  shown?: number[];
 }): Message {
   const { snapshot } = input;
   const breaches = snapshot.metrics.filter((m) => m.status === 'breach').length;
@@ -89,13 +99,19 @@ export function checkInMessage(input: {
       ? 'no traffic control: all users on the new version'
       : `${input.percent}% of traffic on the new version`;
   const answerBy = input.answerBy ? ` · answer by ${slackTime(input.answerBy, input.timeZone)}` : '';
-  const start = `:stethoscope: *Check-in ${input.number}/${input.total}* at ${slackTime(snapshot.takenAt, input.timeZone)} · ${traffic}`;
-  const allGood = breaches === 0 && unknown === 0 && healthOk;
+  const shown = input.shown && input.shown.length > 1 ? input.shown : undefined;
+  const title = shown
+    ? `Check-ins ${numberRuns(shown)}/${input.total}`
+    : `Check-in ${input.number}/${input.total}`;
+  const start = `:stethoscope: *${title}* at ${slackTime(snapshot.takenAt, input.timeZone)} · ${traffic}`;
+  const allGood = allWithinLimits(snapshot);
   const headline = allGood
     ? `${start} · all within limits: ${keyFigures(snapshot)}${answerBy}`
     : `${start} · ${breaches} over threshold, ${unknown} without data${healthOk ? '' : ', health check failing'}${answerBy}`;
   const missedNote =
-    input.missed.length > 0 ? `:warning: Check-in ${input.missed.join(', ')} went unanswered.` : undefined;
+    input.missed.length > 0
+      ? `:warning: Check-in${input.missed.length === 1 ? '' : 's'} ${numberRuns(input.missed)} went unanswered.`
+      : undefined;
   const details = allGood ? [] : snapshotFields(snapshot).filter((line) => !line.startsWith(statusIcon.ok));
   const fine = snapshotFields(snapshot).length - details.length;
   return {
@@ -130,8 +146,15 @@ export function reviewMessage(input: {
   snapshot: Snapshot;
   summary: string[];
   timeZone: string;
+  /** Every review this message stands for (quiet ones in a row share a message). */
+  shown?: number[];
 }): Message {
-  const title = `:bar_chart: *${input.kind === 'daily' ? 'Daily' : 'Weekly'} review ${input.number}/${input.total}* · ${slackTime(input.snapshot.takenAt, input.timeZone)}`;
+  const kind = input.kind === 'daily' ? 'Daily' : 'Weekly';
+  const numbers =
+    input.shown && input.shown.length > 1
+      ? `reviews ${numberRuns(input.shown)}/${input.total}`
+      : `review ${input.number}/${input.total}`;
+  const title = `:bar_chart: *${kind} ${numbers}* · ${slackTime(input.snapshot.takenAt, input.timeZone)}`;
   return {
     text: title.replaceAll('*', ''),
     blocks: [

@@ -12,11 +12,21 @@ import type { DecisionAction } from './decision-context.js';
 export const acknowledge: DecisionAction = async (context, client) => {
   const { deployment, input, prompt } = context;
   if (prompt?.kind !== 'check_in') throw new AppError('conflict', 'There is no open check-in to answer.');
+  // The check-ins folded into the same message are answered by the same click: it showed them all.
+  const folded = prompt.messageTs
+    ? await client.query<{ n: number }>(
+        `UPDATE prompts SET status = 'decided', decision = 'All good', decided_by = $3, decided_at = now()
+          WHERE deployment_id = $1 AND kind = 'check_in' AND status = 'open' AND message_ts = $2 AND id < $4
+          RETURNING (payload->>'n')::int AS n`,
+        [deployment.id, prompt.messageTs, input.userId, prompt.id],
+      )
+    : { rows: [] };
+  const also = folded.rows.map((row) => row.n).sort((a, b) => a - b);
   await writeAudit(client, {
     deploymentId: deployment.id,
     actor: input.userId,
     action: 'check_in_ok',
-    detail: { n: prompt.payload.n },
+    detail: { n: prompt.payload.n, ...(also.length > 0 ? { alsoAnswered: also } : {}) },
   });
   // Someone is watching again: the unanswered check-ins page, if any, is answered.
   await resolvePage(

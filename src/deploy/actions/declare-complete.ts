@@ -13,14 +13,17 @@ import { type DecisionAction, describeDeployment as describe } from './decision-
 export const declareComplete: DecisionAction = async (context, client) => {
   const { deployment, deps, input } = context;
   await applyTransition(client, deps.plan, deployment.id, 'declare_complete', input.userId);
-  await noteInThread(
-    client,
-    context.later,
-    deployment.id,
-    note(
-      `:white_check_mark: <@${input.userId}> declared ${deployment.version} complete on ${deployment.environment}.`,
-    ),
-  );
+  // Answered from its prompt, the prompt itself now reads "Declared complete by @x at …": a line of
+  // its own would say it twice. Declared without one (a command before the prompt was posted), say it.
+  if (!context.prompt)
+    await noteInThread(
+      client,
+      context.later,
+      deployment.id,
+      note(
+        `:white_check_mark: <@${input.userId}> declared ${deployment.version} complete on ${deployment.environment}.`,
+      ),
+    );
   await react('completed', { client, deps, deployment, actor: input.userId, later: context.later });
   return `Declared ${describe(context)} complete.`;
 };

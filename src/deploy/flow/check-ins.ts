@@ -1,15 +1,16 @@
 import type pg from 'pg';
-import { checkInMessage, reviewMessage } from '../../announce/blocks/check-in-message.js';
+import { allWithinLimits, checkInMessage, reviewMessage } from '../../announce/blocks/check-in-message.js';
 import { pageRoles } from '../../announce/page.js';
 import { recordPrompt } from '../../announce/prompts.js';
-import { noteInThread } from '../../announce/thread.js';
+import { replaceInThread } from '../../announce/thread.js';
 import type { Deployment } from '../../infra/db/deployments.js';
-import { decidePrompt, listOpenPrompts } from '../../infra/db/prompts.js';
+import { decidePrompt, listOpenPrompts, type Prompt } from '../../infra/db/prompts.js';
 import type { Timer } from '../../infra/db/timers.js';
 import type { Snapshot } from '../../infra/monitor/snapshot.js';
 import type { DeployDeps } from '../../ports.js';
 import type { AfterCommit } from '../after-commit.js';
 import { leadsToPage } from '../authorize.js';
+import { findCheckInFold } from './check-in-fold.js';
 import { decisionsRunSlower, scaledForPeople, scheduleTimer } from './timers.js';
 
 const day = 24 * 3600_000;
@@ -118,6 +119,7 @@ export async function checkIn(
   const n = Number(timer.payload.n);
   const total = Number(timer.payload.total);
   const missed: number[] = [];
+  const closed: Prompt[] = [];
   // A check-in's answer window is the interval to the next one, at people's pace: in a rehearsal
   // with REHEARSAL_DECISION_SCALE the next check-in may come sooner, and an open one younger than
   // its window stays open (answerable) instead of counting as missed.
@@ -128,7 +130,7 @@ export async function checkIn(
     const decided = await decidePrompt(client, open.id, 'No answer before the next check-in', 'stagecoach');
     if (decided) {
       missed.push(Number(open.payload.n));
-      later.followUps.push({ kind: 'show_decided', prompts: [decided] });
+      closed.push(decided);
     }
   }
   const streak = await unansweredStreak(client, deployment.id);
@@ -145,25 +147,54 @@ export async function checkIn(
       missedCheckInsPage,
     );
   }
-  await recordPrompt(
+  const withinLimits = allWithinLimits(snapshot);
+  const fold = await findCheckInFold(client, deployment, withinLimits);
+  // A missed check-in whose message this one takes over is not shown decided: the edit says it all.
+  const shownDecided = closed.filter((prompt) => !fold || prompt.messageTs !== fold.messageTs);
+  if (shownDecided.length > 0) later.followUps.push({ kind: 'show_decided', prompts: shownDecided });
+  const shown = fold ? [...fold.shown, n].sort((a, b) => a - b) : [n];
+  const missedShown = fold ? [...new Set([...fold.missed, ...missed])].sort((a, b) => a - b) : missed;
+  const render = (promptId: number, numbers: number[], unanswered: number[]) =>
+    checkInMessage({
+      number: n,
+      total,
+      snapshot,
+      percent: deployment.currentPercent,
+      traffic: deps.plan.traffic.mode,
+      missed: unanswered,
+      timeZone: deps.plan.timezone,
+      promptId,
+      answerBy: new Date(now + answerWindowMs),
+      shown: numbers,
+    });
+  const prompt = await recordPrompt(
     client,
     later,
     deployment.id,
     'check_in',
-    (promptId) =>
-      checkInMessage({
-        number: n,
-        total,
-        snapshot,
-        percent: deployment.currentPercent,
-        traffic: deps.plan.traffic.mode,
-        missed,
-        timeZone: deps.plan.timezone,
-        promptId,
-        answerBy: new Date(now + answerWindowMs),
-      }),
-    { n },
+    (promptId) => render(promptId, shown, missedShown),
+    {
+      n,
+      allWithinLimits: withinLimits,
+      percent: deployment.currentPercent,
+      stageIndex: deployment.stageIndex,
+      shown,
+      missedShown,
+      ...(fold ? { foldOf: fold.promptId } : {}),
+      ...(fold?.messageTs ? { replacesMessageTs: fold.messageTs } : {}),
+    },
   );
+  if (fold && !fold.messageTs) {
+    // If the message it joins never reaches Slack in time, this one is posted showing itself alone.
+    const alone = {
+      message: render(prompt.id, [n], missed),
+      payload: { shown: [n], missedShown: missed },
+    };
+    await client.query(
+      `UPDATE prompts SET payload = payload || jsonb_build_object('alone', $2::jsonb) WHERE id = $1`,
+      [prompt.id, JSON.stringify(alone)],
+    );
+  }
 }
 
 async function unansweredStreak(client: pg.PoolClient, deploymentId: number): Promise<number> {
@@ -206,13 +237,27 @@ export async function review(
     `Check-ins answered: ${counts.rows[0]?.answered ?? 0}, unanswered: ${counts.rows[0]?.missed ?? 0}. Failed or interrupted step runs: ${failed.rows[0]?.n ?? 0}.`,
   ];
   const kind = timer.payload.kind === 'weekly' ? 'weekly' : 'daily';
+  const n = Number(timer.payload.n);
+  const quiet = allWithinLimits(snapshot);
+  // Like check-ins, quiet reviews of one kind in a row share one message, edited as each comes.
+  const latest = await client.query<{ key: string }>(
+    `SELECT dedupe_key AS key FROM notifications WHERE deployment_id = $1 AND dedupe_key LIKE $2
+      ORDER BY id DESC LIMIT 1`,
+    [deployment.id, `review:${deployment.id}:${kind}:%`],
+  );
+  const fold = quiet ? /:quiet:(\d+)$/.exec(latest.rows[0]?.key ?? '') : null;
+  const first = fold ? Math.min(Number(fold[1]), n) : n;
   const message = reviewMessage({
     kind,
-    number: Number(timer.payload.n),
+    number: n,
     total: Number(timer.payload.total),
     snapshot,
     summary,
     timeZone: deps.plan.timezone,
+    shown: Array.from({ length: Math.abs(n - first) + 1 }, (_, i) => first + i),
   });
-  await noteInThread(client, later, deployment.id, message);
+  const key = fold
+    ? (latest.rows[0]?.key as string)
+    : `review:${deployment.id}:${kind}:${quiet ? 'quiet' : 'loud'}:${n}`;
+  await replaceInThread(client, later, deployment.id, key, message);
 }

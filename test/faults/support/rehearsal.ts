@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { checkInMessageCounts } from '../../support/check-in-messages.js';
 import type { FakeSlack } from '../../support/fake-slack.js';
 import type { createSlackClient } from '../../support/slack-requests.js';
 import { createClicker, openPrompts, type PromptMessage } from './prompts.js';
@@ -87,15 +88,14 @@ export async function driveToCompletion(input: {
   return { state, lostPrompts, clicks: clicker.log };
 }
 
-/** Check-in posts by their number ("Check-in n/12"), counted over every chat.postMessage Slack accepted. */
+/**
+ * How many Slack messages show each check-in, by number, in the deployment's thread (or anywhere):
+ * quiet check-ins share a message, edited as each comes due, so a check-in reaches Slack as a post
+ * or as an edit; posted twice, it shows in two messages.
+ */
 export function checkInPosts(slack: FakeSlack, threadTs?: string): Map<number, number> {
-  const counts = new Map<number, number>();
-  for (const call of slack.callsOf('chat.postMessage')) {
-    if (threadTs !== undefined && call.args.thread_ts !== threadTs) continue;
-    const match = /Check-in (\d+)\/\d+ at/.exec(String(call.args.text ?? ''));
-    if (match) counts.set(Number(match[1]), (counts.get(Number(match[1])) ?? 0) + 1);
-  }
-  return counts;
+  const messages = slack.messages().filter((m) => threadTs === undefined || m.thread_ts === threadTs);
+  return checkInMessageCounts(messages);
 }
 
 /** Plan commands that appear more than once in the workspace's invocation log. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { declareComplete } from '../../../../src/deploy/actions/declare-complete.js';
 import {
+  addPrompt,
   addTimer,
   followUpKinds,
   notifiedKeys,
@@ -36,6 +37,7 @@ describe('declare complete (success_window → completed)', () => {
     expect(later.disarm.map((timer) => timer.id)).toEqual([checkIn.id]);
     expect(await timerStatus(fx, daily.id)).toBe('pending');
     expect(later.enqueue).toEqual([]);
+    // Declared without its prompt (by command, before the prompt was posted), the thread is told.
     expect(followUpKinds(later)).toEqual(['publish_prompt', 'thread_note']);
     expect(threadNotes(later)).toEqual([
       ':white_check_mark: <@UPROJECT> declared v4.0.0 complete on production.',
@@ -54,6 +56,20 @@ describe('declare complete (success_window → completed)', () => {
       'success-1:in_app',
       'success-1:support',
     ]);
+  });
+
+  it('declared from its prompt, no extra line: the prompt shows who declared it and when', async () => {
+    const deployment = await seedDeployment(fx, { state: 'success_window', stageIndex: 2 });
+    const prompt = await addPrompt(fx, deployment.id, 'declare_complete');
+    const { later, after } = await runAction(
+      fx,
+      declareComplete,
+      deployment,
+      { decision: 'declare_complete', userId: users.project },
+      prompt,
+    );
+    expect(after.state).toBe('completed');
+    expect(threadNotes(later)).toEqual([]);
   });
 
   it('a deployment still soaking cannot be declared complete', async () => {
