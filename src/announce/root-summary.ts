@@ -10,7 +10,14 @@ import { mention } from './format.js';
 /** What the root message says beyond the steps: the live summary of issue #16. */
 export interface RootSummary {
   /** Each stage that went live: when, and who promoted it (absent for the first). */
-  stages: { name: string; percent: number | undefined; liveAt: Date; promotedBy?: string }[];
+  stages: {
+    name: string;
+    percent: number | undefined;
+    liveAt: Date;
+    promotedBy?: string;
+    /** Promoted before its soak ended: why, as the person gave it. */
+    earlyReason?: string;
+  }[];
   /** Open prompts that wait on someone: what, and on whom (mentions or role names). */
   waiting: { what: string; on: string }[];
   soakEndsAt?: Date;
@@ -50,9 +57,13 @@ export async function loadRootSummary(
   );
   const stages: RootSummary['stages'] = [];
   let promotedBy: string | undefined;
+  let earlyReason: string | undefined;
   let rollbackReason: string | undefined;
   for (const row of audit.rows) {
-    if (row.action === 'promote' || row.action === 'skip_soak') promotedBy = row.actor;
+    if (row.action === 'promote' || row.action === 'skip_soak') {
+      promotedBy = row.actor;
+      earlyReason = row.action === 'skip_soak' ? String(row.detail.reason ?? '') || undefined : undefined;
+    }
     else if (row.action === 'rollback') rollbackReason = String(row.detail.reason ?? '') || undefined;
     else {
       const stage = plan.stages.find((s) => s.id === row.detail.stage);
@@ -62,8 +73,10 @@ export async function loadRootSummary(
         percent: plan.traffic.mode === 'none' ? undefined : stage.percent,
         liveAt: row.createdAt,
         ...(promotedBy ? { promotedBy } : {}),
+        ...(earlyReason ? { earlyReason } : {}),
       });
       promotedBy = undefined;
+      earlyReason = undefined;
     }
   }
 

@@ -65,7 +65,11 @@ export function rootMessage({
   if (summary && summary.stages.length > 0) {
     const lines = summary.stages.map((stage) => {
       const share = stage.percent === undefined ? '' : ` (${stage.percent}%)`;
-      const by = stage.promotedBy ? ` · promoted by ${mention(stage.promotedBy)}` : '';
+      const by = stage.promotedBy
+        ? stage.earlyReason
+          ? ` · promoted early by ${mention(stage.promotedBy)}: ${stage.earlyReason}`
+          : ` · promoted by ${mention(stage.promotedBy)}`
+        : '';
       return `• ${stage.name}${share} live ${slackTime(stage.liveAt, timeZone)}${by}`;
     });
     blocks.push(section(`*Stages*\n${lines.join('\n')}`));

@@ -98,3 +98,35 @@ describe('message builders', () => {
     });
   });
 });
+
+describe('the root message as a live summary', () => {
+  it('says who promoted each stage, and why when it was promoted before its soak ended', () => {
+    const message = rootMessage({
+      deployment: deployment({ state: 'soaking', currentPercent: 100, stageIndex: 2 }),
+      steps: midwaySteps(),
+      application: plan.application,
+      timeZone,
+      now,
+      summary: {
+        stages: [
+          { name: 'Stage 1: Canary', percent: 10, liveAt: at(0) },
+          { name: 'Stage 2: Expanded', percent: 50, liveAt: at(60), promotedBy: 'ULEAD' },
+          {
+            name: 'Stage 3: Full',
+            percent: 100,
+            liveAt: at(120),
+            promotedBy: 'UAPPROVER',
+            earlyReason: 'hotfix for the login outage',
+          },
+        ],
+        waiting: [],
+        openIssues: [],
+      },
+    });
+    const text = allText(message);
+    expect(text).toMatch(/Stage 2: Expanded \(50%\) live .* · promoted by <@ULEAD>/);
+    expect(text).toMatch(
+      /Stage 3: Full \(100%\) live .* · promoted early by <@UAPPROVER>: hotfix for the login outage/,
+    );
+  });
+});
