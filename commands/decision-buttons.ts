@@ -32,6 +32,7 @@ export function decisionButton(deps: DeployDeps, decision: Decision) {
     body,
     ack,
     respond,
+    client,
   }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
     await ack();
     const log = deps.log.child({ action: action.action_id, user: body.user.id });
@@ -48,6 +49,9 @@ export function decisionButton(deps: DeployDeps, decision: Decision) {
     } catch (error) {
       text = userMessage(error, log);
     }
-    await answer(respond, { response_type: 'ephemeral', replace_original: false, text }, log);
+    await answer(respond, { response_type: 'ephemeral', replace_original: false, text }, log, {
+      client,
+      userId: body.user.id,
+    });
   };
 }

@@ -12,6 +12,7 @@ export function documentationButton(deps: DeployDeps) {
     body,
     ack,
     respond,
+    client,
   }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
     await ack();
     const log = deps.log.child({ action: action.action_id, user: body.user.id });
@@ -25,6 +26,9 @@ export function documentationButton(deps: DeployDeps) {
     } catch (error) {
       text = userMessage(error, log);
     }
-    await answer(respond, { response_type: 'ephemeral', replace_original: false, text }, log);
+    await answer(respond, { response_type: 'ephemeral', replace_original: false, text }, log, {
+      client,
+      userId: body.user.id,
+    });
   };
 }

@@ -29,7 +29,10 @@ export function modalButton(deps: DeployDeps, modal: ModalId) {
         error instanceof AppError
           ? error.message
           : `${userMessage(error, log)} The same can be done with a command: \`/deploy help\` lists them.`;
-      await answer(respond, { response_type: 'ephemeral', replace_original: false, text }, log);
+      await answer(respond, { response_type: 'ephemeral', replace_original: false, text }, log, {
+        client,
+        userId: body.user.id,
+      });
     }
   };
 }

@@ -33,6 +33,8 @@ export interface ActionOptions {
   messageTs?: string;
   triggerId?: string;
   blockId?: string;
+  /** Clicked in the App Home tab: Slack sends a view container and no channel or response_url. */
+  fromHome?: boolean;
 }
 
 const TEAM_ID = 'T1';
@@ -104,16 +106,20 @@ export function createSlackClient({
         user: { id: user, name: user.toLowerCase(), username: user.toLowerCase(), team_id: TEAM_ID },
         team: { id: TEAM_ID, domain: 'stagecoach-test' },
         api_app_id: API_APP_ID,
-        channel: { id: channel, name: channel.toLowerCase() },
-        container: {
-          type: 'message',
-          channel_id: channel,
-          is_ephemeral: false,
-          ...(messageTs ? { message_ts: messageTs } : {}),
-        },
-        ...(messageTs ? { message: { type: 'message', ts: messageTs } } : {}),
+        ...(options.fromHome
+          ? { container: { type: 'view', view_id: 'V_HOME' }, view: { id: 'V_HOME', type: 'home' } }
+          : {
+              channel: { id: channel, name: channel.toLowerCase() },
+              container: {
+                type: 'message',
+                channel_id: channel,
+                is_ephemeral: false,
+                ...(messageTs ? { message_ts: messageTs } : {}),
+              },
+              ...(messageTs ? { message: { type: 'message', ts: messageTs } } : {}),
+              response_url: responseUrl(triggerId),
+            }),
         actions: [{ type: 'button', action_id: actionId, block_id: blockId, value, action_ts: nowTs() }],
-        response_url: responseUrl(triggerId),
         trigger_id: triggerId,
       };
       return send({ payload: JSON.stringify(payload) });
