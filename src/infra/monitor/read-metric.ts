@@ -38,7 +38,9 @@ export async function readMetric(metric: Metric, sources: MetricSources): Promis
   let value: number | undefined;
   if (metric.source === 'prometheus') {
     if (!sources.prometheusUrl) return unknown('PROMETHEUS_URL is not set');
-    const result = await queryPrometheus(sources.prometheusUrl, metric.query ?? '');
+    const query = fillIn(metric.query ?? '', sources);
+    if (!query.ok) return unknown(query.detail);
+    const result = await queryPrometheus(sources.prometheusUrl, query.text);
     if (!result.ok) return unknown(result.detail);
     value = result.value;
   } else if (sources.healthCheck && isHealthMonitor(metric, sources.healthCheck, sources)) {
@@ -49,13 +51,34 @@ export async function readMetric(metric: Metric, sources: MetricSources): Promis
     const status = judge(metric, value);
     return { metricId: metric.id, value, status, ...(status === 'ok' ? {} : { detail: health.summary }) };
   } else {
-    const url = substituteText(metric.url ?? '', { healthcheckUrl: sources.healthcheckUrl ?? '' });
+    const filled = fillIn(metric.url ?? '', sources);
+    if (!filled.ok) return unknown(filled.detail);
+    const url = filled.text;
     if (!url) return unknown('the probe has no URL (HEALTHCHECK_URL is not set?)');
     const probed = await probe(url, metric.field);
     if (probed.value === undefined) return unknown(probed.detail);
     value = probed.value;
   }
   return { metricId: metric.id, value, status: judge(metric, value) };
+}
+
+/**
+ * A query or URL with the deployment's values filled in (`{{environment}}`, `{{version}}`, the
+ * plan's own variables), as the plan check promises: a monitor watches this deployment, not a
+ * literal "{{environment}}". A value that is not known makes the reading unknown, never a guess.
+ */
+function fillIn(
+  text: string,
+  sources: MetricSources,
+): { ok: true; text: string } | { ok: false; detail: string } {
+  try {
+    return {
+      ok: true,
+      text: substituteText(text, { ...sources.vars, healthcheckUrl: sources.healthcheckUrl ?? '' }),
+    };
+  } catch (error) {
+    return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 async function probe(url: string, field?: string): Promise<{ value?: number; detail: string }> {
