@@ -8,7 +8,7 @@ export const start: SubcommandHandler<'start'> = async (command, { deps, userId 
   const computed = Object.keys(deps.plan.variables ?? {}).length > 0;
   const dry = deployment.dryRun
     ? computed
-      ? ' as a dry run (no step is executed; only the plan\'s variable commands ran, to show the real values)'
+      ? " as a dry run (no step is executed; only the plan's variable commands ran, to show the real values)"
       : ' as a dry run (nothing is executed)'
     : '';
   const waiting = deployment.queued ? '' : ` ${queueDelayNote}`;

@@ -63,8 +63,7 @@ export async function loadRootSummary(
     if (row.action === 'promote' || row.action === 'skip_soak') {
       promotedBy = row.actor;
       earlyReason = row.action === 'skip_soak' ? String(row.detail.reason ?? '') || undefined : undefined;
-    }
-    else if (row.action === 'rollback') rollbackReason = String(row.detail.reason ?? '') || undefined;
+    } else if (row.action === 'rollback') rollbackReason = String(row.detail.reason ?? '') || undefined;
     else {
       const stage = plan.stages.find((s) => s.id === row.detail.stage);
       if (!stage) continue;
