@@ -232,7 +232,7 @@ export async function benchConcurrent(env: {
   }
 }
 
-async function countStates(db: pg.Pool): Promise<Record<string, number>> {
+export async function countStates(db: pg.Pool): Promise<Record<string, number>> {
   const result = await db.query<{ state: string; n: number }>(
     `SELECT state, count(*)::int AS n FROM deployments GROUP BY state`,
   );
@@ -269,7 +269,7 @@ function channelRates(slack: FakeSlack): Record<string, ChannelRate> {
 }
 
 /** Counts the product's warn/error log lines by message and error message. */
-async function warningsIn(file: string): Promise<Record<string, number>> {
+export async function warningsIn(file: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   const text = await readFile(file, 'utf8').catch(() => '');
   for (const line of text.split('\n')) {

@@ -6,6 +6,8 @@ import { benchClickToStep, type ClickResults } from './click-to-step.js';
 import { benchConcurrent, type ConcurrentResults } from './concurrent-rehearsals.js';
 import { benchConfig, targets } from './config.js';
 import { benchIdleRss, type IdleRssResults } from './idle-rss.js';
+import { benchScale, type ScaleResults, scaleRows } from './scale.js';
+import { benchSlackRateLimits, type SlackRateResults, slackRows } from './slack-rate-limits.js';
 import { createBenchDatabases } from './support/databases.js';
 import { round } from './support/stats.js';
 
@@ -30,6 +32,8 @@ async function main() {
     click?: ClickResults;
     concurrent?: ConcurrentResults;
     idle?: IdleRssResults;
+    slack?: SlackRateResults;
+    scale?: ScaleResults;
   } = {};
   const errors: Record<string, string> = {};
   const log = (text: string) =>
@@ -64,6 +68,16 @@ async function main() {
       'concurrent',
       `${benchConfig.concurrent} concurrent rehearsals on one product process`,
       () => benchConcurrent(dbs),
+    );
+    results.scale = await attempt(
+      'scale',
+      `scale: ${benchConfig.scale.join(', ')} deployments at once on one product process`,
+      () => benchScale(dbs),
+    );
+    results.slack = await attempt(
+      'slack',
+      `Slack rate limits: ${benchConfig.slackDeployments} deployments started at once in one channel`,
+      () => benchSlackRateLimits(dbs),
     );
   } finally {
     await redis.close();
@@ -107,6 +121,8 @@ function table(r: {
   click?: ClickResults;
   concurrent?: ConcurrentResults;
   idle?: IdleRssResults;
+  slack?: SlackRateResults;
+  scale?: ScaleResults;
 }): Row[] {
   const rows: Row[] = [];
   if (r.idle) {
@@ -142,8 +158,24 @@ function table(r: {
       stagecoach: `${ms(c.clickToStep.p50)} / ${ms(c.clickToStep.p95)}`,
       baseline: `BullMQ add→process ${ms(c.bullAddToProcess.p50)} / ${ms(c.bullAddToProcess.p95)}`,
       ratio: `${round(c.clickToStep.p95 / c.bullAddToProcess.p95, 1)}x (p95)`,
-      target: `p95 < ${targets.clickToStepP95Ms} ms`,
-      result: verdict(c.clickToStep.p95 < targets.clickToStepP95Ms),
+      target: `p95 ≤ ${targets.clickToStepRatio}x BullMQ`,
+      result: verdict(c.clickToStep.p95 <= targets.clickToStepRatio * c.bullAddToProcess.p95),
+    });
+    rows.push({
+      metric: `  the design's floor: signed click → bare Bolt ack → one audited transaction → BullMQ → claim (n=${c.designFloor.n})`,
+      stagecoach: `${ms(c.designFloor.p50)} / ${ms(c.designFloor.p95)}`,
+      baseline: `BullMQ ${ms(c.bullAddToProcess.p95)} (p95)`,
+      ratio: `stagecoach ${round(c.clickToStep.p95 / c.designFloor.p95, 1)}x floor`,
+      target: '',
+      result: 'info',
+    });
+    rows.push({
+      metric: `approve click → its command about to start ("step started") p50 / p95 (n=${c.clickToCommand.n})`,
+      stagecoach: `${ms(c.clickToCommand.p50)} / ${ms(c.clickToCommand.p95)}`,
+      baseline: '',
+      ratio: '',
+      target: '',
+      result: 'info',
     });
     for (const [phase, t] of Object.entries(c.phases)) {
       rows.push({
@@ -171,10 +203,18 @@ function table(r: {
         stagecoach: `${ms(t.p50)} / ${ms(t.p99)}`,
         baseline: '',
         ratio: '',
-        target: `p99 < ${targets.timerLatenessP99Ms} ms`,
-        result: t.n === 0 ? 'info' : verdict(t.p99 < targets.timerLatenessP99Ms),
+        target: `p99 < ${targets.timerPrecisionP99Ms} ms`,
+        result: t.n === 0 ? 'info' : verdict(t.p99 < targets.timerPrecisionP99Ms),
       });
     }
+    rows.push({
+      metric: `  check-ins written p50 / p99 (their transaction began − fire_at, n=${c.checkInsWritten.n})`,
+      stagecoach: `${ms(c.checkInsWritten.p50)} / ${ms(c.checkInsWritten.p99)}`,
+      baseline: '',
+      ratio: '',
+      target: '',
+      result: 'info',
+    });
   }
   if (r.concurrent) {
     const c = r.concurrent;
@@ -249,6 +289,8 @@ function table(r: {
       });
     }
   }
+  if (r.scale) rows.push(...scaleRows(r.scale));
+  if (r.slack) rows.push(...slackRows(r.slack));
   return rows;
 }
 

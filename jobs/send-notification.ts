@@ -1,6 +1,6 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import { sendNotification } from '../src/announce/outbox/send-notification.js';
+import { postWaitMs, sendNotification } from '../src/announce/outbox/send-notification.js';
 import type { NotificationJobData } from '../src/infra/queue/queues.js';
 import type { DeployDeps } from '../src/ports.js';
 
@@ -11,7 +11,9 @@ export function sendNotificationProcessor(deps: DeployDeps) {
   return async (job: Job<NotificationJobData>, token?: string, signal?: AbortSignal) => {
     const parsed = notificationJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`bad notification job data: ${parsed.error.message}`);
-    const result = await sendNotification(deps, parsed.data.notificationId, signal);
+    const result = await sendNotification(deps, parsed.data.notificationId, signal, {
+      maxWaitMs: postWaitMs.queued,
+    });
     if (result.outcome === 'wait') {
       // Waiting (not due, not its turn, rate limited) is not failing: no attempt is used up.
       await job.moveToDelayed(result.until.getTime(), token);

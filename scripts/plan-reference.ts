@@ -494,8 +494,9 @@ const handWritten = `## Checked before start
 2. Once stage 1 is live the go/no-go decision is due within \`goNoGo.after\` of the start;
    monitoring starts (metrics every \`monitoring.pollEvery\`, check-ins, reviews).
 3. Each stage soaks for its \`minSoak\`; then the stage's \`approvers\` get [Promote to N%]
-   (\`/deploy approve\`, or \`--skip-soak <reason>\` before the soak ends). Promotion runs the
-   traffic command with the next stage's \`{{percent}}\`.
+   (\`/deploy approve\`). Before the soak ends, [Promote early…] on the stage's message (a form
+   asking why) or \`/deploy approve --skip-soak <reason>\` promotes at once, flagged in the audit
+   log. Promotion runs the traffic command with the next stage's \`{{percent}}\`.
 4. At 100% the success window (\`successCriteria.window\`) starts; the integration checks run at
    its end, and the deployment is declared complete.
 5. A rollback runs \`rollback.revert\` with \`{{previousVersion}}\`, then offers the database

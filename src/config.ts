@@ -8,6 +8,8 @@ const fixes: Record<string, string> = {
   SLACK_APP_TOKEN:
     'create an app-level token (xapp-...) with connections:write under Basic Information, or unset it for HTTP mode',
   SLACK_API_URL: 'use an http(s) URL ending in /api/, or unset it for https://slack.com/api/',
+  SLACK_PACING:
+    'use on or off, or unset it to pace calls to Slack itself and not to a SLACK_API_URL stand-in',
   DATABASE_URL: 'use a postgres:// URL, e.g. postgres://localhost:5432/stagecoach',
   REDIS_URL: 'use a redis:// URL, e.g. redis://127.0.0.1:6379',
   DATABASE_POOL_SIZE: 'use a whole number from 2 to 200 (connections per process)',
@@ -63,6 +65,7 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: optionalUrl(httpUrl),
+  SLACK_PACING: z.enum(['on', 'off']).optional(),
   NODE_ENV: optionalText,
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://localhost:5432/stagecoach'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
@@ -116,6 +119,8 @@ function toConfig(env: z.output<typeof envSchema>, localMode: boolean) {
       signingSecret: env.SLACK_SIGNING_SECRET,
       appToken: env.SLACK_APP_TOKEN,
       apiUrl: env.SLACK_API_URL,
+      /** Pace Web API calls under Slack's rate limits; unset: only when talking to Slack itself (no apiUrl). */
+      pacing: env.SLACK_PACING,
     },
     localMode,
     databaseUrl: env.DATABASE_URL,

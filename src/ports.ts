@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { StepRunOwner } from './infra/db/step-runs.js';
 import type { Notifiers } from './infra/notify/notifier.js';
 import type { Queues } from './infra/queue/queues.js';
+import type { Wakeups } from './infra/queue/wakeups.js';
 import type { Messenger } from './infra/slack/messenger.js';
 import type { Metrics } from './infra/web/metrics.js';
 import type { Logger } from './log.js';
@@ -22,6 +23,8 @@ export interface DeployDeps {
   metrics?: Metrics | undefined;
   /** Aborted when a graceful shutdown runs out of time: running commands are stopped, not recorded. */
   shutdown?: AbortSignal | undefined;
+  /** Promotes timer jobs at their due time (infra/queue/wakeups.ts); without it they fire within Redis's `hz` tick. */
+  wakeups?: Wakeups | undefined;
   /** This runtime as the owner of the steps it runs (host, pid, instance); one per process by default. */
   owner?: Omit<StepRunOwner, 'processGroup'> | undefined;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { pino } from 'pino';
@@ -48,6 +48,8 @@ export async function startStack(input: {
   slackApiUrl?: string;
   /** The product's info log as JSON lines in this file (e.g. to read "timer fired" lateness), instead of silence. */
   logFile?: string;
+  /** Bench-side marks (support/phase-marks.ts): sees the pool before the product uses it, and each request as it arrives. */
+  instrument?: { watchPool(pool: pg.Pool): void; wrapListener(listener: RequestListener): RequestListener };
 }): Promise<Stack> {
   const slack = await startFakeSlack();
   const workspace = await makeWorkspace();
@@ -62,6 +64,7 @@ export async function startStack(input: {
     : createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent');
   // The production pool (default size, 5 s connection timeout), so pool pressure behaves as it would in production.
   const db = createPool(input.databaseUrl, (error) => log.error({ err: error }, 'postgres pool error'));
+  input.instrument?.watchPool(db);
   await db.query(resetTables);
   await db.query(
     `INSERT INTO role_assignments (role, user_id, assigned_by) VALUES
@@ -103,7 +106,8 @@ export async function startStack(input: {
   });
   const receiver = runtime.slack.receiver;
   if (!receiver) throw new Error('HTTP receiver expected');
-  const server: Server = createServer(receiver.requestListener);
+  const listener = receiver.requestListener as RequestListener;
+  const server: Server = createServer(input.instrument ? input.instrument.wrapListener(listener) : listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = createSlackClient({ baseUrl, signingSecret, responseUrl: (id) => slack.responseUrl(id) });

@@ -26,3 +26,18 @@ export async function pendingTimers(db: pg.Pool, kinds = ['check_in', 'soak_end'
   );
   return result.rows[0]?.n ?? 0;
 }
+
+/**
+ * When each fired check-in was written, against when it was due: its prompt row's created_at (the
+ * start of the transaction that claimed the timer, after its figures were read and its turn on
+ * the deployment came) − fire_at. fired_at says when the timer fired; this says when it acted.
+ */
+export async function checkInWrittenLateness(db: pg.Pool): Promise<Summary> {
+  const result = await db.query<{ ms: number }>(
+    `SELECT (extract(epoch FROM (p.created_at - t.fire_at)) * 1000)::float8 AS ms
+     FROM timers t JOIN prompts p ON p.deployment_id = t.deployment_id AND p.kind = 'check_in'
+       AND p.payload->>'n' = t.payload->>'n'
+     WHERE t.kind = 'check_in' AND t.status = 'fired'`,
+  );
+  return summarize(result.rows.map((row) => row.ms));
+}

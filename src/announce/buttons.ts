@@ -86,6 +86,21 @@ export function promotionButtons(
   ];
 }
 
+/**
+ * [Promote early…] on a soaking stage's message: it opens a form asking why
+ * (commands/modal-buttons.ts), which says what it skips and is itself the confirmation.
+ */
+export function promoteEarlyButtons(
+  promptId: number,
+  nextPercent: number | undefined,
+  nextName: string,
+): ButtonSpec[] {
+  const to = nextPercent === undefined ? nextName : `${nextPercent}%`;
+  return [
+    { actionId: actionIds.skipSoak, text: `Promote early to ${to}…`.slice(0, 75), value: String(promptId) },
+  ];
+}
+
 export function goNoGoButtons(promptId: number): ButtonSpec[] {
   const value = String(promptId);
   return [

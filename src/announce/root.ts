@@ -54,8 +54,9 @@ export async function ensureRoot(deps: AnnounceDeps, deploymentId: number): Prom
         minTimeout: 200,
         shouldRetry: (error) => isTransientDbError(error),
       });
-      // Pinned, so the live summary is one click away in the channel header.
-      await deps.messenger
+      // Pinned, so the live summary is one click away in the channel header. Not awaited: a pin
+      // waits for its turn (Tier 2, 20 a minute), and the thread's first line need not wait for it.
+      void deps.messenger
         .pin(deployment.channelId, ts)
         .catch((error: unknown) =>
           deps.log.warn({ err: error, deploymentId }, 'could not pin the root message (pins:write scope?)'),

@@ -8,7 +8,7 @@ import type { DeployDeps } from '../ports.js';
 import { labelDryRun } from './blocks/dry-run.js';
 import { dispatchNotifications } from './outbox/dispatch-notifications.js';
 import { enqueueNotification } from './outbox/enqueue-notification.js';
-import { sendNotification } from './outbox/send-notification.js';
+import { postWaitMs, sendNotification } from './outbox/send-notification.js';
 
 /**
  * Thread lines and channel posts are outbox rows: stored first (in the caller's transaction when
@@ -151,7 +151,7 @@ export async function deliverNow(
   row: Pick<Notification, 'id' | 'sendAfter'>,
 ): Promise<void> {
   try {
-    const result = await sendNotification(deps, row.id);
+    const result = await sendNotification(deps, row.id, undefined, { maxWaitMs: postWaitMs.inline });
     if (result.outcome !== 'wait') return;
   } catch (error) {
     deps.log.warn(

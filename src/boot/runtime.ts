@@ -6,11 +6,15 @@ import { alertmanagerRoute } from '../../commands/alertmanager-webhook.js';
 import type { Config } from '../config.js';
 import { reconcileAlone, startReconciler } from '../deploy/flow/reconcile.js';
 import { createOwner } from '../deploy/flow/step-owner.js';
+import { startTimerWakeups } from '../deploy/flow/timers.js';
 import { createNotifiers } from '../infra/notify/create-notifiers.js';
 import { createRedis } from '../infra/queue/connections.js';
 import { createQueues, type Queues } from '../infra/queue/queues.js';
+import { createWakeups, promoteIn } from '../infra/queue/wakeups.js';
 import { pickSecrets } from '../infra/run/step-environment.js';
 import { createMessenger } from '../infra/slack/messenger.js';
+import { paceMessenger } from '../infra/slack/pace-messenger.js';
+import { createSlackPacer } from '../infra/slack/pace-slack-calls.js';
 import type { Metrics } from '../infra/web/metrics.js';
 import type { Logger } from '../log.js';
 import type { Plan } from '../plan/schema.js';
@@ -81,6 +85,8 @@ export async function createRuntime(input: {
   processBeforeResponse?: boolean;
   customRoutes?: CustomRoute[];
   slackRetries?: number;
+  /** Pace Slack calls under its rate limits; default config.slack.pacing, else only without apiUrl (Slack itself). */
+  slackPacing?: boolean;
   clock?: () => Date;
   reconcileIntervalMs?: number;
   stepEnv?: Record<string, string>;
@@ -105,6 +111,10 @@ export async function createRuntime(input: {
     log,
     settings: settingsFrom(config, plan, input.stepEnv, input.botEnv ?? process.env),
     owner: createOwner(),
+    wakeups: createWakeups(promoteIn(queues.timers), {
+      onError: (error, jobId) =>
+        log.warn({ err: error, jobId }, 'could not wake a timer job; it fires a little later'),
+    }),
   };
   const slack = createSlackApp({
     deps,
@@ -117,7 +127,14 @@ export async function createRuntime(input: {
     customRoutes: [...(input.customRoutes ?? []), alertmanagerRoute(deps, config.alertmanagerToken)],
     retries: input.slackRetries ?? 3,
   });
-  deps.messenger = createMessenger(slack.app.client, deps.metrics);
+  const messenger = createMessenger(slack.app.client, deps.metrics);
+  const paced = input.slackPacing ?? (config.slack.pacing ? config.slack.pacing === 'on' : !input.apiUrl);
+  deps.messenger = paced
+    ? paceMessenger(
+        messenger,
+        createSlackPacer({ redis: producer, prefix: queues.prefix, signal: shutdown.signal, log }),
+      )
+    : messenger;
   deps.notifiers = createNotifiers(config, deps.messenger);
   // Start-up says which outside channels are on, so a missing variable is noticed before a page.
   const on = Object.keys(deps.notifiers);
@@ -126,7 +143,7 @@ export async function createRuntime(input: {
     (channel) => !on.includes(channel),
   );
   deps.log.info(
-    { on, off },
+    { on, off, slackPacing: paced },
     `integrations on: ${on.join(', ')}${off.length > 0 ? `; off (not configured): ${off.join(', ')}` : ''}`,
   );
   await slack.app.init();
@@ -134,12 +151,14 @@ export async function createRuntime(input: {
   let workers: Workers | undefined;
   let workerConnection: Redis | undefined;
   let reconciler: ReturnType<typeof startReconciler> | undefined;
+  let timerWakeups: ReturnType<typeof startTimerWakeups> | undefined;
   if (input.role !== 'web') {
     workerConnection = createRedis(config.redisUrl, 'worker');
     workerConnection.on('error', (error) => log.warn({ err: error }, 'redis (worker) error'));
     workers = startWorkers(deps, workerConnection, queues.prefix);
     await reconcileAlone(deps, workerConnection);
     reconciler = startReconciler(deps, workerConnection, input.reconcileIntervalMs);
+    timerWakeups = startTimerWakeups(deps);
   }
   return {
     deps,
@@ -149,6 +168,8 @@ export async function createRuntime(input: {
     producer,
     workerConnection,
     async stop(options = {}) {
+      timerWakeups?.stop();
+      deps.wakeups?.close();
       await reconciler?.stop();
       if (workers && !options.force && options.graceMs !== undefined) {
         // Running steps get the grace period; after it their commands are stopped and the runs

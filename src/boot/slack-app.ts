@@ -3,6 +3,7 @@ import { appHomeOpened } from '../../commands/app-home.js';
 import { decisionButton, decisionButtons } from '../../commands/decision-buttons.js';
 import { deployCommand } from '../../commands/deploy.js';
 import { documentationButton } from '../../commands/documentation-button.js';
+import { fullOutputButton } from '../../commands/full-output-button.js';
 import { linkButton } from '../../commands/link-buttons.js';
 import { modalButton } from '../../commands/modal-buttons.js';
 import { modalSubmission } from '../../commands/modal-submissions.js';
@@ -83,6 +84,7 @@ export function createSlackApp(options: SlackAppOptions) {
     app.view<never>(modal, modalSubmission(deps, modal) as never);
   }
   app.action<never>(actionIds.documentationDone, documentationButton(deps) as never);
+  app.action<never>(actionIds.fullOutput, fullOutputButton(deps) as never);
   // Must not throw: answerUnreadablePayloads relies on listener errors ending here.
   app.error(async (error) => {
     deps.log.error({ err: error }, 'unhandled error in a Slack listener');

@@ -27,11 +27,13 @@ export function startWorkers(deps: DeployDeps, connection: Redis, prefix: string
     // Renewed every 5 s while the step runs; a crashed worker's step is seen as interrupted ~10 s later.
     lockDuration: 10_000,
   });
-  // Timers only touch Postgres and Slack: safe to re-deliver, since the row is claimed once.
+  // Timers only touch Postgres and Slack: safe to re-deliver, since the row is claimed once. One
+  // deployment's timers take their turns in memory (fire-timer.ts), so a burst of them holds a
+  // slot each but no pool connection: the slots are cheap, and other deployments' timers go on.
   const timers = new Worker(queueNames.timers, fireTimerProcessor(deps), {
     connection,
     prefix,
-    concurrency: 20,
+    concurrency: 50,
     // Short, like steps: a timer job cut off by a crash is re-armed by the reconciler ~10 s later.
     lockDuration: 10_000,
   });

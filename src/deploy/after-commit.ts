@@ -46,6 +46,7 @@ async function carryOut(deps: DeployDeps, followUp: FollowUp): Promise<unknown> 
   switch (followUp.kind) {
     case 'thread_note':
     case 'channel_post':
+    case 'prompt_refresh':
       return deliverNow(deps, { id: followUp.notificationId, sendAfter: deps.clock() });
     case 'publish_prompt':
       return publishPrompt(deps, followUp.prompt, () => followUp.message);

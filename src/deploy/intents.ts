@@ -18,6 +18,8 @@ export type FollowUp =
   | { kind: 'refresh_root'; deploymentId: number }
   /** A top-level post in a channel (pages mention people, so they must not hide in a thread). */
   | { kind: 'channel_post'; channel: string; message: Message; notificationId: number }
+  /** An edit of a posted prompt (an alert group that changed), already stored in the outbox. */
+  | { kind: 'prompt_refresh'; notificationId: number }
   | { kind: 'start_monitoring'; deploymentId: number }
   | { kind: 'stop_monitoring'; deploymentId: number };
 

@@ -27,7 +27,7 @@ export async function postReport(deps: ReportDeps, deploymentId: number): Promis
     /[^\w.-]+/g,
     '_',
   );
-  const chart = hasChartData(report.chart) ? renderChart(report.chart) : undefined;
+  const chart = hasChartData(report.chart) ? await renderChart(report.chart) : undefined;
   const files: UploadFile[] = [
     {
       filename: `${base}.md`,

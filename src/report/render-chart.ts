@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import { type ChartSize, chartSvg } from './chart-svg.js';
 import type { ChartData } from './report.js';
 
@@ -15,14 +15,18 @@ const fontFiles = (() => {
   }
 })();
 
-/** The error-rate and latency chart as a PNG, for upload beside the review. */
-export function renderChart(data: ChartData, size?: ChartSize): Buffer {
+/**
+ * The error-rate and latency chart as a PNG, for upload beside the review. Rasterized on libuv's
+ * thread pool: drawing it takes tens of milliseconds, which on the event loop would delay every
+ * timer, click and step of every other deployment.
+ */
+export async function renderChart(data: ChartData, size?: ChartSize): Promise<Buffer> {
   const svg = chartSvg(data, size);
-  const resvg = new Resvg(svg, {
+  const image = await renderAsync(svg, {
     background: '#ffffff',
     font: { fontFiles, loadSystemFonts: fontFiles.length === 0, defaultFontFamily: 'DejaVu Sans' },
   });
-  return resvg.render().asPng();
+  return image.asPng();
 }
 
 /** The chart has something to show: at least one reading with a value. */

@@ -5,6 +5,7 @@ import {
   bindWindowToDeployment,
   failInProgress,
   findCurrentWindow,
+  findWindowFor,
   findWindowOfDeployment,
   type ScheduleStatus,
   setTrackedStatus,
@@ -23,13 +24,14 @@ export async function trackTransition(
   after: Deployment,
   event: DeploymentEvent,
 ): Promise<void> {
-  let window = await findWindowOfDeployment(client, after.id);
-  if (!window && event === 'steps_done') return;
+  const found = await findWindowFor(client, after.id, after.environment);
+  let window = found?.deploymentId === after.id ? found : undefined;
   if (!window) {
-    const current = await findCurrentWindow(client, after.environment);
-    if (!current || current.deploymentId !== null) return;
-    await bindWindowToDeployment(client, current.id, after.id);
-    window = current;
+    if (event === 'steps_done') return;
+    // The environment's current window, unless another deployment took it.
+    if (!found || found.deploymentId !== null) return;
+    await bindWindowToDeployment(client, found.id, after.id);
+    window = found;
   }
   const set = (tracks: string, status: ScheduleStatus) => setTrackedStatus(client, window.id, tracks, status);
   const stage = (index: number | null) => plan.stages[index ?? 0]?.id;

@@ -129,12 +129,80 @@ describe('POST /alertmanager', () => {
           .some((m) => m.text.includes('Alertmanager: *HighErrorRate* resolved')),
       { label: 'the resolved note' },
     );
+    // The alert itself is marked resolved in place (it keeps saying who acknowledged it), never posted again.
+    const marked = await waitUntil(
+      () =>
+        harness.slack
+          .thread('C_DEPLOY', rootTs)
+          .find((m) => m.ts === alert.ts && m.text.includes('Alertmanager: HighErrorRate resolved at')),
+      { label: 'the alert marked resolved' },
+    );
+    expect(marked.text).toMatch(/Acknowledged by <@ULEAD> at /);
     await harness.outboxDrained();
     expect(
-      harness.slack.thread('C_DEPLOY', rootTs).filter((m) => m.text.includes('HighErrorRate is firing')),
+      harness.slack
+        .thread('C_DEPLOY', rootTs)
+        .filter((m) => m.ts === alert.ts || m.text.includes('HighErrorRate is firing')),
     ).toHaveLength(1);
     expect(fake.events.filter((e) => e.event_action === 'trigger')).toHaveLength(1);
     expect((await harness.deployment(1))?.state).toBe('soaking');
+  });
+
+  it('an Alertmanager alert firing while monitors are in trouble joins their alert: one message, and one [Acknowledge] answers both pages', async () => {
+    pd = await startFakePagerDuty(routingKey);
+    const fake = pd;
+    const timeScale = 3600;
+    h = await startHarness({
+      // Polls every 250 ms of wall-clock time: a sustained breach alerts within a second.
+      plan: (plan) => ({ ...plan, monitoring: { ...plan.monitoring, pollEvery: 250 * timeScale } }),
+      env: {
+        TIME_SCALE: String(timeScale),
+        REHEARSAL_DECISION_SCALE: '1',
+        ALERTMANAGER_WEBHOOK_TOKEN: token,
+        PAGERDUTY_ROUTING_KEY: routingKey,
+        PAGERDUTY_EVENTS_URL: fake.url,
+      },
+    });
+    const harness = h;
+    await harness.client.command('start v4.0.0', { user: users.lead });
+    await harness.waitForState(1, 'soaking', 20_000);
+    const rootTs = (await harness.deployment(1))?.rootTs as string;
+    const alerts = () =>
+      harness.slack
+        .thread('C_DEPLOY', rootTs)
+        .filter((m) => buttonsOf(m).some((b) => b.action_id === 'alert_ack'));
+    const query = harness.plan.monitoring.metrics.find((m) => m.id === 'error_rate')?.query as string;
+    harness.prometheus.set(query, 0.3);
+    const alert = await waitUntil(() => alerts()[0], { label: 'the monitor alert' });
+
+    const firing = webhook('firing', [{ name: 'HighErrorRate', env: 'production', fingerprint: 'f1' }]);
+    expect(await (await send(firing)).json()).toMatchObject({ posted: 1 });
+    const joined = await waitUntil(
+      () =>
+        alerts().find((m) => m.ts === alert.ts && m.text.includes('Alertmanager: HighErrorRate is firing')),
+      { label: 'the Alertmanager alert in the same message' },
+    );
+    expect(joined.text).toMatch(/^:rotating_light: 2 alerts in trouble\n/);
+    expect(joined.text).toMatch(/Error rate .* is 30\.0%, beyond its threshold/);
+    expect(alerts()).toHaveLength(1);
+    // Two causes, two incidents: the bot's monitors and the team's Alertmanager.
+    await waitUntil(() => fake.events.filter((e) => e.event_action === 'trigger').length >= 2, {
+      label: 'both PagerDuty triggers',
+    });
+    expect(new Set(fake.events.map((e) => e.dedup_key))).toEqual(
+      new Set(['stagecoach-page-1-metrics', 'stagecoach-page-1-alertmanager']),
+    );
+
+    const ack = buttonsOf(joined).find((b) => b.action_id === 'alert_ack') as Button;
+    await harness.client.action('alert_ack', ack.value, { user: users.lead, messageTs: joined.ts });
+    await waitUntil(
+      () =>
+        fake.incidents.get('stagecoach-page-1-metrics') === 'resolved' &&
+        fake.incidents.get('stagecoach-page-1-alertmanager') === 'resolved',
+      { label: 'both incidents resolved' },
+    );
+    await harness.outboxDrained();
+    expect(fake.events.filter((e) => e.event_action === 'trigger')).toHaveLength(2);
   });
 
   it('is off without ALERTMANAGER_WEBHOOK_TOKEN', async () => {

@@ -166,7 +166,9 @@ describe.skipIf(!hasChromium)('local console in a browser', () => {
     expect(await dialog.locator('#confirm-title').textContent()).toBe('Abort this deployment?');
     await page.click('#confirm-deny');
     await dialog.waitFor({ state: 'hidden' });
-    expect(await prompt.locator('button.block-button').count()).toBe(2);
+    // Still [Retry], [Abort] and [Full output]: denying changed nothing.
+    expect(await prompt.locator('button.block-button').count()).toBe(3);
+    expect(await prompt.locator('button.block-button[data-action-id="step_full_output"]').count()).toBe(1);
 
     await abort.click();
     await dialog.waitFor();
@@ -174,7 +176,9 @@ describe.skipIf(!hasChromium)('local console in a browser', () => {
     await page.click('#confirm-ok');
 
     await prompt.locator('.block-context', { hasText: /Aborted by @Lee/ }).waitFor();
-    expect(await prompt.locator('button').count()).toBe(0);
+    // The decision buttons are gone; the step's full output stays one click away.
+    expect(await prompt.locator('button[data-action-id="deploy_abort"]').count()).toBe(0);
+    expect(await prompt.locator('button[data-action-id="step_retry"]').count()).toBe(0);
     expect(await prompt.locator('.edited').count()).toBe(1);
     // The prompt says who decided: no private echo of the click.
     expect(await page.locator('.message.ephemeral', { hasText: 'Aborted deployment #1' }).count()).toBe(0);

@@ -186,6 +186,35 @@ describe('local mode (npm start without SLACK_BOT_TOKEN)', () => {
     expect(stale.status).toBe(409);
   });
 
+  it("turns a click on a step's [Full output] into the whole output as a file in the thread", async () => {
+    await command('ULEAD', 'start v4.0.0');
+    const hasFullOutput = (m: LocalMessage) =>
+      m.blocks.some((b) => b.accessory?.action_id === 'step_full_output') && /Step 1\/\d+ done/.test(m.text);
+    const line = await waitUntil(async () => threadOf(await state()).find(hasFullOutput), {
+      timeoutMs: 20_000,
+      label: 'the first step done, with [Full output]',
+    });
+    const button = line.blocks.find((b) => b.accessory?.action_id === 'step_full_output').accessory;
+    const click = await post('/console/action', {
+      user: 'ULEAD',
+      channel: line.channel,
+      messageTs: line.ts,
+      actionId: 'step_full_output',
+      blockId: '',
+      value: button.value,
+    });
+    expect(await click.json()).toMatchObject({ ok: true });
+    const shared = await waitUntil(
+      async () => threadOf(await state()).find((m) => (m.files?.length ?? 0) > 0),
+      { label: 'the output file in the thread' },
+    );
+    const [file] = shared.files ?? [];
+    expect(file?.name).toBe('stagecoach-1-verification_tests-1.log');
+    const content = await (await fetch(String(file?.url).replace('localhost', '127.0.0.1'))).text();
+    expect(content).toContain('PASS  patient-summary');
+    expect(content).toContain('phase 5 verification: 5 suites, 48 tests passed, 0 failed');
+  });
+
   it('serves the console page and its scripts, health checks, and the real signed Bolt endpoint', async () => {
     const page = await fetch(`${base}/`);
     expect(page.status).toBe(200);

@@ -84,7 +84,7 @@ describe('monitoring, issues and success', () => {
       { text },
     );
 
-  it('alerts once on a sustained breach, never on a single spike, and treats no data as unknown', {
+  it('alerts once on a sustained breach, never on a single spike, and adds no data (unknown) to the same alert', {
     timeout: 90_000,
   }, async () => {
     // The canary soaks 6 s: long enough to watch polls, short enough to see them go on during the prompt.
@@ -117,11 +117,15 @@ describe('monitoring, issues and success', () => {
       .find((m) => !m.thread_ts && m.text.includes('beyond its threshold'));
     expect(page?.text).toContain('<@ULEAD>');
 
-    // No data is unknown and goes to a human.
+    // No data is unknown and goes to a human: it joins the open alert (issue #18), edited in place.
     h.prometheus.set(query('cpu'), undefined);
     const unknown = await waitUntil(() => alerts().find((m) => m.text.includes('no data')), {
-      label: 'the unknown alert',
+      label: 'the unknown monitor in the alert',
     });
+    expect(unknown.ts).toBe(alert.ts);
+    expect(alerts()).toHaveLength(1);
+    expect(unknown.text).toMatch(/^:rotating_light: 2 monitors in trouble\n/);
+    expect(unknown.text).toMatch(/Error rate.*30\.0%.*at most 1\.0%/);
     expect(unknown.text).toMatch(/Server CPU usage has no data since/);
     expect(await samples('cpu', 'ok')).toBeGreaterThan(0);
     // Issue #18: one page for every monitor in trouble, edited as another joins, not a page each.
@@ -147,6 +151,24 @@ describe('monitoring, issues and success', () => {
     const acknowledged = await decidedAs(alert, 'Acknowledged', users.lead);
     expect(acknowledged.text).toMatch(/Error rate.*30\.0%/);
     expect(h.slack.responses.slice(answered)).toEqual([]);
+
+    // Everything back: the same message says so, still saying who acknowledged it, and the thread hears it once.
+    h.prometheus.set(query('error_rate'), 0.001);
+    h.prometheus.set(query('cpu'), 0.3);
+    const clear = await waitUntil(
+      () => h.slack.messages('C_DEPLOY').find((m) => m.ts === alert.ts && m.text.includes('All clear')),
+      { label: 'the alert to say all clear' },
+    );
+    expect(clear.text).toMatch(/Error rate .* is back within its threshold \(0\.10%\)/);
+    expect(clear.text).toMatch(/Acknowledged by <@ULEAD> at /);
+    expect(actingButtons(clear)).toEqual([]);
+    await waitUntil(
+      () => thread().some((m) => m.text.includes('All clear: everything in the alert is back')),
+      {
+        label: 'the all-clear line in the thread',
+      },
+    );
+    expect(alerts()).toEqual([]);
   });
 
   it('pages both leads on a critical issue and offers rollback; a minor one does neither', async () => {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fakeFileMethods } from './fake-slack-files.js';
+import { createRateLimiter, type RateLimitOptions } from './fake-slack-limits.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Slack payloads are open-ended JSON; tests index into them freely.
 type Json = any;
@@ -47,14 +48,25 @@ export interface FailureOptions {
   times?: number;
 }
 
+export interface FakeSlackOptions {
+  /**
+   * Enforce Slack's published per-method tiers and per-channel posting limit
+   * (test/support/fake-slack-limits.ts): a call over its limit is answered HTTP 429 with
+   * Retry-After and `{ ok: false, error: 'ratelimited' }`, as Slack does. Off by default.
+   */
+  rateLimits?: boolean | RateLimitOptions;
+}
+
 export interface FakeSlack {
   /** Pass as `slackApiUrl` (SLACK_API_URL). */
   url: string;
   baseUrl: string;
-  /** Every Web API call in arrival order, except those answered by failNext(). */
+  /** Every Web API call in arrival order, except those answered by failNext() or the rate limits. */
   calls: SlackCall[];
   /** Calls answered 429 or 500 by failNext(). */
   rejected: SlackCall[];
+  /** Calls answered 429 by the rate limits (startFakeSlack({ rateLimits })), with the bucket that refused. */
+  ratelimited: (SlackCall & { bucket: string; retryAfterSeconds: number })[];
   /** Bodies POSTed to responseUrl() paths, as respond() sends them. */
   responses: FakeResponse[];
   responseUrl(id?: string): string;
@@ -74,9 +86,13 @@ export interface FakeSlack {
 const BOT = { user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'stagecoach' } as const;
 
 /** A Slack Web API on loopback that records calls and keeps posted messages current. */
-export async function startFakeSlack(): Promise<FakeSlack> {
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const rejected: SlackCall[] = [];
+  const ratelimited: FakeSlack['ratelimited'] = [];
+  const limits = options.rateLimits
+    ? createRateLimiter(options.rateLimits === true ? {} : options.rateLimits)
+    : undefined;
   const responses: FakeResponse[] = [];
   const stored: FakeMessage[] = [];
   const failures = new Map<string, Required<FailureOptions>>();
@@ -215,6 +231,16 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       return send(res, 500, { ok: false, error: 'internal_error' });
     }
+    const limited = limits?.(method, args);
+    if (limited) {
+      ratelimited.push({ ...call, ...limited });
+      return send(
+        res,
+        429,
+        { ok: false, error: 'ratelimited' },
+        { 'retry-after': String(limited.retryAfterSeconds) },
+      );
+    }
     calls.push(call);
     if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
       return send(res, 200, { ok: false, error: 'not_authed' });
@@ -254,6 +280,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     baseUrl,
     calls,
     rejected,
+    ratelimited,
     responses,
     responseUrl: (id = randomUUID()) => `${baseUrl}/response/${encodeURIComponent(id)}`,
     messages: (channel) => stored.filter((m) => channel === undefined || m.channel === channel),
@@ -266,6 +293,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     reset() {
       calls.length = 0;
       rejected.length = 0;
+      ratelimited.length = 0;
       responses.length = 0;
       stored.length = 0;
       failures.clear();

@@ -94,6 +94,7 @@ describe('loadConfig', () => {
       ['NOTIFY_EMAILS', 'ops@example.com;support@example.com', /use comma-separated email addresses/],
       ['NOTIFY_EMAILS', 'ops@example.com, not-an-address', /use comma-separated email addresses/],
       ['SLACK_API_URL', 'slack.com/api', /use an http\(s\) URL ending in \/api\//],
+      ['SLACK_PACING', 'yes', /use on or off/],
       [
         'HEALTHCHECK_URL',
         'ftp://example.com/health',

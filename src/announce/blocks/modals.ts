@@ -6,6 +6,7 @@ export const modalIds = {
   rollback: 'modal_rollback',
   resume: 'modal_resume',
   resolveIssue: 'modal_resolve_issue',
+  promoteEarly: 'modal_promote_early',
 } as const;
 export type ModalId = (typeof modalIds)[keyof typeof modalIds];
 
@@ -112,5 +113,22 @@ export function resolveIssueModal(context: ModalContext, issue: string): View {
   return modal(modalIds.resolveIssue, 'Resolve issue', 'Resolve', context, [
     section(`Issue: ${clip(issue, 2500)}`),
     textInput('How was it resolved?', 'The fix, or why it needs none'),
+  ]);
+}
+
+/**
+ * [Promote early…] on a soaking stage: the reason is required, and what is skipped is said before
+ * the submit button (the form is the confirmation).
+ */
+export function promoteEarlyModal(
+  context: ModalContext,
+  input: { deployment: string; stage: string; to: string; soakEnds: string | undefined },
+): View {
+  const ends = input.soakEnds ? ` (it ends ${input.soakEnds})` : '';
+  return modal(modalIds.promoteEarly, 'Promote early', 'Promote now', context, [
+    section(
+      `:warning: The rest of the *${input.stage}* soak is skipped${ends} and deployment ${input.deployment} is promoted to *${input.to}* now. The early promotion is flagged in the audit log and the report.`,
+    ),
+    textInput('Why promote before the soak ends?', 'e.g. hotfix for a clinic outage; metrics clean for 6 h'),
   ]);
 }

@@ -15,17 +15,29 @@ const withButtons = (text: string, blockId: string, buttons: ButtonSpec[], note?
   ],
 });
 
+/** With `promptId` and `buttons`, the message is the soaking stage's prompt ([Promote early…]). */
 export function stageLiveMessage(input: {
   stage: Stage;
   soakUntil: Date;
   timeZone: string;
   traffic?: TrafficMode;
+  promptId?: number;
+  buttons?: ButtonSpec[];
 }): Message {
   const { stage } = input;
   const live = input.traffic === 'none' ? 'is live (no traffic control)' : `is live at *${stage.percent}%*`;
   const text = `:hourglass_flowing_sand: *${stage.name}* ${live}. Soaking ${formatDuration(stage.minSoak)} until ${slackTime(input.soakUntil, input.timeZone)}.`;
   const focus = stage.monitoringFocus.length > 0 ? `Watch: ${stage.monitoringFocus.join(' · ')}` : undefined;
-  return { text, blocks: [section(text), ...(focus ? [context(focus)] : [])] };
+  return withButtons(text, `prompt-${input.promptId ?? 0}`, input.buttons ?? [], focus);
+}
+
+/** A soak that goes on (extended, or resumed after a hold): with the soaking stage's buttons. */
+export function soakGoesOnMessage(input: {
+  text: string;
+  promptId?: number;
+  buttons?: ButtonSpec[];
+}): Message {
+  return withButtons(input.text, `prompt-${input.promptId ?? 0}`, input.buttons ?? []);
 }
 
 export function promotionPrompt(input: {

@@ -1,11 +1,14 @@
+import { actionIds } from '../../deploy/model/action-ids.js';
 import type { Deployment } from '../../infra/db/deployments.js';
 import type { StepRun } from '../../infra/db/step-runs.js';
 import {
   actions,
+  type Block,
   type ButtonSpec,
   codeBlock,
   context,
   type Message,
+  plain,
   section,
 } from '../../infra/slack/block-kit.js';
 import { formatElapsed } from '../format.js';
@@ -18,6 +21,23 @@ function label(step: StepRun, total: number): string {
   return `Step ${step.position}/${total}`;
 }
 
+/**
+ * A section with [Full output] beside it when the run printed anything: the button uploads the
+ * whole output into the thread. An accessory, not an actions block, so a decided prompt keeps it.
+ */
+function withFullOutput(block: Block, step: StepRun): Block {
+  if (!step.outputTail) return block;
+  return {
+    ...block,
+    accessory: {
+      type: 'button',
+      action_id: actionIds.fullOutput,
+      text: plain('Full output'),
+      value: String(step.id),
+    },
+  };
+}
+
 export function stepStartedMessage(step: StepRun, total: number): Message {
   const text = `:large_blue_circle: ${label(step, total)} started: *${step.stepName}*${step.attempt > 1 ? ` (attempt ${step.attempt})` : ''}`;
   return { text, blocks: [section(text)] };
@@ -28,7 +48,7 @@ export function stepSucceededMessage(step: StepRun, total: number): Message {
   const text = `${stepStatusIcons[step.status]} ${label(step, total)} done: *${step.stepName}* in ${took}${
     step.summary ? ` · ${step.summary}` : ''
   }`;
-  return { text, blocks: [section(text)] };
+  return { text, blocks: [withFullOutput(section(text), step)] };
 }
 
 const finishedVerbs: Partial<Record<StepRun['status'], string>> = {
@@ -51,7 +71,7 @@ export function stepFinishedMessage(step: StepRun, total: number): Message {
   const text = `${stepStatusIcons[step.status]} ${label(step, total)} ${verb}: *${step.stepName}*${took}${
     step.summary ? ` · ${step.summary}` : ''
   }`;
-  return { text, blocks: [section(text)] };
+  return { text, blocks: [withFullOutput(section(text), step)] };
 }
 
 /** The dedupe key of a step run's thread line, so that its outcome edits it. */
@@ -75,7 +95,9 @@ export function stepFailedMessage(input: {
     text,
     blocks: [
       section(text),
-      ...(step.outputTail ? [section(`*Output (last lines)*\n${codeBlock(step.outputTail)}`)] : []),
+      ...(step.outputTail
+        ? [withFullOutput(section(`*Output (last lines)*\n${codeBlock(step.outputTail)}`), step)]
+        : []),
       ...(input.buttons.length > 0 ? [actions(`prompt-${input.promptId}`, input.buttons)] : []),
     ],
   };

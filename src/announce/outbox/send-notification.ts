@@ -14,18 +14,33 @@ import { inTransaction } from '../../infra/db/pool.js';
 import { notifiersOf } from '../../infra/notify/create-notifiers.js';
 import type { Notification, SlackTarget } from '../../infra/notify/notification.js';
 import { retryAfterSeconds } from '../../infra/notify/retry-after.js';
+import { SlackBusyError } from '../../infra/slack/pace-slack-calls.js';
 import type { DeployDeps } from '../../ports.js';
 import { ensureRoot } from '../root.js';
 import { collapsedMessage } from './collapse-message.js';
 import { sendAttempts } from './dispatch-notifications.js';
+import { promptRefreshReadiness, refreshedPromptOf, resolvePromptRefresh } from './prompt-refresh.js';
 
 export type SendResult =
   | { outcome: 'sent' | 'collapsed'; count: number }
   | { outcome: 'stale' | 'failed' | 'unconfigured' }
-  | { outcome: 'wait'; until: Date; reason: 'not_due' | 'earlier_pending' | 'rate_limited' };
+  | {
+      outcome: 'wait';
+      until: Date;
+      reason: 'not_due' | 'earlier_pending' | 'rate_limited' | 'prompt_unposted';
+    };
+
+/**
+ * How long a paced Slack post waits for its channel's turn: briefly when sent right after a commit
+ * (a step or a click is on that code path), longer in the queue's worker; past that the job is
+ * delayed until the channel is likely free instead of holding one of the worker's slots.
+ */
+export const postWaitMs = { inline: 2_000, queued: 10_000 } as const;
 
 /** How often a notification behind an earlier one of its target looks again. */
 const turnPollMs = 250;
+/** How often an edit of a prompt that is not in Slack yet looks again. */
+const promptPostPollMs = 500;
 /** Delayed jobs fire "at least" their delay; one a hair early is sent, not re-delayed. */
 const earlyToleranceMs = 50;
 
@@ -45,6 +60,8 @@ export async function sendNotification(
   deps: DeployDeps,
   id: number,
   signal?: AbortSignal,
+  /** How long a paced Slack post may wait for its channel's turn before it is queued instead. */
+  options: { maxWaitMs?: number } = {},
 ): Promise<SendResult> {
   const row = await getNotification(deps.db, id);
   if (row?.status !== 'pending') return { outcome: 'stale' };
@@ -55,6 +72,20 @@ export async function sendNotification(
   const collapsing = row.collapseGroup !== null && isStale(row, now) ? row.collapseGroup : undefined;
   if (await hasEarlierOpen(deps.db, row, now, collapsing)) {
     return { outcome: 'wait', until: new Date(now.getTime() + turnPollMs), reason: 'earlier_pending' };
+  }
+  const refreshed = refreshedPromptOf(row);
+  if (refreshed !== undefined) {
+    const readiness = await promptRefreshReadiness(deps, refreshed);
+    if (readiness === 'unposted')
+      return {
+        outcome: 'wait',
+        until: new Date(now.getTime() + promptPostPollMs),
+        reason: 'prompt_unposted',
+      };
+    if (readiness === 'gone') {
+      await abandonNotification(deps.db, id, 'the prompt it edits is gone');
+      return { outcome: 'stale' };
+    }
   }
   const claimed = collapsing
     ? await inTransaction(deps.db, (client) => claimCollapseGroup(client, row, now))
@@ -78,10 +109,15 @@ export async function sendNotification(
   try {
     const incidentId = await incidentIdFor(deps, claimed);
     const githubDeploymentId = await gitHubDeploymentIdFor(deps, claimed);
-    const { externalId } = await notifier.send(await resolveThread(deps, outgoing), {
+    const resolved =
+      refreshed === undefined
+        ? await resolveThread(deps, outgoing)
+        : await resolvePromptRefresh(deps, outgoing, refreshed);
+    const { externalId } = await notifier.send(resolved, {
       signal,
       incidentId,
       githubDeploymentId,
+      maxWaitMs: options.maxWaitMs,
     });
     await markNotificationSent(deps.db, id, externalId);
     log.info(
@@ -94,7 +130,10 @@ export async function sendNotification(
     const retryAfter = retryAfterSeconds(error);
     if (retryAfter !== undefined) {
       await releaseNotification(deps.db, id, reason);
-      log.warn({ retryAfterSeconds: retryAfter }, 'notification rate limited: waiting as asked');
+      // Our own pacing saying "not yet" is the plan working, not a warning.
+      if (error instanceof SlackBusyError)
+        log.debug({ retryAfterSeconds: retryAfter }, 'notification waits for its channel turn');
+      else log.warn({ retryAfterSeconds: retryAfter }, 'notification rate limited: waiting as asked');
       return {
         outcome: 'wait',
         until: new Date(deps.clock().getTime() + Math.max(retryAfter * 1000, 500)),

@@ -1,17 +1,17 @@
+import type pg from 'pg';
 import { z } from 'zod';
-import { alertButtons } from '../../announce/blocks/alert-message.js';
-import { linksBlock } from '../../announce/blocks/links.js';
 import { note } from '../../announce/blocks/rollout-messages.js';
 import { pageRoles, resolvePage } from '../../announce/page.js';
-import { recordPrompt } from '../../announce/prompts.js';
 import { noteInThread } from '../../announce/thread.js';
+import { anyInTrouble, findGroupInTrouble } from '../../infra/db/alert-groups.js';
 import { writeAudit } from '../../infra/db/audit.js';
-import { getDeployment, listActiveDeployments } from '../../infra/db/deployments.js';
+import { type Deployment, getDeployment, listActiveDeployments } from '../../infra/db/deployments.js';
 import { inTransaction } from '../../infra/db/pool.js';
-import { actions, section } from '../../infra/slack/block-kit.js';
 import type { DeployDeps } from '../../ports.js';
-import { afterCommit, runAfterCommit } from '../after-commit.js';
+import { type AfterCommit, afterCommit, runAfterCommit } from '../after-commit.js';
 import { leadsToPage } from '../authorize.js';
+import { lockAlerts, raiseAlerts, settleAlerts } from '../flow/alert-group.js';
+import { type AlertmanagerMember, alertmanagerKey } from '../model/alert-group.js';
 
 /** Alertmanager's webhook payload, version 4 (the fields Stagecoach reads). */
 export const alertmanagerPayload = z.object({
@@ -41,11 +41,14 @@ export interface AlertmanagerOutcome {
 
 const alertmanagerPage = { key: 'alertmanager', kind: 'metric' } as const;
 
+type Alert = AlertmanagerPayload['alerts'][number];
+
 /**
  * Alerts from the team's own Alertmanager: a firing alert whose environment label names an
- * active deployment's environment becomes an alert in its thread with [Roll back] [Acknowledge]
- * (once per fingerprint: Alertmanager repeats firing alerts), and pages like a breached monitor;
- * a resolved one is noted. An alert matching no deployment is counted, never an error.
+ * active deployment's environment joins the deployment's open alert (or opens one) with
+ * [Roll back] [Acknowledge], once per fingerprint while it fires (Alertmanager repeats firing
+ * alerts), and pages like a breached monitor; a resolved one is marked so in that alert and noted.
+ * An alert matching no deployment is counted, never an error.
  */
 export async function receiveAlerts(
   deps: DeployDeps,
@@ -60,89 +63,94 @@ export async function receiveAlerts(
       outcome.unmatched++;
       continue;
     }
-    const name = alert.labels.alertname ?? 'alert';
-    const summary = alert.annotations.summary ?? alert.annotations.description ?? '';
     const later = afterCommit();
     const result = await inTransaction(deps.db, async (client) => {
+      // The alerts' lock first (a poll may be editing the same alert), then the deployment's row.
+      await lockAlerts(client, deployment.id);
       const current = await getDeployment(client, deployment.id, { forUpdate: true });
       if (!current) return 'unmatched' as const;
-      const seen = await client.query<{ id: number; status: string }>(
-        `SELECT id, status FROM prompts WHERE deployment_id = $1 AND kind = 'alert' AND payload->>'fingerprint' = $2
-          ORDER BY id DESC LIMIT 1`,
-        [current.id, alert.fingerprint],
-      );
-      const open = seen.rows[0];
-      if (alert.status === 'firing') {
-        if (open && open.status === 'open') return 'repeated' as const;
-        const text = `:rotating_light: Alertmanager: *${name}* is firing on ${current.environment}${summary ? `: ${summary}` : ''}`;
-        await recordPrompt(
-          client,
-          later,
-          current.id,
-          'alert',
-          (promptId) => {
-            const links = linksBlock(deps.plan.links, current);
-            return {
-              text: text.replaceAll('*', ''),
-              blocks: [
-                section(text),
-                ...(alert.generatorURL ? [section(`<${alert.generatorURL}|Open the alert's source>`)] : []),
-                actions(`prompt-${promptId}`, alertButtons(promptId, false)),
-                ...(links ? [links] : []),
-              ],
-            };
-          },
-          { fingerprint: alert.fingerprint, source: 'alertmanager', alertname: name },
-        );
-        await writeAudit(client, {
-          deploymentId: current.id,
-          actor: 'alertmanager',
-          action: 'external_alert',
-          detail: { alertname: name, fingerprint: alert.fingerprint, status: 'firing' },
-        });
-        const lead = leadsToPage(deps.plan, 'rollback');
-        await pageRoles(
-          client,
-          deps,
-          current.id,
-          lead,
-          `Alertmanager: ${name} is firing on deployment #${current.id} (${current.version} → ${current.environment}). See the alert in the thread.`,
-          later,
-          alertmanagerPage,
-        );
-        return 'posted' as const;
-      }
-      if (!open) return 'unmatched' as const;
-      await noteInThread(
-        client,
-        later,
-        current.id,
-        note(`:large_green_circle: Alertmanager: *${name}* resolved.`),
-      );
-      await writeAudit(client, {
-        deploymentId: current.id,
-        actor: 'alertmanager',
-        action: 'external_alert',
-        detail: { alertname: name, fingerprint: alert.fingerprint, status: 'resolved' },
-      });
-      const stillFiring = await client.query(
-        `SELECT 1 FROM prompts p WHERE deployment_id = $1 AND kind = 'alert' AND payload->>'source' = 'alertmanager'
-           AND status = 'open' AND payload->>'fingerprint' <> $2`,
-        [current.id, alert.fingerprint],
-      );
-      if ((stillFiring.rowCount ?? 0) === 0)
-        await resolvePage(
-          client,
-          deps,
-          current.id,
-          alertmanagerPage,
-          `Alertmanager: ${name} resolved`,
-          later,
-        );
-      return 'resolved' as const;
+      return alert.status === 'firing'
+        ? await fire(client, deps, later, current, alert)
+        : await resolve(client, deps, later, current, alert);
     });
     await runAfterCommit(deps, later);
     outcome[result]++;
   }
   return outcome;
+}
+
+async function fire(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  current: Deployment,
+  alert: Alert,
+): Promise<'posted' | 'repeated'> {
+  const key = alertmanagerKey(alert.fingerprint);
+  if ((await findGroupInTrouble(client, current.id, key)) !== undefined) return 'repeated';
+  const name = alert.labels.alertname ?? 'alert';
+  const summary = alert.annotations.summary ?? alert.annotations.description;
+  const member: AlertmanagerMember = {
+    key,
+    source: 'alertmanager',
+    raisedAt: deps.clock().toISOString(),
+    fingerprint: alert.fingerprint,
+    alertname: name,
+    environment: current.environment,
+    ...(summary ? { summary } : {}),
+    ...(alert.generatorURL ? { generatorUrl: alert.generatorURL } : {}),
+  };
+  await raiseAlerts(client, deps, later, current.id, [member], deps.clock());
+  await writeAudit(client, {
+    deploymentId: current.id,
+    actor: 'alertmanager',
+    action: 'external_alert',
+    detail: { alertname: name, fingerprint: alert.fingerprint, status: 'firing' },
+  });
+  const lead = leadsToPage(deps.plan, 'rollback');
+  await pageRoles(
+    client,
+    deps,
+    current.id,
+    lead,
+    `Alertmanager: ${name} is firing on deployment #${current.id} (${current.version} → ${current.environment}). See the alert in the thread.`,
+    later,
+    alertmanagerPage,
+  );
+  return 'posted';
+}
+
+async function resolve(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  current: Deployment,
+  alert: Alert,
+): Promise<'resolved' | 'unmatched'> {
+  const promptId = await findGroupInTrouble(client, current.id, alertmanagerKey(alert.fingerprint));
+  if (promptId === undefined) return 'unmatched';
+  const name = alert.labels.alertname ?? 'alert';
+  await settleAlerts(
+    client,
+    deps,
+    later,
+    promptId,
+    [{ key: alertmanagerKey(alert.fingerprint) }],
+    deps.clock(),
+  );
+  await noteInThread(
+    client,
+    later,
+    current.id,
+    note(`:large_green_circle: Alertmanager: *${name}* resolved.`),
+  );
+  await writeAudit(client, {
+    deploymentId: current.id,
+    actor: 'alertmanager',
+    action: 'external_alert',
+    detail: { alertname: name, fingerprint: alert.fingerprint, status: 'resolved' },
+  });
+  if (!(await anyInTrouble(client, current.id, 'alertmanager')))
+    await resolvePage(client, deps, current.id, alertmanagerPage, `Alertmanager: ${name} resolved`, later);
+  return 'resolved';
 }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { formatTime, mention } from '../../announce/format.js';
 import { resolvePage } from '../../announce/page.js';
 import { queueDelayNote } from '../../announce/queue-delay-note.js';
+import { refreshDecidedAlertGroups } from '../../announce/refresh-alert-group.js';
 import { refreshRoot } from '../../announce/root.js';
 import { AppError } from '../../errors.js';
 import { writeAudit } from '../../infra/db/audit.js';
@@ -107,7 +108,13 @@ export async function decideAndTell(
         )
       : [];
     const decided = answered ? await getPrompt(client, answered.id) : undefined;
-    later.followUps.unshift({ kind: 'show_decided', prompts: decided ? [decided, ...closed] : closed });
+    const shown = await refreshDecidedAlertGroups(
+      client,
+      deps,
+      later,
+      decided ? [decided, ...closed] : closed,
+    );
+    later.followUps.unshift({ kind: 'show_decided', prompts: shown });
     return { lost: false as const, message };
   });
   if (outcome.lost) {

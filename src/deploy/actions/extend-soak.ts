@@ -1,9 +1,9 @@
-import { note } from '../../announce/blocks/rollout-messages.js';
+import { soakGoesOnMessage } from '../../announce/blocks/rollout-messages.js';
 import { slackTime } from '../../announce/format.js';
-import { noteInThread } from '../../announce/thread.js';
 import { AppError } from '../../errors.js';
 import { formatDuration } from '../../plan/duration.js';
 import { applyTransition } from '../apply-transition.js';
+import { postSoakingMessage } from '../flow/soaking-prompt.js';
 import { scaled, scheduleTimer } from '../flow/timers.js';
 
 import { soakExtensionMs } from '../model/soak-extension.js';
@@ -12,7 +12,7 @@ import type { DecisionAction } from './decision-context.js';
 /**
  * Extend the current soak by half its minimum (at least an hour).
  * awaiting_promotion → soaking. Guard: approveStage. Answers: promotion.
- * Intents: arm a new soak_end timer, thread note.
+ * Intents: arm a new soak_end timer; the soak's message with [Promote early…].
  */
 export const extendSoak: DecisionAction = async (context, client) => {
   const { deployment, deps, input } = context;
@@ -37,13 +37,9 @@ export const extendSoak: DecisionAction = async (context, client) => {
   });
   context.later.arm.push(timer);
   const until = new Date(deps.clock().getTime() + scaled(deps, extensionMs));
-  await noteInThread(
-    client,
-    context.later,
-    deployment.id,
-    note(
-      `:hourglass: <@${input.userId}> extended the ${stage.name} soak by ${formatDuration(extensionMs)}, until ${slackTime(until, deps.plan.timezone)}.`,
-    ),
+  const text = `:hourglass: <@${input.userId}> extended the ${stage.name} soak by ${formatDuration(extensionMs)}, until ${slackTime(until, deps.plan.timezone)}.`;
+  await postSoakingMessage(client, deps, deployment.id, context.later, (promptId, buttons) =>
+    soakGoesOnMessage({ text, promptId, buttons }),
   );
   return `Soak extended by ${formatDuration(extensionMs)}.`;
 };

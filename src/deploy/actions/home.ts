@@ -5,6 +5,7 @@ import { listOpenPrompts } from '../../infra/db/prompts.js';
 import { rolesOf } from '../../infra/db/roles.js';
 import type { DeployDeps } from '../../ports.js';
 import { roleName } from '../authorize.js';
+import { optionalPromptKinds } from '../model/prompt-kinds.js';
 
 const decisionNames: Record<string, string> = {
   go_no_go: 'go/no-go decision',
@@ -39,7 +40,9 @@ export async function buildHome(deps: DeployDeps, userId: string) {
   }
   const deployments = await Promise.all(
     active.map(async (deployment) => {
-      const open = await listOpenPrompts(deps.db, deployment.id);
+      const open = (await listOpenPrompts(deps.db, deployment.id)).filter(
+        (prompt) => !optionalPromptKinds.includes(prompt.kind),
+      );
       const next = open.map((prompt) => decisionNames[prompt.kind] ?? prompt.kind);
       return {
         deployment,

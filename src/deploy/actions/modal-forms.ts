@@ -1,17 +1,20 @@
+import { plainStateLabel } from '../../announce/blocks/labels.js';
 import {
   type ModalContext,
   type ModalId,
   type modalFields,
   modalIds,
+  promoteEarlyModal,
   reportIssueModal,
   resolveIssueModal,
   resumeModal,
   rollbackModal,
 } from '../../announce/blocks/modals.js';
-import { formatTime, mention } from '../../announce/format.js';
+import { formatTime, mention, slackTime } from '../../announce/format.js';
 import { AppError } from '../../errors.js';
-import { getDeployment } from '../../infra/db/deployments.js';
+import { type Deployment, getDeployment } from '../../infra/db/deployments.js';
 import { getPrompt } from '../../infra/db/prompts.js';
+import { listTimers } from '../../infra/db/timers.js';
 import type { DeployDeps } from '../../ports.js';
 import { actionIds } from '../model/action-ids.js';
 import { decide } from './decide.js';
@@ -25,6 +28,7 @@ export const modalButtons = {
   [actionIds.rollback]: modalIds.rollback,
   [actionIds.resume]: modalIds.resume,
   [actionIds.resolveIssue]: modalIds.resolveIssue,
+  [actionIds.skipSoak]: modalIds.promoteEarly,
 } as const satisfies Record<string, ModalId>;
 
 /**
@@ -66,7 +70,35 @@ export async function modalForClick(
       );
       return resolveIssueModal(context, issue.rows[0]?.description ?? 'the reported issue');
     }
+    case modalIds.promoteEarly:
+      return promoteEarlyForm(deps, context, deployment, name);
   }
+}
+
+/** The early-promotion form, for a deployment still soaking the stage whose message was clicked. */
+async function promoteEarlyForm(
+  deps: Pick<DeployDeps, 'db' | 'plan'>,
+  context: ModalContext,
+  deployment: Deployment,
+  name: string,
+) {
+  const stage = deps.plan.stages[deployment.stageIndex ?? 0];
+  const next = deps.plan.stages[(deployment.stageIndex ?? 0) + 1];
+  if (deployment.state !== 'soaking' || !stage || !next) {
+    throw new AppError(
+      'conflict',
+      `Deployment ${name} is ${plainStateLabel(deployment.state).toLowerCase()}: there is no soak to cut short.`,
+    );
+  }
+  const soak = (await listTimers(deps.db, deployment.id))
+    .filter((timer) => timer.kind === 'soak_end' && timer.status === 'pending')
+    .at(-1);
+  return promoteEarlyModal(context, {
+    deployment: name,
+    stage: stage.name,
+    to: deps.plan.traffic.mode === 'none' ? next.name : `${next.percent}% (${next.name})`,
+    soakEnds: soak ? slackTime(soak.fireAt, deps.plan.timezone) : undefined,
+  });
 }
 
 /** What a person typed and chose in a modal, by input block. */
@@ -111,6 +143,9 @@ export async function submitModal(
       return decide(deps, { decision: 'resume', userId, promptId: context.promptId, reason: text });
     case modalIds.resolveIssue:
       return decide(deps, { decision: 'resolve_issue', userId, promptId: context.promptId, reason: text });
+    // The checks of `/deploy approve --skip-soak`: role, the next stage's approvers, four eyes, still soaking.
+    case modalIds.promoteEarly:
+      return decide(deps, { decision: 'skip_soak', userId, promptId: context.promptId, reason: text });
   }
 }
 

@@ -1,14 +1,23 @@
+import type pg from 'pg';
+import { soakGoesOnMessage } from '../../announce/blocks/rollout-messages.js';
+import { slackTime } from '../../announce/format.js';
 import { listStepRuns } from '../../infra/db/step-runs.js';
 import { applyTransition } from '../apply-transition.js';
 import { advance } from '../flow/advance.js';
 import { promptPromotion } from '../flow/promotion.js';
+import { hasOpenSoakingPrompt, postSoakingMessage } from '../flow/soaking-prompt.js';
 
-import { type DecisionAction, describeDeployment as describe } from './decision-context.js';
+import {
+  type DecisionAction,
+  type DecisionContext,
+  describeDeployment as describe,
+} from './decision-context.js';
 
 /**
  * Resume a held deployment.
  * held → the state it was held from. Guard: start. Answers: held.
- * Intents: enqueue the pending step or advance; a promotion prompt if the soak ended while held.
+ * Intents: enqueue the pending step or advance; a promotion prompt if the soak ended while held,
+ * else the soak's message with [Promote early…] again.
  */
 export const resume: DecisionAction = async (context, client) => {
   const { deployment, deps, input, later } = context;
@@ -44,6 +53,25 @@ export const resume: DecisionAction = async (context, client) => {
       [deployment.id, String(deployment.stageIndex ?? 0)],
     );
     if ((fired.rowCount ?? 0) > 0) await promptPromotion(client, deps, deployment.id, later);
+    else await offerEarlyPromotionAgain(context, client);
   }
   return `Resumed ${describe(context)}.`;
 };
+
+/** The hold closed the soaking stage's message: the soak goes on, and so does [Promote early…]. */
+async function offerEarlyPromotionAgain(context: DecisionContext, client: pg.PoolClient) {
+  const { deployment, deps, later } = context;
+  if (await hasOpenSoakingPrompt(client, deployment.id)) return;
+  const stage = deps.plan.stages[deployment.stageIndex ?? 0];
+  const soak = await client.query<{ fireAt: Date }>(
+    `SELECT fire_at AS "fireAt" FROM timers WHERE deployment_id = $1 AND kind = 'soak_end' AND status = 'pending'
+     ORDER BY fire_at DESC LIMIT 1`,
+    [deployment.id],
+  );
+  const until = soak.rows[0];
+  if (!stage || !until) return;
+  const text = `:hourglass_flowing_sand: Resumed: *${stage.name}* soaks on until ${slackTime(until.fireAt, deps.plan.timezone)}.`;
+  await postSoakingMessage(client, deps, deployment.id, later, (promptId, buttons) =>
+    soakGoesOnMessage({ text, promptId, buttons }),
+  );
+}

@@ -8,9 +8,10 @@ import { type DecisionAction, describeDeployment as describe } from './decision-
 import { promotionTarget, shiftToNextStage } from './shift-to-next-stage.js';
 
 /**
- * Promote before the soak ends, with a reason flagged in the audit log.
+ * Promote before the soak ends, with a reason flagged in the audit log: `/deploy approve
+ * --skip-soak <reason>` or the [Promote early…] form.
  * soaking → running (the shift step). Guard: approveStage and the next stage's approvers.
- * Intents: disarm soak_end, enqueue the traffic shift, thread note.
+ * Answers: soaking. Intents: disarm soak_end, enqueue the traffic shift, thread note.
  */
 export const skipSoak: DecisionAction = async (context, client) => {
   const { deployment, deps, input } = context;
@@ -40,7 +41,7 @@ export const skipSoak: DecisionAction = async (context, client) => {
     context.later,
     deployment.id,
     note(
-      `:warning: <@${input.userId}> skipped the rest of the ${stage?.name ?? ''} soak: ${input.reason}. Promoting to ${promotionTarget(deps.plan, next)}.`,
+      `:warning: Promoted early by <@${input.userId}>: ${input.reason}. The rest of the ${stage?.name ?? ''} soak is skipped; promoting to ${promotionTarget(deps.plan, next)}.`,
     ),
   );
   return `Soak skipped (flagged in the audit log); promoting ${describe(context)} to ${promotionTarget(deps.plan, next)}.`;

@@ -45,7 +45,7 @@ export async function approve(
     const until = soak ? ` The soak ends at ${slackTime(soak.fireAt, deps.plan.timezone)}.` : '';
     throw new AppError(
       'conflict',
-      `Nothing to approve yet: the stage is still soaking.${until} To promote early, give a reason: \`/deploy approve --skip-soak <reason>\` (flagged in the audit log).`,
+      `Nothing to approve yet: the stage is still soaking.${until} To promote early, give a reason with [Promote early…] on the stage's message or \`/deploy approve --skip-soak <reason>\` (flagged in the audit log).`,
     );
   }
   if (deployment.state === 'success_window') {

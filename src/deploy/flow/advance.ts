@@ -3,7 +3,6 @@ import { stageLiveMessage } from '../../announce/blocks/rollout-messages.js';
 import { stepFailedMessage } from '../../announce/blocks/step-messages.js';
 import { haltedStepButtons } from '../../announce/buttons.js';
 import { recordPrompt } from '../../announce/prompts.js';
-import { noteInThread } from '../../announce/thread.js';
 import { type Deployment, getDeployment } from '../../infra/db/deployments.js';
 import type { StepRun } from '../../infra/db/step-runs.js';
 import { insertStepRun, listLatestStepRuns } from '../../infra/db/step-runs.js';
@@ -15,6 +14,7 @@ import { shiftsTraffic } from './execute-step.js';
 import { soakOf } from './finish-dry-run.js';
 import { onStageLive } from './milestones.js';
 import { resolveStep, shiftStepId, shiftStepName, stageOfShift } from './resolve-step.js';
+import { postSoakingMessage } from './soaking-prompt.js';
 import { startSuccessWindow } from './success-criteria.js';
 import { scaled, scheduleTimer } from './timers.js';
 
@@ -140,11 +140,15 @@ export async function enterStage(
   });
   later.arm.push(timer);
   const soakUntil = new Date(deps.clock().getTime() + scaled(deps, soakMs));
-  await noteInThread(
-    client,
-    later,
-    deploymentId,
-    stageLiveMessage({ stage, soakUntil, timeZone: deps.plan.timezone, traffic: deps.plan.traffic.mode }),
+  await postSoakingMessage(client, deps, deploymentId, later, (promptId, buttons) =>
+    stageLiveMessage({
+      stage,
+      soakUntil,
+      timeZone: deps.plan.timezone,
+      traffic: deps.plan.traffic.mode,
+      promptId,
+      buttons,
+    }),
   );
 }
 

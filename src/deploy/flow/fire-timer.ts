@@ -1,6 +1,8 @@
+import type pg from 'pg';
 import { refreshRoot } from '../../announce/root.js';
 import { type Deployment, getDeployment } from '../../infra/db/deployments.js';
 import { inTransaction } from '../../infra/db/pool.js';
+import { createTakeTurns } from '../../infra/db/take-turns.js';
 import { claimTimer, getTimer, type Timer } from '../../infra/db/timers.js';
 import { type Snapshot, takeSnapshot } from '../../infra/monitor/snapshot.js';
 import type { DeployDeps } from '../../ports.js';
@@ -23,9 +25,11 @@ import { armTimers } from './timers.js';
  * deployment that moved on (rolled back, held, promoted early) is a no-op.
  */
 export async function fireTimer(deps: DeployDeps, timerId: number): Promise<string> {
+  // The timer fires now: what follows (its figures, its turn, its transaction) is what it does.
+  const firedAt = deps.clock();
   const timer = await getTimer(deps.db, timerId);
   if (timer?.status !== 'pending') return 'stale';
-  const early = timer.fireAt.getTime() - deps.clock().getTime();
+  const early = timer.fireAt.getTime() - firedAt.getTime();
   // Delayed jobs fire "at least" their delay; one that somehow comes early waits for the rest.
   if (early > 50) {
     await deps.queues.timers.remove(`timer-${timer.id}`).catch(() => undefined);
@@ -53,32 +57,12 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
       ? await evaluateSuccess(deps, timer.deploymentId)
       : undefined;
   const later = afterCommit();
-  const acted = await inTransaction(deps.db, async (client) => {
-    // Lock order is deployment, then timer, as in every decision (docs/architecture.md): a timer
-    // claimed first could deadlock with a decision cancelling it. A timer's deployment never changes.
-    const deployment =
-      timer.deploymentId === null
-        ? undefined
-        : await getDeployment(client, timer.deploymentId, { forUpdate: true });
-    const claimed = await claimTimer(client, timer.id);
-    if (!claimed) return false;
-    if (claimed.deploymentId === null) {
-      if (claimed.kind === 'window_item') await actOnWindowTimer(client, deps, claimed, later, checks);
-      return true;
-    }
-    if (deployment) {
-      await timerHandlers[claimed.kind]({
-        client,
-        deps,
-        timer: claimed,
-        deployment,
-        later,
-        snapshot,
-        evaluation,
-      });
-    }
-    return true;
-  });
+  // One deployment's timers take turns here, not on its row lock with a pool connection each.
+  const acted = await turnsOf(deps.db)(timer.deploymentId ?? 'windows', () =>
+    inTransaction(deps.db, (client) =>
+      act(client, deps, timer, later, { firedAt, snapshot, checks, evaluation }),
+    ),
+  );
   if (!acted) return 'stale';
   await runAfterCommit(deps, later);
   if (timer.kind === 'report' && timer.deploymentId !== null) {
@@ -87,6 +71,55 @@ export async function fireTimer(deps: DeployDeps, timerId: number): Promise<stri
   if (timer.deploymentId !== null) await refreshRoot(deps, timer.deploymentId);
   return timer.kind;
 }
+
+const turns = new WeakMap<object, ReturnType<typeof createTakeTurns>>();
+const turnsOf = (db: object) => {
+  let takeTurn = turns.get(db);
+  if (!takeTurn) {
+    takeTurn = createTakeTurns();
+    turns.set(db, takeTurn);
+  }
+  return takeTurn;
+};
+
+/** The claim and what the timer does, in one transaction. False: someone else claimed it first. */
+async function act(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  timer: Timer,
+  later: AfterCommit,
+  read: Pick<TimerContext, 'snapshot' | 'evaluation'> & {
+    firedAt: Date;
+    checks: RollbackResourceChecks | undefined;
+  },
+): Promise<boolean> {
+  // Lock order is deployment, then timer, as in every decision (docs/architecture.md): a timer
+  // claimed first could deadlock with a decision cancelling it. A timer's deployment never changes.
+  const deployment =
+    timer.deploymentId === null
+      ? undefined
+      : await getDeployment(client, timer.deploymentId, { forUpdate: true });
+  const claimed = await claimTimer(client, timer.id, read.firedAt);
+  if (!claimed) return false;
+  if (claimed.deploymentId === null) {
+    if (claimed.kind === 'window_item') await actOnWindowTimer(client, deps, claimed, later, read.checks);
+    return true;
+  }
+  if (deployment) {
+    await timerHandlers[claimed.kind]({
+      client,
+      deps,
+      timer: claimed,
+      deployment,
+      later,
+      snapshot: read.snapshot,
+      evaluation: read.evaluation,
+    });
+  }
+  return true;
+}
+
+type RollbackResourceChecks = Awaited<ReturnType<typeof checkRollbackResources>>;
 
 interface TimerContext {
   client: Parameters<typeof promptPromotion>[0];

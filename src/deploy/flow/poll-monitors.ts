@@ -1,31 +1,28 @@
-import { alertMessage } from '../../announce/blocks/alert-message.js';
+import type pg from 'pg';
 import { formatValue } from '../../announce/blocks/check-in-message.js';
 import { note } from '../../announce/blocks/rollout-messages.js';
 import { pageRoles, resolvePage } from '../../announce/page.js';
-import { recordPrompt } from '../../announce/prompts.js';
 import { noteInThread } from '../../announce/thread.js';
-import { getDeployment } from '../../infra/db/deployments.js';
+import { type Deployment, getDeployment } from '../../infra/db/deployments.js';
 import { getMonitorStates, insertSample, saveMonitorState } from '../../infra/db/monitoring.js';
 import { inTransaction } from '../../infra/db/pool.js';
-import { cancelAutoRollback } from '../../infra/db/timers.js';
 import { evaluate, initialState } from '../../infra/monitor/evaluate.js';
-import { readMetric } from '../../infra/monitor/read-metric.js';
+import { type Metric, type Reading, readMetric } from '../../infra/monitor/read-metric.js';
 import { monitorSources } from '../../infra/monitor/snapshot.js';
 import type { DeployDeps } from '../../ports.js';
-import { afterCommit, runAfterCommit } from '../after-commit.js';
+import { type AfterCommit, afterCommit, runAfterCommit } from '../after-commit.js';
 import { leadsToPage } from '../authorize.js';
+import { monitorKey } from '../model/alert-group.js';
 import { isTerminal } from '../model/lifecycle.js';
+import { monitorMember, raiseAlerts, settleAlerts, tryLockAlerts } from './alert-group.js';
 import { isLive } from './check-ins.js';
 import { planVariableValues } from './execute-step.js';
 import { stopMonitoring } from './monitor-polling.js';
-import { scaledForPeople, scheduleTimer } from './timers.js';
 
 /**
  * One poll of every monitor of a deployment, from the first traffic shift to the end: it runs
  * whatever the state (a prompt waiting for a decision included), until the deployment ends.
  */
-const monitorLockSpace = 7_400_212;
-
 export async function pollMonitors(deps: DeployDeps, deploymentId: number): Promise<string> {
   const deployment = await getDeployment(deps.db, deploymentId);
   if (!deployment || isTerminal(deployment.state)) {
@@ -57,21 +54,25 @@ export async function pollMonitors(deps: DeployDeps, deploymentId: number): Prom
 /** The page of monitors in trouble: one per deployment, grouped. */
 const metricsPage = { key: 'metrics', kind: 'metric' } as const;
 
+type Judged = ReturnType<typeof evaluate> & {
+  metric: Metric;
+  reading: Reading;
+  /** The alert this monitor last joined. */
+  alertPromptId: number | null;
+};
+
+const isRaised = (j: Judged) => j.event === 'alert_breach' || j.event === 'alert_unknown';
+
 async function pollOnce(
   deps: DeployDeps,
   deploymentId: number,
-  readings: Awaited<ReturnType<typeof readMetric>>[],
+  readings: Reading[],
   now: Date,
 ): Promise<string> {
-  const { metrics } = deps.plan.monitoring;
   const later = afterCommit();
   await inTransaction(deps.db, async (client) => {
     // One poll of a deployment at a time, without holding the deployment's row (decisions must not wait on polls).
-    const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [
-      monitorLockSpace,
-      deploymentId,
-    ]);
-    if (!locked.rows[0]?.ok) return;
+    if (!(await tryLockAlerts(client, deploymentId))) return;
     const current = await getDeployment(client, deploymentId);
     if (
       !current ||
@@ -79,107 +80,135 @@ async function pollOnce(
       ['rolling_back', 'awaiting_restore', 'restoring', 'rollback_failed'].includes(current.state)
     )
       return;
-    const states = await getMonitorStates(client, deploymentId);
-    const alerted: string[] = [];
-    const recovered: string[] = [];
-    const stillAlerting: string[] = [];
-    for (const [index, metric] of metrics.entries()) {
-      const reading = readings[index];
-      if (!reading) continue;
-      await insertSample(client, {
-        deploymentId,
-        metricId: metric.id,
-        value: reading.value,
-        status: reading.status,
-        stageIndex: current.stageIndex,
-        percent: current.currentPercent,
-      });
-      const { next, event } = evaluate(states.get(metric.id) ?? initialState, reading, metric, now);
-      let alertPromptId: number | null = null;
-      if (event === 'alert_breach' || event === 'alert_unknown') {
-        const { autoRollback } = deps.plan.monitoring;
-        const autoAt =
-          event === 'alert_breach' && autoRollback.enabled
-            ? new Date(now.getTime() + scaledForPeople(deps, autoRollback.grace))
-            : undefined;
-        const since = next.since ?? now;
-        // Recorded with its rendered message, so the reconciler can post it if this process dies first.
-        const prompt = await recordPrompt(
-          client,
-          later,
-          deploymentId,
-          'alert',
-          (promptId) =>
-            alertMessage({
-              metric,
-              reading,
-              since,
-              kind: event,
-              timeZone: deps.plan.timezone,
-              promptId,
-              autoRollbackAt: autoAt,
-            }),
-          { metricId: metric.id, event },
-        );
-        alertPromptId = prompt.id;
-        if (autoAt) {
-          later.arm.push(
-            await scheduleTimer(client, deps, {
-              deploymentId,
-              kind: 'auto_rollback',
-              key: `auto-rollback-${prompt.id}`,
-              afterMs: autoRollback.grace,
-              payload: { promptId: prompt.id, metricId: metric.id },
-              // The grace is a person's time to press [Hold].
-              waitsForPeople: true,
-            }),
-          );
-        }
-        alerted.push(
-          event === 'alert_breach' ? `${metric.name} is beyond its threshold` : `${metric.name} has no data`,
-        );
-      }
-      if (event === 'recovered') {
-        const alertId = states.get(metric.id)?.alertPromptId;
-        if (alertId) later.disarm.push(...(await cancelAutoRollback(client, deploymentId, alertId)));
-        const value = reading.value === undefined ? '' : ` (${formatValue(metric.unit, reading.value)})`;
-        await noteInThread(
-          client,
-          later,
-          deploymentId,
-          note(`:large_green_circle: ${metric.name} is back within its threshold${value}.`),
-        );
-        recovered.push(`${metric.name}${value}`);
-      }
-      await saveMonitorState(client, deploymentId, metric.id, next, alertPromptId);
-      if (next.alerted) stillAlerting.push(metric.name);
-    }
-    // One page for every monitor in trouble (like Alertmanager's grouping): posted when the first
-    // breaches, edited as others join, resolved once all are back. A monitor that stays breached
-    // is not announced again.
-    if (alerted.length > 0) {
-      const lead = leadsToPage(deps.plan, 'rollback');
-      const where = `deployment #${deploymentId} (${current.version}${deps.plan.traffic.mode === 'none' ? '' : ` at ${current.currentPercent}%`})`;
-      await pageRoles(
-        client,
-        deps,
-        deploymentId,
-        lead,
-        `${stillAlerting.length} monitor${stillAlerting.length === 1 ? '' : 's'} in trouble on ${where}: ${stillAlerting.join(', ')} (new: ${alerted.join('; ')}). See the alerts in the thread.`,
-        later,
-        metricsPage,
+    const judged = await recordReadings(client, deps, current, readings, now);
+    // Everything that went wrong in this poll joins one alert (the open one, or a new one).
+    const raised = judged
+      .filter(isRaised)
+      .map(({ metric, reading, next, event }) =>
+        monitorMember(
+          metric,
+          reading,
+          event === 'alert_breach' ? 'breach' : 'unknown',
+          next.since ?? now,
+          now,
+        ),
       );
-    } else if (recovered.length > 0 && stillAlerting.length === 0) {
-      await resolvePage(
-        client,
-        deps,
-        deploymentId,
-        metricsPage,
-        `every monitor is back within its threshold (${recovered.join(', ')})`,
-        later,
-      );
-    }
+    const group =
+      raised.length > 0 ? await raiseAlerts(client, deps, later, deploymentId, raised, now) : undefined;
+    for (const j of judged)
+      await saveMonitorState(client, deploymentId, j.metric.id, j.next, isRaised(j) ? group?.promptId : null);
+    const back = await settleRecovered(client, deps, later, deploymentId, judged, now);
+    await pageMonitorsInTrouble(client, deps, later, current, judged, back);
   });
   await runAfterCommit(deps, later);
   return 'polled';
+}
+
+/**
+ * Stores each reading and judges it against the monitor's state. Samples go first: their insert
+ * takes the deployment's row (key share) before any alert's row, the lock order of every transaction.
+ */
+async function recordReadings(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  current: Deployment,
+  readings: Reading[],
+  now: Date,
+): Promise<Judged[]> {
+  const states = await getMonitorStates(client, current.id);
+  const judged: Judged[] = [];
+  for (const [index, metric] of deps.plan.monitoring.metrics.entries()) {
+    const reading = readings[index];
+    if (!reading) continue;
+    await insertSample(client, {
+      deploymentId: current.id,
+      metricId: metric.id,
+      value: reading.value,
+      status: reading.status,
+      stageIndex: current.stageIndex,
+      percent: current.currentPercent,
+    });
+    const previous = states.get(metric.id);
+    judged.push({
+      metric,
+      reading,
+      alertPromptId: previous?.alertPromptId ?? null,
+      ...evaluate(previous ?? initialState, reading, metric, now),
+    });
+  }
+  return judged;
+}
+
+/** Marks what came back in the alert it joined; an alert all back says so in the thread. Returns what came back. */
+async function settleRecovered(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  deploymentId: number,
+  judged: Judged[],
+  now: Date,
+): Promise<string[]> {
+  const byAlert = new Map<number, { key: string; value?: number | undefined; line: string }[]>();
+  for (const { metric, reading, alertPromptId, event } of judged) {
+    if (event !== 'recovered' || !alertPromptId) continue;
+    const value = reading.value === undefined ? '' : ` (${formatValue(metric.unit, reading.value)})`;
+    const back = byAlert.get(alertPromptId) ?? [];
+    back.push({ key: monitorKey(metric.id), value: reading.value, line: `${metric.name}${value}` });
+    byAlert.set(alertPromptId, back);
+  }
+  for (const [promptId, back] of byAlert) {
+    const { allBack } = await settleAlerts(client, deps, later, promptId, back, now);
+    if (!allBack) continue;
+    const lines = back.map((b) => b.line).join(', ');
+    await noteInThread(
+      client,
+      later,
+      deploymentId,
+      note(`:large_green_circle: All clear: everything in the alert is back to normal (${lines}).`),
+    );
+  }
+  return [...byAlert.values()].flat().map((b) => b.line);
+}
+
+/**
+ * One page for every monitor in trouble (like Alertmanager's grouping): posted when the first
+ * breaches, edited as others join, resolved once all are back. A monitor that stays breached is
+ * not announced again.
+ */
+async function pageMonitorsInTrouble(
+  client: pg.PoolClient,
+  deps: DeployDeps,
+  later: AfterCommit,
+  current: Deployment,
+  judged: Judged[],
+  back: string[],
+) {
+  const alerted = judged
+    .filter(isRaised)
+    .map(({ metric, event }) =>
+      event === 'alert_breach' ? `${metric.name} is beyond its threshold` : `${metric.name} has no data`,
+    );
+  const stillAlerting = judged.filter((j) => j.next.alerted).map((j) => j.metric.name);
+  if (alerted.length > 0) {
+    const lead = leadsToPage(deps.plan, 'rollback');
+    const where = `deployment #${current.id} (${current.version}${deps.plan.traffic.mode === 'none' ? '' : ` at ${current.currentPercent}%`})`;
+    await pageRoles(
+      client,
+      deps,
+      current.id,
+      lead,
+      `${stillAlerting.length} monitor${stillAlerting.length === 1 ? '' : 's'} in trouble on ${where}: ${stillAlerting.join(', ')} (new: ${alerted.join('; ')}). See the alert in the thread.`,
+      later,
+      metricsPage,
+    );
+  } else if (back.length > 0 && stillAlerting.length === 0) {
+    await resolvePage(
+      client,
+      deps,
+      current.id,
+      metricsPage,
+      `every monitor is back within its threshold (${back.join(', ')})`,
+      later,
+    );
+  }
 }

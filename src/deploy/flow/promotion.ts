@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { promotionPrompt } from '../../announce/blocks/rollout-messages.js';
 import { promotionButtons } from '../../announce/buttons.js';
 import { recordPrompt } from '../../announce/prompts.js';
+import { countAlertsRaisedSince } from '../../infra/db/alert-groups.js';
 import { getDeployment } from '../../infra/db/deployments.js';
 import { formatDuration } from '../../plan/duration.js';
 import type { DeployDeps } from '../../ports.js';
@@ -10,6 +11,7 @@ import { applyTransition } from '../apply-transition.js';
 import { roleName } from '../authorize.js';
 import { soakExtensionMs } from '../model/soak-extension.js';
 import { finishDryRun } from './finish-dry-run.js';
+import { closeSoakingPrompts } from './soaking-prompt.js';
 
 /** The soak is over: ask the next stage's approvers to promote, extend, or roll back. */
 export async function promptPromotion(
@@ -20,6 +22,7 @@ export async function promptPromotion(
 ) {
   const deployment = await getDeployment(client, deploymentId);
   if (deployment?.state !== 'soaking') return;
+  await closeSoakingPrompts(client, deploymentId, later);
   // A dry run asks nobody to promote: it ends here by itself.
   if (deployment.dryRun) return finishDryRun(client, deps, deploymentId, later, 'promotion');
   const stage = deps.plan.stages[deployment.stageIndex ?? 0];
@@ -77,16 +80,13 @@ async function stageEvidence(
        FROM prompts WHERE deployment_id = $1 AND kind = 'check_in' AND created_at >= $2`,
     [deploymentId, from],
   );
-  const alerts = await client.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM prompts WHERE deployment_id = $1 AND kind = 'alert' AND created_at >= $2`,
-    [deploymentId, from],
-  );
+  // Monitors and Alertmanager alerts that went wrong, not messages: a grouped alert of four is four.
+  const alertCount = await countAlertsRaisedSince(client, deploymentId, from);
   const issues = await client.query<{ severity: string; n: number }>(
     `SELECT severity, count(*)::int AS n FROM issues WHERE deployment_id = $1 AND status = 'open' GROUP BY severity ORDER BY severity`,
     [deploymentId],
   );
   const c = checkIns.rows[0] ?? { total: 0, allGood: 0, missed: 0 };
-  const alertCount = alerts.rows[0]?.n ?? 0;
   const parts = [
     c.total === 0
       ? 'no check-ins'

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { refreshDecidedAlertGroups } from '../../announce/refresh-alert-group.js';
 import type { Deployment } from '../../infra/db/deployments.js';
 import { lockEnvironment } from '../../infra/db/environment-locks.js';
 import { closeOpenPrompts } from '../../infra/db/prompts.js';
@@ -34,9 +35,10 @@ const carryOut: Record<Reaction, (entered: Entered, state: DeploymentState) => P
       ...(await cancelDeploymentTimers(client, deployment.id, ['soak_end', 'go_no_go', 'check_in'])),
     );
   },
-  close_open_prompts: async ({ client, deployment, actor, later }) => {
+  close_open_prompts: async ({ client, deps, deployment, actor, later }) => {
     const closed = await closeOpenPrompts(client, deployment.id, 'Closed by the rollback', actor);
-    later.followUps.push({ kind: 'show_decided', prompts: closed });
+    const shown = await refreshDecidedAlertGroups(client, deps, later, closed);
+    later.followUps.push({ kind: 'show_decided', prompts: shown });
   },
   cancel_pending_steps: async ({ client, deployment }) => {
     await cancelPendingStepRuns(client, deployment.id);

@@ -40,6 +40,7 @@ import { rearmPendingTimers } from './timers.js';
 export async function reconcile(
   deps: DeployDeps,
   redis: Redis,
+  options: { full?: boolean } = {},
 ): Promise<{ interrupted: number; requeued: number; rearmed: number }> {
   let interrupted = 0;
   let requeued = 0;
@@ -62,10 +63,17 @@ export async function reconcile(
     await enqueueStep(deps, run);
     requeued++;
   }
-  const rearmed = await rearmPendingTimers(deps, redis);
-  // Monitoring schedulers live in Redis only: recreate them for every deployment with live traffic.
-  for (const deployment of await listActiveDeployments(deps.db)) {
-    if (isLive(deployment)) await startMonitoring(deps, deployment.id);
+  // Redis kept its data since the last full pass (our marker is still there): every job and
+  // scheduler is where it was, and a timer whose job was lost anyway shows by being overdue.
+  const marker = `${deps.queues.prefix}:reconciled`;
+  const full = (options.full ?? true) || (await redis.exists(marker)) === 0;
+  const rearmed = await rearmPendingTimers(deps, redis, full ? 'all' : 'overdue');
+  if (full) {
+    // Monitoring schedulers live in Redis only: recreate them for every deployment with live traffic.
+    for (const deployment of await listActiveDeployments(deps.db)) {
+      if (isLive(deployment)) await startMonitoring(deps, deployment.id);
+    }
+    await redis.set(marker, deps.clock().toISOString());
   }
   await recoverNotifications(deps);
   if (interrupted + requeued + rearmed > 0)
@@ -146,7 +154,7 @@ async function markInterrupted(deps: DeployDeps, run: StepRun): Promise<boolean>
 const reconcilerLockKey = 7_400_213;
 
 /** Exactly one reconciler acts at a time across every worker process: the others skip the tick. */
-export async function reconcileAlone(deps: DeployDeps, redis: Redis) {
+export async function reconcileAlone(deps: DeployDeps, redis: Redis, options: { full?: boolean } = {}) {
   const client = await deps.db.connect();
   try {
     const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
@@ -154,7 +162,7 @@ export async function reconcileAlone(deps: DeployDeps, redis: Redis) {
     ]);
     if (!locked.rows[0]?.ok) return undefined;
     try {
-      return await reconcile(deps, redis);
+      return await reconcile(deps, redis, options);
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [reconcilerLockKey]);
     }
@@ -163,14 +171,21 @@ export async function reconcileAlone(deps: DeployDeps, redis: Redis) {
   }
 }
 
+const fullPassEvery = 12;
+
 /**
  * Reconciles at start-up and then every few seconds: a worker that died mid-step leaves a lock
  * that expires after BullMQ's lockDuration, and only then can its run be called interrupted.
  */
 export function startReconciler(deps: DeployDeps, redis: Redis, intervalMs = 5_000) {
   let running: Promise<unknown> = Promise.resolve();
+  let ticks = 0;
   const tick = () => {
-    running = reconcileAlone(deps, redis).catch((error) => deps.log.warn({ err: error }, 'reconcile failed'));
+    // Every pending timer and scheduler once a minute or so; only what is overdue in between.
+    const full = ++ticks % fullPassEvery === 0;
+    running = reconcileAlone(deps, redis, { full }).catch((error) =>
+      deps.log.warn({ err: error }, 'reconcile failed'),
+    );
   };
   const timer = setInterval(tick, intervalMs);
   timer.unref();

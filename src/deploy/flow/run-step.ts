@@ -11,11 +11,11 @@ import {
   recordSchemaChanged,
 } from '../../infra/db/deployments.js';
 import { inTransaction } from '../../infra/db/pool.js';
+import { saveStepOutput } from '../../infra/db/step-outputs.js';
 import {
   beatStepRun,
   claimStepRun,
   finishStepRun,
-  getStepRun,
   recordProcessGroup,
   releaseStepRun,
   type StepRun,
@@ -38,14 +38,9 @@ const activeStates = { rollout: ['running'], rollback: ['rolling_back', 'restori
  * nothing, so no step ever runs twice.
  */
 export async function runStepRun(deps: DeployDeps, stepRunId: number, signal?: AbortSignal): Promise<string> {
-  const pending = await getStepRun(deps.db, stepRunId);
-  if (pending?.status !== 'pending') return 'already claimed';
-  const expected = pending.phase === 'rollback' ? activeStates.rollback : activeStates.rollout;
   // A fencing token per claim: only this claim may beat or record an outcome for the run.
   const token = randomUUID();
-  const claim = await inTransaction(deps.db, (client) =>
-    claimStepRun(client, stepRunId, expected, deps.owner ?? processOwner, token),
-  );
+  const claim = await claimStepRun(deps.db, stepRunId, activeStates, deps.owner ?? processOwner, token);
   // Held (or moved on) when the job came: nothing new starts, the run stays pending, and resume
   // (or the reconciler) queues it again. It is never cancelled here, so a backup is never skipped.
   if (claim === 'held') return 'deferred';
@@ -86,10 +81,14 @@ async function runClaimed(
 ): Promise<string> {
   // The rollback target was confirmed at start (flow/rollback-target.ts), before any step.
   const total = deps.plan.steps.length;
-  await postInThread(deps, deployment.id, stepStartedMessage(run, total), stepLineKey(run.id)).catch(
-    (error) => log.warn({ err: error }, 'could not post step start'),
-  );
-  await refreshRoot(deps, deployment.id);
+  // The command does not wait for Slack (a paced post can take seconds): its "started" line goes
+  // out meanwhile and is in place, sent or queued, before the outcome replaces it.
+  const announced = Promise.all([
+    postInThread(deps, deployment.id, stepStartedMessage(run, total), stepLineKey(run.id)).catch((error) =>
+      log.warn({ err: error }, 'could not post step start'),
+    ),
+    refreshRoot(deps, deployment.id).catch((error) => log.warn({ err: error }, 'could not refresh the root')),
+  ]);
   log.info('step started');
   const onProcessGroup = (processGroup: number) => {
     recordProcessGroup(deps.db, run.id, token, processGroup).catch((error) =>
@@ -97,6 +96,7 @@ async function runClaimed(
     );
   };
   const outcome = await execute(deps, step, deployment, signal, onProcessGroup);
+  await announced;
   if (deps.shutdown?.aborted) {
     // Shut down mid-step: the run stays `running`, and the next reconciler marks it interrupted.
     // Its heartbeat is cleared, so that reconciler need not wait for it to expire.
@@ -179,6 +179,9 @@ async function record(
     token,
   );
   if (!finished || !deployment) return finished;
+  // The whole output, for [Full output]; the tail stands in for runners that keep only a tail.
+  const output = outcome.fullOutput ?? outcome.outputTail;
+  if (output !== '') await saveStepOutput(client, finished.id, output);
   if (outcome.backupFile) await recordBackupFile(client, deployment.id, outcome.backupFile);
   if (outcome.schemaChanged !== undefined)
     await recordSchemaChanged(client, deployment.id, outcome.schemaChanged);

@@ -1,4 +1,7 @@
-/** Button action ids. Each button's value is the id of the prompt it belongs to. */
+/**
+ * Button action ids. Each button's value is the id of the prompt it belongs to, except
+ * [Full output], whose value is the step run's id.
+ */
 export const actionIds = {
   retryStep: 'step_retry',
   markDone: 'step_mark_done',
@@ -18,5 +21,6 @@ export const actionIds = {
   resolveIssue: 'issue_resolved',
   documentationDone: 'doc_done',
   reportIssue: 'checkin_report_issue',
+  fullOutput: 'step_full_output',
 } as const;
 export type ActionId = (typeof actionIds)[keyof typeof actionIds];

@@ -46,7 +46,7 @@ export const decisionRules: Record<Decision, DecisionRule> = {
   skip_soak: {
     guard: 'approveStage',
     label: 'Promoted early (soak skipped)',
-    answers: [],
+    answers: ['soaking'],
     approvesNextStage: true,
   },
   extend_soak: { guard: 'approveStage', label: 'Soak extended', answers: ['promotion'] },

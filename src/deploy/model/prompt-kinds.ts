@@ -12,8 +12,13 @@ export const promptKinds = [
   'alert',
   'issue',
   'documentation',
+  // A soaking stage's message: it offers [Promote early…] but waits on nobody.
+  'soaking',
 ] as const;
 export type PromptKind = (typeof promptKinds)[number];
 
 /** Prompts that outlive a step of the rollout: a decision that moves the deployment leaves them open. */
 export const lastingPromptKinds: readonly PromptKind[] = ['check_in', 'alert', 'issue', 'documentation'];
+
+/** Prompts that offer a choice without waiting on anyone: never listed as a decision that is due. */
+export const optionalPromptKinds: readonly PromptKind[] = ['soaking'];

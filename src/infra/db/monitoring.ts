@@ -1,5 +1,6 @@
 import type { MonitorState } from '../monitor/evaluate.js';
 import type { MetricStatus } from '../monitor/read-metric.js';
+import { countAlertsRaisedSince } from './alert-groups.js';
 import type { DbClient } from './pool.js';
 
 export async function getMonitorStates(
@@ -64,12 +65,13 @@ export async function countAlertsSince(
   deploymentId: number,
   since: Date,
 ): Promise<{ raised: number; active: number }> {
-  const result = await db.query<{ raised: number; active: number }>(
-    `SELECT (SELECT count(*)::int FROM prompts WHERE deployment_id = $1 AND kind = 'alert' AND created_at >= $2) AS raised,
-            (SELECT count(*)::int FROM monitor_states WHERE deployment_id = $1 AND alerted) AS active`,
-    [deploymentId, since],
+  const result = await db.query<{ active: number }>(
+    `SELECT count(*)::int AS active FROM monitor_states WHERE deployment_id = $1 AND alerted`,
+    [deploymentId],
   );
-  return result.rows[0] ?? { raised: 0, active: 0 };
+  // Counted per monitor or Alertmanager alert, not per message: a grouped alert of four is four.
+  const raised = await countAlertsRaisedSince(db, deploymentId, since);
+  return { raised, active: result.rows[0]?.active ?? 0 };
 }
 
 /** Metrics that produced no reading with data since `since`: their range is unproven. */

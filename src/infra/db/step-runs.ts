@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import type { DbClient } from './pool.js';
 
 export const stepStatuses = [
@@ -98,33 +97,39 @@ export async function listLatestStepRuns(db: DbClient, deploymentId: number) {
 }
 
 /**
- * Claims a pending run for execution inside the caller's transaction, checking the deployment's
- * state under its row lock (FOR SHARE: a hold, an abort or a rollback takes FOR UPDATE, so one
- * waits for the other). Exactly one caller gets the run, however often its job is delivered, and
- * never while the deployment is not in one of `states`: then the run stays pending (`held`).
+ * Claims a pending run for execution in one statement (its own transaction), checking the
+ * deployment's state under its row lock (FOR SHARE: a hold, an abort or a rollback takes FOR
+ * UPDATE, so one waits for the other, and the state is read again once the lock is free). Lock
+ * order is the deployment, then the run. Exactly one caller gets the run, however often its job is
+ * delivered, and never while the deployment is not in the states of the run's phase: then the run
+ * stays pending (`held`). Undefined: no such pending run (claimed already, or finished).
  */
 export async function claimStepRun(
-  client: pg.PoolClient,
+  db: DbClient,
   id: number,
-  states: readonly string[],
+  states: { rollout: readonly string[]; rollback: readonly string[] },
   owner: Omit<StepRunOwner, 'processGroup'>,
   token: string,
 ): Promise<StepRun | 'held' | undefined> {
-  const target = await client.query<{ mayRun: boolean }>(
-    `SELECT d.state = ANY($2) AS "mayRun" FROM step_runs r JOIN deployments d ON d.id = r.deployment_id
-      WHERE r.id = $1 AND r.status = 'pending' FOR SHARE OF d`,
-    [id, states],
+  const result = await db.query<StepRunRow & { mayRun: boolean | null }>(
+    `WITH target AS (
+       SELECT r.id AS run_id, d.state = ANY(CASE WHEN r.phase = 'rollback' THEN $7::text[] ELSE $6::text[] END) AS may_run
+         FROM step_runs r JOIN deployments d ON d.id = r.deployment_id
+        WHERE r.id = $1 AND r.status = 'pending' FOR SHARE OF d
+     ), claimed AS (
+       UPDATE step_runs SET status = 'running', started_at = now(), claim_token = $2, owner_host = $3,
+              owner_pid = $4, owner_instance = $5, process_group = NULL, heartbeat_at = now()
+         FROM target WHERE step_runs.id = target.run_id AND target.may_run AND step_runs.status = 'pending'
+       RETURNING ${columns}
+     )
+     SELECT target.may_run AS "mayRun", claimed.* FROM target LEFT JOIN claimed ON true`,
+    [id, token, owner.host, owner.pid, owner.instance, states.rollout, states.rollback],
   );
-  const found = target.rows[0];
-  if (!found) return undefined;
-  if (!found.mayRun) return 'held';
-  const result = await client.query<StepRunRow>(
-    `UPDATE step_runs SET status = 'running', started_at = now(), claim_token = $2, owner_host = $3,
-            owner_pid = $4, owner_instance = $5, process_group = NULL, heartbeat_at = now()
-      WHERE id = $1 AND status = 'pending' RETURNING ${columns}`,
-    [id, token, owner.host, owner.pid, owner.instance],
-  );
-  return result.rows[0] && toStepRun(result.rows[0]);
+  const [row] = result.rows;
+  if (!row) return undefined;
+  const { mayRun, ...run } = row;
+  if (!mayRun) return 'held';
+  return run.id === null ? undefined : toStepRun(run);
 }
 
 /** The claim is alive: only the claim holding `token` can beat. Returns false once it lost the run. */

@@ -50,11 +50,15 @@ export async function getTimer(db: DbClient, id: number) {
   return result.rows[0];
 }
 
-/** Claims a due timer: exactly one delivery acts on it. */
-export async function claimTimer(db: DbClient, id: number) {
+/**
+ * Claims a due timer: exactly one delivery acts on it. `firedAt`: when that delivery began acting
+ * (its job started, before the figures a check-in reads and its turn on the deployment); the
+ * transaction's start otherwise.
+ */
+export async function claimTimer(db: DbClient, id: number, firedAt?: Date) {
   const result = await db.query<Timer>(
-    `UPDATE timers SET status = 'fired', fired_at = now() WHERE id = $1 AND status = 'pending' RETURNING ${columns}`,
-    [id],
+    `UPDATE timers SET status = 'fired', fired_at = COALESCE($2, now()) WHERE id = $1 AND status = 'pending' RETURNING ${columns}`,
+    [id, firedAt ?? null],
   );
   return result.rows[0];
 }
@@ -89,6 +93,24 @@ export async function cancelAutoRollback(db: DbClient, deploymentId: number, pro
 export async function listPendingTimers(db: DbClient) {
   const result = await db.query<Timer>(
     `SELECT ${columns} FROM timers WHERE status = 'pending' ORDER BY fire_at`,
+  );
+  return result.rows;
+}
+
+/** The oldest pending timers due before `before`: where a job Redis lost shows. */
+export async function listOverdueTimers(db: DbClient, before: Date, limit: number) {
+  const result = await db.query<Timer>(
+    `SELECT ${columns} FROM timers WHERE status = 'pending' AND fire_at < $1 ORDER BY fire_at LIMIT $2`,
+    [before, limit],
+  );
+  return result.rows;
+}
+
+/** Pending timers due in (from, to]: the ones worth a precise wake-up soon. */
+export async function listTimersDueBetween(db: DbClient, from: Date, to: Date) {
+  const result = await db.query<Pick<Timer, 'id' | 'fireAt'>>(
+    `SELECT id, fire_at AS "fireAt" FROM timers WHERE status = 'pending' AND fire_at > $1 AND fire_at <= $2`,
+    [from, to],
   );
   return result.rows;
 }

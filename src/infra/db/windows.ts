@@ -79,6 +79,23 @@ export async function bindWindowToDeployment(db: DbClient, windowId: number, dep
   );
 }
 
+/**
+ * The window a deployment's transitions move: its own, else its environment's current scheduled
+ * one (which may belong to another deployment: the caller checks). One query for both, since every
+ * transition asks.
+ */
+export async function findWindowFor(db: DbClient, deploymentId: number, environment: string) {
+  const result = await db.query<MaintenanceWindow>(
+    `SELECT ${windowColumns} FROM maintenance_windows
+      WHERE deployment_id = $1
+         OR id = (SELECT id FROM maintenance_windows WHERE environment = $2 AND status = 'scheduled'
+                  ORDER BY id DESC LIMIT 1)
+      ORDER BY deployment_id IS NOT DISTINCT FROM $1 DESC LIMIT 1`,
+    [deploymentId, environment],
+  );
+  return result.rows[0];
+}
+
 export async function findWindowOfDeployment(db: DbClient, deploymentId: number) {
   const result = await db.query<MaintenanceWindow>(
     `SELECT ${windowColumns} FROM maintenance_windows WHERE deployment_id = $1`,

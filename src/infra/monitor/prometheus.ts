@@ -4,9 +4,14 @@ export type QueryResult =
   | { ok: true; value: number }
   | { ok: false; reason: 'no_data' | 'error'; detail: string };
 
+/** Requests on the wire, by URL: a reading asked for while the same one is in flight waits for it. */
+const inFlight = new Map<string, Promise<QueryResult>>();
+
 /**
  * One Prometheus instant query. No series, NaN or an error is "no data": the caller shows it as
- * unknown, never as a pass.
+ * unknown, never as a pass. Callers asking the very same query while it is in flight share its
+ * answer (many deployments' check-ins and polls read the same plan metrics at the same moment); a
+ * caller with a signal of its own asks alone.
  */
 export async function queryPrometheus(
   baseUrl: string,
@@ -15,6 +20,19 @@ export async function queryPrometheus(
 ): Promise<QueryResult> {
   const url = new URL('api/v1/query', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   url.searchParams.set('query', query);
+  if (options.signal) return requestQuery(url, options);
+  const key = `${options.timeoutMs ?? ''} ${url}`;
+  const pending = inFlight.get(key);
+  if (pending) return pending;
+  const request = requestQuery(url, options).finally(() => inFlight.delete(key));
+  inFlight.set(key, request);
+  return request;
+}
+
+async function requestQuery(
+  url: URL,
+  options: { timeoutMs?: number; signal?: AbortSignal },
+): Promise<QueryResult> {
   try {
     const response = await request(url, {
       method: 'GET',

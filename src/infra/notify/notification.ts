@@ -27,6 +27,11 @@ export interface SlackTarget {
   replaces?: string;
   /** The ts of the message to edit instead of posting: set when sent, from `replaces`. */
   updateTs?: string;
+  /**
+   * The prompt whose posted message this row edits (an alert group that gained or lost a member):
+   * it waits until the prompt is in Slack, and is shown decided if the prompt was answered since.
+   */
+  refreshesPrompt?: number;
 }
 
 /** Email goes to NOTIFY_EMAILS unless the row names its own recipients. */

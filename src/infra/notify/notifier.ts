@@ -6,6 +6,8 @@ export interface SendContext {
   incidentId?: string | undefined;
   /** For a GitHub deployment status: the deployment id its `create` got. */
   githubDeploymentId?: string | undefined;
+  /** Slack: how long a paced post may wait for its channel's turn before the outbox queues it instead. */
+  maxWaitMs?: number | undefined;
 }
 
 /** One outbound channel. A thrown error means "not sent": the outbox retries it. */

@@ -8,7 +8,7 @@ export function slackNotifier(messenger: Messenger): Notifier {
   return {
     // A repeat is visible but harmless next to a reminder that never arrives.
     duplicateSafe: true,
-    async send(notification) {
+    async send(notification, context) {
       const { channel, threadTs, updateTs } = notification.target as SlackTarget;
       const { text, blocks } = notification.message;
       if (updateTs) {
@@ -17,7 +17,9 @@ export function slackNotifier(messenger: Messenger): Notifier {
         return { externalId: updateTs };
       }
       // Without blocks the messenger leaves the field out and Slack renders the text itself.
-      const ts = await messenger.post(channel, { text, blocks: blocks as Block[] }, threadTs);
+      const ts = await messenger.post(channel, { text, blocks: blocks as Block[] }, threadTs, undefined, {
+        maxWaitMs: context?.maxWaitMs,
+      });
       return { externalId: ts };
     },
   };

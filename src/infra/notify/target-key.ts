@@ -11,13 +11,17 @@ export function targetKey(channel: NotificationChannel, target: NotificationTarg
       channel: slackChannel,
       threadTs,
       deploymentThread,
+      refreshesPrompt,
     } = target as {
       channel?: unknown;
       threadTs?: unknown;
       deploymentThread?: unknown;
+      refreshesPrompt?: unknown;
     };
     if (typeof slackChannel !== 'string' || slackChannel === '')
       throw new TypeError('a Slack notification needs target.channel');
+    // Edits of one prompt keep their order among themselves, and never hold up the thread behind them.
+    if (typeof refreshesPrompt === 'number') return `slack:${slackChannel}:prompt:${refreshesPrompt}`;
     if (typeof deploymentThread === 'number') return `slack:${slackChannel}:deployment:${deploymentThread}`;
     return typeof threadTs === 'string' && threadTs !== ''
       ? `slack:${slackChannel}:${threadTs}`

@@ -26,10 +26,8 @@ export interface NotificationJobData {
   notificationId: number;
 }
 
-/** Re-render a message that is a view of Postgres (a deployment's root message). */
-export interface ViewJobData {
-  deploymentId: number;
-}
+/** Re-render a message that is a view of Postgres: a deployment's root message, or everyone's App Home. */
+export type ViewJobData = { deploymentId: number } | { homes: true };
 
 export interface Queues {
   steps: Queue<StepJobData>;

@@ -4,25 +4,27 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const POLL_MS = 50;
 
 /**
- * Whether any live process remains in the group. On Linux we read /proc because killed
- * orphans can linger as zombies when PID 1 does not reap (common in containers), and
+ * Whether any live process remains in the group. `kill(-pgid, 0)` answering "no such process"
+ * settles it: nothing is left, not even a zombie (the usual case once a step exits, and one signal
+ * instead of reading every /proc entry of the machine). Otherwise, on Linux, we read /proc because
+ * killed orphans can linger as zombies when PID 1 does not reap (common in containers), and
  * `kill(-pgid, 0)` counts zombies as present.
  */
 export async function isGroupAlive(pgid: number): Promise<boolean> {
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    // EPERM means something is there that we may not signal; treat it as alive.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
   if (process.platform === 'linux') {
     try {
       return await hasLiveMember(pgid);
     } catch {
-      // /proc unreadable (hardened mount): fall back to the portable check.
+      // /proc unreadable (hardened mount): the signal's answer stands.
     }
   }
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    // EPERM means something is there that we may not signal; treat it as alive.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return true;
 }
 
 async function hasLiveMember(pgid: number): Promise<boolean> {

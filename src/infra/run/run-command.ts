@@ -2,6 +2,7 @@ import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { formatDuration } from './format.js';
+import { createOutputLog } from './output-log.js';
 import { createOutputTail } from './output-tail.js';
 import { isGroupAlive, killProcessGroup } from './process-group.js';
 import { createRedactor, type Redact } from './redact.js';
@@ -55,6 +56,7 @@ export async function runCommand(options: RunCommandOptions): Promise<StepOutcom
   const redact = options.redact ?? createRedactor([]);
   const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const tail = createOutputTail({ maxLines: options.tailLines });
+  const fullOutput = createOutputLog();
   const subprocess = execa(file, args, {
     cwd,
     env: options.baseEnv ? { ...options.baseEnv, ...options.env } : options.env,
@@ -100,11 +102,16 @@ export async function runCommand(options: RunCommandOptions): Promise<StepOutcom
     for await (const raw of subprocess.iterable({ from: 'all' })) {
       const line = redact(lastRewrite(raw));
       tail.push(line);
+      fullOutput.push(line);
       notify(() => options.onLine?.(line));
     }
     const result = await subprocess;
     await killing;
-    const outcome = { outputTail: tail.text(), durationMs: elapsedSince(started) };
+    const outcome = {
+      outputTail: tail.text(),
+      fullOutput: fullOutput.text(),
+      durationMs: elapsedSince(started),
+    };
     if (stopped === 'timed_out') {
       const summary = `timed out after ${formatDuration(options.timeoutMs)}; process tree killed`;
       return { ...outcome, status: 'timed_out', summary };

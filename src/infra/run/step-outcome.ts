@@ -6,6 +6,8 @@ export interface StepOutcome {
   exitCode?: number;
   /** The last lines of output, already redacted: safe to post in the deployment thread. */
   outputTail: string;
+  /** Every line of output, redacted like the tail and bounded (output-log.ts): the [Full output] file. */
+  fullOutput?: string;
   durationMs: number;
   /** One line for humans, e.g. 'exit code 1' or 'timed out after 30s; process tree killed'. */
   summary: string;

@@ -21,6 +21,11 @@ export interface MessageMetadata {
 export interface PostOptions {
   /** A thread reply shown in the channel too (Slack's "Also send to channel"): for what waits on someone. */
   broadcast?: boolean;
+  /**
+   * With pacing (pace-messenger.ts): how long the post may wait for its channel's turn; past that
+   * it is not sent and SlackBusyError says when to try again. Unset: 10 s (defaultPostWaitMs).
+   */
+  maxWaitMs?: number | undefined;
 }
 
 export interface Messenger {

@@ -14,6 +14,8 @@ export interface AppProcessOptions {
   ipc?: boolean;
   /** The module to run; src/main.ts unless a wrapper loads it. */
   entry?: string;
+  /** Run compiled JavaScript (e.g. dist/src/main.js) with plain node, without the tsx loader. */
+  compiled?: boolean;
 }
 
 export interface AppProcess {
@@ -54,7 +56,10 @@ export async function createAppProcess(options: AppProcessOptions): Promise<AppP
     async boot() {
       if (child) throw new Error('the product process is already running');
       const out = options.logFile ? openSync(options.logFile, 'a') : 'inherit';
-      const imports = ['tsx', ...(options.imports ?? [])].flatMap((module) => ['--import', module]);
+      const imports = [...(options.compiled ? [] : ['tsx']), ...(options.imports ?? [])].flatMap((module) => [
+        '--import',
+        module,
+      ]);
       stopping = false;
       const started = spawn(process.execPath, [...imports, options.entry ?? 'src/main.ts'], {
         env: { ...process.env, ...options.env, PORT: String(port) },

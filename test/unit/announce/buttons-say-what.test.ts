@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { rollbackModal } from '../../../src/announce/blocks/modals.js';
-import { goNoGoButtons, nameRollbackTarget, promotionButtons } from '../../../src/announce/buttons.js';
+import {
+  goNoGoButtons,
+  nameRollbackTarget,
+  promoteEarlyButtons,
+  promotionButtons,
+} from '../../../src/announce/buttons.js';
 import { actions, section } from '../../../src/infra/slack/block-kit.js';
 
 type Element = {
@@ -43,5 +48,18 @@ describe('[Roll back] is confirmed by its form, not a dialog before it', () => {
     const rollback = goNoGoButtons(3).find((b) => b.actionId === 'deploy_rollback');
     expect(rollback?.confirm).toBeUndefined();
     expect(modalButtons.deploy_rollback).toBe(modalIds.rollback);
+  });
+});
+
+describe('[Promote early…] on a soaking stage', () => {
+  it('names where it promotes to, ends with … because a form follows, and opens the early-promotion modal', async () => {
+    const { modalButtons, modalIds } = await import('../../../src/deploy/actions/modal-forms.js');
+    const [button] = promoteEarlyButtons(9, 50, 'Stage 2: Expanded');
+    expect(button).toMatchObject({ actionId: 'stage_skip_soak', text: 'Promote early to 50%…', value: '9' });
+    expect(button?.confirm).toBeUndefined();
+    expect(modalButtons.stage_skip_soak).toBe(modalIds.promoteEarly);
+    expect(promoteEarlyButtons(9, undefined, 'Stage 2: Expanded')[0]?.text).toBe(
+      'Promote early to Stage 2: Expanded…',
+    );
   });
 });

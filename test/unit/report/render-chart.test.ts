@@ -9,17 +9,20 @@ const dimensions = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.
 describe('renderChart', () => {
   const chart = report().chart;
 
-  it('draws a PNG of the chart size with real content', () => {
-    const png = renderChart(chart);
+  it('draws a PNG of the chart size with real content', async () => {
+    const png = await renderChart(chart);
     expect(png.subarray(0, 8).equals(pngSignature)).toBe(true);
     expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
     expect(dimensions(png)).toEqual({ width: 1200, height: 720 });
     expect(png.length).toBeGreaterThan(10_000);
     expect(png.length).toBeLessThan(1_000_000);
-    expect(dimensions(renderChart(chart, { width: 800, height: 500 }))).toEqual({ width: 800, height: 500 });
+    expect(dimensions(await renderChart(chart, { width: 800, height: 500 }))).toEqual({
+      width: 800,
+      height: 500,
+    });
   });
 
-  it('changes when the readings change', () => {
+  it('changes when the readings change', async () => {
     const spiked = {
       ...chart,
       series: chart.series.map((series, n) =>
@@ -28,13 +31,13 @@ describe('renderChart', () => {
           : series,
       ),
     };
-    expect(renderChart(spiked).equals(renderChart(chart))).toBe(false);
+    expect((await renderChart(spiked)).equals(await renderChart(chart))).toBe(false);
   });
 
-  it('still draws a valid image when nothing was measured', () => {
+  it('still draws a valid image when nothing was measured', async () => {
     const empty = { ...chart, series: [], markers: [] };
     expect(hasChartData(empty)).toBe(false);
-    expect(renderChart(empty).subarray(0, 8).equals(pngSignature)).toBe(true);
+    expect((await renderChart(empty)).subarray(0, 8).equals(pngSignature)).toBe(true);
     expect(chartSvg(empty)).toContain('No metric readings were recorded.');
   });
 });

@@ -154,14 +154,10 @@ export function expectButtonWithinLimits(button: Record<string, unknown>): void 
   }
 }
 
-// [Roll back] is confirmed by its modal instead, which asks why and says what cannot be undone
-// (test/integration/monitoring.test.ts submits it; the buttons test checks it opens one).
-export const dangerous: string[] = [
-  actionIds.confirmRestore,
-  actionIds.abort,
-  actionIds.promote,
-  actionIds.skipSoak,
-];
+// [Roll back] and [Promote early…] are confirmed by their modal instead, which asks why and says
+// what happens (test/integration/monitoring.test.ts and early-promotion-modal.test.ts submit them;
+// the buttons test checks they open one).
+export const dangerous: string[] = [actionIds.confirmRestore, actionIds.abort, actionIds.promote];
 
 export const buttonsOf = (message: Message) =>
   message.blocks

@@ -8,12 +8,14 @@ import {
   promotionPrompt,
   restorePrompt,
   rollbackFailedPrompt,
+  soakGoesOnMessage,
   stageLiveMessage,
 } from '../../../../src/announce/blocks/rollout-messages.js';
 import {
   declareButtons,
   goNoGoButtons,
   heldButtons,
+  promoteEarlyButtons,
   promotionButtons,
   restoreButtons,
   retryRollbackButtons,
@@ -83,6 +85,24 @@ function rolloutMessages(): [string, Message][] {
     ['page with no one to page', pageMessage([], 'Project Lead', 'the go/no-go deadline passed')],
     ['note', note('Soak extended by 12h.')],
     ['stage 3 live', stageLiveMessage({ stage: full, soakUntil: at(0), timeZone })],
+    [
+      'soaking stage offering early promotion',
+      stageLiveMessage({
+        stage: canary,
+        soakUntil: at(24 * 3600),
+        timeZone,
+        promptId: 49,
+        buttons: promoteEarlyButtons(49, 50, expanded.name),
+      }),
+    ],
+    [
+      'soak goes on',
+      soakGoesOnMessage({
+        text: ':hourglass: <@ULEAD> extended the Stage 1: Canary soak by 12h.',
+        promptId: 50,
+        buttons: promoteEarlyButtons(50, 50, expanded.name),
+      }),
+    ],
   ];
 }
 
@@ -123,6 +143,19 @@ describe('message builders', () => {
       expect(message.text).toContain('*10%*');
       expect(message.text).toContain('24h');
       expect(allText(message)).toContain('API response times');
+      expect(buttonsOf(message)).toEqual([]);
+    });
+
+    it('a soaking stage offers one way to cut the soak short, below what to watch', () => {
+      const message = stageLiveMessage({
+        stage: canary,
+        soakUntil: at(24 * 3600),
+        timeZone,
+        promptId: 49,
+        buttons: promoteEarlyButtons(49, 50, expanded.name),
+      });
+      expect(message.blocks.map((block) => block.type)).toEqual(['section', 'context', 'actions']);
+      expect(buttonsOf(message)).toMatchObject([{ action_id: actionIds.skipSoak, value: '49' }]);
     });
 
     it('a promotion prompt names the next percentage and the approvers', () => {

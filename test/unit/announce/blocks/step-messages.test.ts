@@ -153,6 +153,31 @@ describe('message builders', () => {
       expect(buttonsOf(message)).toEqual([]);
     });
 
+    it('a step that printed something offers [Full output] beside its line, and a decided failure keeps it', () => {
+      const succeeded = stepSucceededMessage(
+        stepRun(1, { id: 12, status: 'succeeded', startedAt: at(0), finishedAt: at(5), outputTail: 'ok' }),
+        9,
+      );
+      expect(succeeded.blocks[0]?.accessory).toMatchObject({ action_id: 'step_full_output', value: '12' });
+      const silent = stepSucceededMessage(
+        stepRun(1, { status: 'succeeded', startedAt: at(0), finishedAt: at(5) }),
+        9,
+      );
+      expect(silent.blocks[0]?.accessory).toBeUndefined();
+      const failed = stepFailedMessage({
+        deployment: deployment({ state: 'step_failed' }),
+        step: stepRun(0, { id: 13, status: 'failed', summary: 'exit code 1', outputTail: 'boom' }),
+        total: plan.steps.length,
+        buttons: haltedStepButtons('step_failed', 5, false),
+        promptId: 5,
+      });
+      const aborted = decidedMessage(failed, 'Aborted by <@ULEAD> at 04:31 EST');
+      expect(aborted.blocks.find((block) => block.accessory)?.accessory).toMatchObject({
+        action_id: 'step_full_output',
+        value: '13',
+      });
+    });
+
     it('a retried step says which attempt it is', () => {
       expect(stepStartedMessage(stepRun(0, { attempt: 3, status: 'running' }), 9).text).toContain(
         '(attempt 3)',

@@ -31,8 +31,9 @@ describe('acknowledge an alert (state unchanged)', () => {
       alert,
     );
 
-    expect(result).toBe(
-      'Alert acknowledged. The monitor keeps running; it says so when the metric recovers.',
+    // Acknowledging is not holding: the countdown stands, and the answer says how to stop it.
+    expect(result).toMatch(
+      /^Alert acknowledged\. The monitors keep running; the alert says so when they recover\. Its auto-rollback still stands \(\d\d:\d\d [A-Z]+\): `\/deploy no-auto-rollback` holds it\.$/,
     );
     expect(after.state).toBe('soaking');
     expect(later).toEqual(afterCommit());

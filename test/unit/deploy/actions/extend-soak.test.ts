@@ -6,9 +6,9 @@ import {
   followUpKinds,
   hour,
   now,
+  publishedPrompts,
   runAction,
   seedDeployment,
-  threadNotes,
   useDeployFixture,
 } from '../../../support/deploy-fixture.js';
 
@@ -37,10 +37,14 @@ describe('extend soak (awaiting_promotion → soaking)', () => {
       fireAt: until,
       payload: { stageIndex: 0 },
     });
-    expect(followUpKinds(later)).toEqual(['thread_note']);
-    expect(threadNotes(later)).toEqual([
+    expect(followUpKinds(later)).toEqual(['publish_prompt']);
+    const [soaking] = publishedPrompts(later);
+    expect(soaking?.prompt.kind).toBe('soaking');
+    expect(soaking?.message.text).toBe(
       `:hourglass: <@ULEAD> extended the Stage 1: Canary soak by 12h, until ${slackTime(until, 'America/New_York')}.`,
-    ]);
+    );
+    // The soak goes on, and so does the way to cut it short.
+    expect(JSON.stringify(soaking?.message.blocks)).toContain('Promote early to 50%…');
     expect(later.enqueue).toEqual([]);
     expect(later.disarm).toEqual([]);
     expect(later.notify).toEqual([]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { holdAutoRollback } from '../../../../src/deploy/actions/hold-auto-rollback.js';
+import { decidePrompt } from '../../../../src/infra/db/prompts.js';
 import {
   addPrompt,
   addTimer,
@@ -64,5 +65,34 @@ describe('hold auto-rollback (state unchanged)', () => {
 
     expect(result).toBe('No auto-rollback was pending for this alert.');
     expect(later.disarm).toEqual([]);
+  });
+});
+
+describe('/deploy no-auto-rollback after the alert was acknowledged', () => {
+  it('finds the answered alert whose auto-rollback still counts down, and holds it', async () => {
+    const deployment = await seedDeployment(fx, { state: 'soaking', stageIndex: 1 });
+    const alert = await addPrompt(fx, deployment.id, 'alert', { metricId: 'error_rate' });
+    await decidePrompt(fx.db, alert.id, 'Acknowledged', 'ULEAD');
+    const countdown = await addTimer(fx, deployment.id, {
+      kind: 'auto_rollback',
+      key: 'auto-rollback-1-error_rate',
+      payload: { promptId: alert.id, metricId: 'error_rate' },
+    });
+
+    // The command answers no open prompt: the action is given none.
+    const { later, result } = await runAction(fx, holdAutoRollback, deployment, {
+      decision: 'hold_auto_rollback',
+    });
+
+    expect(result).toBe('Auto-rollback cancelled for this alert. Roll back by hand if needed.');
+    expect(later.disarm.map((timer) => timer.id)).toEqual([countdown.id]);
+    expect(await timerStatus(fx, countdown.id)).toBe('cancelled');
+  });
+
+  it('says there is nothing to hold when no auto-rollback counts down', async () => {
+    const deployment = await seedDeployment(fx, { state: 'soaking', stageIndex: 1 });
+    await expect(
+      runAction(fx, holdAutoRollback, deployment, { decision: 'hold_auto_rollback' }),
+    ).rejects.toThrow('There is no open alert and no auto-rollback counting down.');
   });
 });

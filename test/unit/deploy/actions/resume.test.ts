@@ -9,7 +9,6 @@ import {
   runAction,
   runOf,
   seedDeployment,
-  threadNotes,
   useDeployFixture,
 } from '../../../support/deploy-fixture.js';
 
@@ -55,8 +54,10 @@ describe('resume (held → the state it was held from)', () => {
     expect(after).toMatchObject({ state: 'soaking', stageIndex: 0, currentPercent: 10 });
     expect(later.enqueue).toEqual([]);
     expect(later.arm.map((timer) => [timer?.kind, timer?.key])).toEqual([['soak_end', 'soak-1-0-0']]);
-    expect(followUpKinds(later)).toEqual(['thread_note']);
-    expect(threadNotes(later)[0]).toContain('*Stage 1: Canary* is live at *10%*. Soaking 24h');
+    expect(followUpKinds(later)).toEqual(['publish_prompt']);
+    const [soaking] = publishedPrompts(later);
+    expect(soaking?.prompt.kind).toBe('soaking');
+    expect(soaking?.message.text).toContain('*Stage 1: Canary* is live at *10%*. Soaking 24h');
     // Management hears the canary is live; so does the status page.
     expect(later.notify.map((n) => n?.dedupeKey)).toEqual([
       'milestone-1-stage-0:management',
@@ -83,14 +84,20 @@ describe('resume (held → the state it was held from)', () => {
     expect(later.enqueue).toEqual([]);
   });
 
-  it('resuming a soak whose timer is still pending just goes back to soaking', async () => {
+  it('resuming a soak whose timer is still pending goes back to soaking and offers [Promote early…] again', async () => {
     const deployment = await seedDeployment(fx, { state: 'held', heldFrom: 'soaking', stageIndex: 0 });
     await addTimer(fx, deployment.id, { kind: 'soak_end', key: 'soak-1-0-0', payload: { stageIndex: 0 } });
 
     const { later, after } = await runAction(fx, resume, deployment, { decision: 'resume' });
 
     expect(after.state).toBe('soaking');
-    expect(later).toEqual({ enqueue: [], arm: [], disarm: [], notify: [], followUps: [] });
+    expect(later).toMatchObject({ enqueue: [], arm: [], disarm: [], notify: [] });
+    const [soaking, ...others] = publishedPrompts(later);
+    expect(others).toEqual([]);
+    expect(soaking?.message.text).toMatch(
+      /^:hourglass_flowing_sand: Resumed: \*Stage 1: Canary\* soaks on until <!date/,
+    );
+    expect(JSON.stringify(soaking?.message.blocks)).toContain('Promote early to 50%…');
   });
 
   it('a deployment that is not held cannot be resumed', async () => {

@@ -44,7 +44,7 @@ describe('skip soak (soaking → running)', () => {
     expect(await timerStatus(fx, soak.id)).toBe('cancelled');
     expect(followUpKinds(later)).toEqual(['thread_note']);
     expect(threadNotes(later)).toEqual([
-      ':warning: <@ULEAD> skipped the rest of the Stage 1: Canary soak: hotfix for a clinic outage. Promoting to 50%.',
+      ':warning: Promoted early by <@ULEAD>: hotfix for a clinic outage. The rest of the Stage 1: Canary soak is skipped; promoting to 50%.',
     ]);
     expect(later.arm).toEqual([]);
     expect(later.notify).toEqual([]);

@@ -46,7 +46,7 @@ describe('advance', () => {
     expect(publishedPrompts(later).map((p) => p.prompt.kind)).toEqual(['step_failed']);
   });
 
-  it('the last plan step puts the canary live: soaking at 10% with a 24-hour soak timer and a stage-live note', async () => {
+  it('the last plan step puts the canary live: soaking at 10% with a 24-hour soak timer and a stage-live message offering [Promote early…]', async () => {
     const deployment = await seedDeployment(fx, { state: 'running', stepsSucceeded: 10, currentPercent: 10 });
     const finished = await runOf(fx, deployment.id, 'log_scan');
 
@@ -58,8 +58,11 @@ describe('advance', () => {
     expect(later.arm.map((timer) => [timer?.kind, timer?.key, timer?.fireAt])).toEqual([
       ['soak_end', 'soak-1-0-0', new Date(now.getTime() + 24 * hour)],
     ]);
-    expect(followUpKinds(later)).toEqual(['thread_note']);
-    expect(threadNotes(later)[0]).toContain('*Stage 1: Canary* is live at *10%*');
+    expect(followUpKinds(later)).toEqual(['publish_prompt']);
+    const [soaking] = publishedPrompts(later);
+    expect(soaking?.prompt).toMatchObject({ kind: 'soaking', payload: { waitsOn: [] } });
+    expect(soaking?.message.text).toContain('*Stage 1: Canary* is live at *10%*');
+    expect(JSON.stringify(soaking?.message.blocks)).toContain('"action_id":"stage_skip_soak"');
     expect(notifiedKeys(later)).toEqual(['milestone-1-stage-0:management', 'status-1-stage-0:status_page']);
     expect(later.enqueue).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { promptPromotion } from '../../../../src/deploy/flow/promotion.js';
 import { afterCommit } from '../../../../src/deploy/intents.js';
 import { actionIds } from '../../../../src/deploy/model/action-ids.js';
 import {
+  addPrompt,
   followUpKinds,
   publishedPrompts,
   runFlow,
@@ -37,6 +38,21 @@ describe('promptPromotion', () => {
     expect(blocks).toContain('Approvers: Deployment Lead');
     expect(later.enqueue).toEqual([]);
     expect(later.arm).toEqual([]);
+  });
+
+  it('when the soak ends, the soaking stage message loses [Promote early…] and says the soak is complete', async () => {
+    const deployment = await seedDeployment(fx, { state: 'soaking', stageIndex: 0 });
+    const soaking = await addPrompt(fx, deployment.id, 'soaking', { waitsOn: [] });
+
+    const { later } = await runFlow(fx, deployment.id, (client, later) =>
+      promptPromotion(client, fx.deps, deployment.id, later),
+    );
+
+    expect(followUpKinds(later)).toEqual(['publish_prompt', 'show_decided']);
+    const closed = later.followUps.find((f) => f.kind === 'show_decided');
+    expect(closed?.kind === 'show_decided' && closed.prompts.map((p) => [p.id, p.decision])).toEqual([
+      [soaking.id, 'Soak complete'],
+    ]);
   });
 
   it('a soak that ends while the deployment is held asks nothing (resume asks instead)', async () => {

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { runStepRun } from '../../../../src/deploy/flow/run-step.js';
 import { processOwner } from '../../../../src/deploy/flow/step-owner.js';
-import { inTransaction } from '../../../../src/infra/db/pool.js';
 import { claimStepRun, finishStepRun, getStepRun } from '../../../../src/infra/db/step-runs.js';
-import { runOf, seedDeployment, useDeployFixture } from '../../../support/deploy-fixture.js';
+import { addRun, runOf, seedDeployment, useDeployFixture } from '../../../support/deploy-fixture.js';
 
 const fixture = useDeployFixture();
+const states = { rollout: ['running'], rollback: ['rolling_back', 'restoring'] };
 
 describe('claiming a step', () => {
   it('a step whose job arrives while a hold is being decided stays pending and never runs', async () => {
@@ -45,24 +45,35 @@ describe('claiming a step', () => {
     const deployment = await seedDeployment(fixture, { state: 'running', stepsSucceeded: 0 });
     const run = await runOf(fixture, deployment.id, fixture.plan.steps[0]?.id as string);
     const token = randomUUID();
-    const claimed = await inTransaction(fixture.db, (client) =>
-      claimStepRun(client, run.id, ['running'], processOwner, token),
-    );
+    const claimed = await claimStepRun(fixture.db, run.id, states, processOwner, token);
     expect(claimed).toMatchObject({ status: 'running', claimToken: token, owner: { pid: process.pid } });
     expect(claimed !== 'held' && claimed?.heartbeatAt).toBeInstanceOf(Date);
-    const again = await inTransaction(fixture.db, (client) =>
-      claimStepRun(client, run.id, ['running'], processOwner, randomUUID()),
-    );
+    const again = await claimStepRun(fixture.db, run.id, states, processOwner, randomUUID());
     expect(again).toBeUndefined();
+  });
+
+  it('a rollback step is claimed while the deployment rolls back; a rollout step then stays pending', async () => {
+    const deployment = await seedDeployment(fixture, { state: 'rolling_back', stepsSucceeded: 1 });
+    const revert = await addRun(
+      fixture,
+      deployment.id,
+      { stepId: 'rollback_frontend', phase: 'rollback', position: 100 },
+      'pending',
+    );
+    const rollout = await runOf(fixture, deployment.id, fixture.plan.steps[1]?.id as string);
+
+    expect(await claimStepRun(fixture.db, rollout.id, states, processOwner, randomUUID())).toBe('held');
+    expect(await claimStepRun(fixture.db, revert.id, states, processOwner, randomUUID())).toMatchObject({
+      status: 'running',
+      phase: 'rollback',
+    });
   });
 
   it('a late outcome carrying an older claim token records nothing over the live claim', async () => {
     const deployment = await seedDeployment(fixture, { state: 'running', stepsSucceeded: 0 });
     const run = await runOf(fixture, deployment.id, fixture.plan.steps[0]?.id as string);
     const token = randomUUID();
-    await inTransaction(fixture.db, (client) =>
-      claimStepRun(client, run.id, ['running'], processOwner, token),
-    );
+    await claimStepRun(fixture.db, run.id, states, processOwner, token);
 
     const stale = await finishStepRun(
       fixture.db,

@@ -7,6 +7,7 @@ import { resolveStep } from '../../../../src/deploy/flow/resolve-step.js';
 import {
   enqueuedRuns,
   finishRun,
+  publishedPrompts,
   runFlow,
   runOf,
   seedDeployment,
@@ -70,7 +71,7 @@ describe('a plan with traffic: { command }', () => {
     expect(after).toMatchObject({ state: 'soaking', stageIndex: 0, currentPercent: 10 });
     expect(later.arm.filter((timer) => timer?.kind === 'check_in')).toHaveLength(12);
     expect(later.arm.map((timer) => timer?.kind)).toContain('soak_end');
-    expect(threadNotes(later)[0]).toContain('*Stage 1: Canary* is live at *10%*');
+    expect(publishedPrompts(later)[0]?.message.text).toContain('*Stage 1: Canary* is live at *10%*');
   });
 
   it('a failed shift to stage 1 stores no percentage', async () => {

@@ -8,6 +8,7 @@ import {
   enqueuedRuns,
   hour,
   now,
+  publishedPrompts,
   runAction,
   runFlow,
   runOf,
@@ -20,8 +21,10 @@ import { withoutTrafficControl } from '../../../support/traffic-plans.js';
 const fx = useDeployFixture({ plan: withoutTrafficControl });
 
 async function storedTexts(deploymentId: number): Promise<string> {
+  // Thread lines and prompts (a soaking stage's message is one: it offers [Promote early…]).
   const rows = await fx.db.query<{ message: unknown }>(
-    'SELECT message FROM notifications WHERE deployment_id = $1 ORDER BY id',
+    `SELECT message FROM notifications WHERE deployment_id = $1
+     UNION ALL SELECT payload->'message' FROM prompts WHERE deployment_id = $1`,
     [deploymentId],
   );
   return JSON.stringify(rows.rows.map((row) => row.message));
@@ -62,7 +65,9 @@ describe('a plan with traffic: none', () => {
     );
     expect(kinds).toContain('soak_end');
     expect(later.followUps.map((f) => f.kind)).toContain('start_monitoring');
-    expect(threadNotes(later)[0]).toContain('*Stage 1: Canary* is live (no traffic control)');
+    expect(publishedPrompts(later)[0]?.message.text).toContain(
+      '*Stage 1: Canary* is live (no traffic control)',
+    );
     const told = `${threadNotes(later).join('\n')}\n${await storedTexts(deployment.id)}`;
     expect(told).not.toMatch(/\d+\s?%/);
     expect(told).toContain('Stage 1: Canary is live (no traffic control)');

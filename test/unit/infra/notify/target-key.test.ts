@@ -10,6 +10,13 @@ describe('the order in which notifications of one target are delivered', () => {
     expect(targetKey('slack', { channel: 'C2' })).not.toBe(targetKey('slack', { channel: 'C1' }));
   });
 
+  it('keeps the edits of one prompt in their own sequence, apart from the thread they sit in', () => {
+    const edit = targetKey('slack', { channel: 'C1', refreshesPrompt: 7 });
+    expect(edit).toBe('slack:C1:prompt:7');
+    expect(targetKey('slack', { channel: 'C1', refreshesPrompt: 8 })).not.toBe(edit);
+    expect(targetKey('slack', { channel: 'C1', deploymentThread: 1 })).not.toBe(edit);
+  });
+
   it('treats the same email recipients in another order as the same inbox sequence', () => {
     expect(targetKey('email', { to: ['b@example.com', 'a@example.com'] })).toBe(
       targetKey('email', { to: ['a@example.com', 'b@example.com'] }),

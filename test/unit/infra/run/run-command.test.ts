@@ -85,9 +85,12 @@ describe('runCommand', () => {
       'line 99',
       'line 100',
     ]);
+    // The whole output is kept beside the tail, for [Full output].
+    expect(outcome.fullOutput?.split('\n')).toHaveLength(100);
+    expect(outcome.fullOutput?.startsWith('line 1\nline 2\n')).toBe(true);
   });
 
-  it('never lets a password or a known secret reach the tail', async () => {
+  it('never lets a password or a known secret reach the tail or the full output', async () => {
     const file = await script(
       'leak.sh',
       'echo "connecting with password=hunter2"\necho "key is s3cr3t-value" >&2',
@@ -95,6 +98,7 @@ describe('runCommand', () => {
     const redact = createRedactor(['s3cr3t-value']);
     const outcome = await runCommand({ command: [file], cwd: dir, timeoutMs: 10_000, redact });
     expect(outcome.outputTail).toBe('connecting with password=[redacted]\nkey is [redacted]');
+    expect(outcome.fullOutput).toBe('connecting with password=[redacted]\nkey is [redacted]');
 
     const lines: string[] = [];
     const generic = await runCommand({
