@@ -13,7 +13,7 @@ import { type AfterCommit, afterCommit, runAfterCommit } from '../after-commit.j
 import { allowedEvents, isTerminal } from '../model/lifecycle.js';
 import type { TimerKind } from '../model/timer-kinds.js';
 import { checkIn, review } from './check-ins.js';
-import { planVariableValues } from './execute-step.js';
+import { templateVars } from './execute-step.js';
 import { applyGoNoGoPolicy } from './go-no-go.js';
 import { promptPromotion } from './promotion.js';
 import { startRollback } from './rollback.js';
@@ -175,5 +175,7 @@ const timerHandlers: Record<TimerKind, (context: TimerContext) => Promise<void>>
 async function monitorVars(deps: DeployDeps, deploymentId: number | null) {
   const deployment = deploymentId === null ? undefined : await getDeployment(deps.db, deploymentId);
   if (!deployment) return undefined;
-  return { environment: deployment.environment, ...planVariableValues(deps.plan, deployment) };
+  // Everything a step's command gets ({{version}}, {{deploymentId}}, the plan's own variables):
+  // a monitor's query is about this deployment.
+  return templateVars(deps.plan, deps.settings, deployment, deployment.currentPercent);
 }

@@ -16,7 +16,7 @@ import { monitorKey } from '../model/alert-group.js';
 import { isTerminal } from '../model/lifecycle.js';
 import { monitorMember, raiseAlerts, settleAlerts, tryLockAlerts } from './alert-group.js';
 import { isLive } from './check-ins.js';
-import { planVariableValues } from './execute-step.js';
+import { templateVars } from './execute-step.js';
 import { stopMonitoring } from './monitor-polling.js';
 
 /**
@@ -35,10 +35,11 @@ export async function pollMonitors(deps: DeployDeps, deploymentId: number): Prom
     return 'rolling back';
   const { metrics } = deps.plan.monitoring;
   // The plan's health check (its http_check step) judges an up/down probe of the same URL.
-  const sources = monitorSources(deps.plan, deps.settings, {
-    environment: deployment.environment,
-    ...planVariableValues(deps.plan, deployment),
-  });
+  const sources = monitorSources(
+    deps.plan,
+    deps.settings,
+    templateVars(deps.plan, deps.settings, deployment, deployment.currentPercent),
+  );
   const readings = await Promise.all(metrics.map((metric) => readMetric(metric, sources)));
   const now = deps.clock();
   // A decision (a rollback) may lock the same rows in another order: on a deadlock, poll again.
