@@ -16,13 +16,19 @@ export async function foldTarget(
   deps: Pick<AnnounceDeps, 'db'>,
   prompt: Prompt,
 ): Promise<{ edit: string } | { alone: { message: Message; payload: Record<string, unknown> } } | undefined> {
-  const { replacesMessageTs, foldOf } = prompt.payload;
+  const { replacesMessageTs, foldOf, joinedShown } = prompt.payload;
   if (typeof replacesMessageTs === 'string') return { edit: replacesMessageTs };
   if (typeof foldOf !== 'number') return undefined;
   const deadline = Date.now() + joinWaitMs;
   for (;;) {
     const joined = await getPrompt(deps.db, foldOf);
-    if (joined?.messageTs) return { edit: joined.messageTs };
+    // It joins only a message that shows what it was rendered to extend: one that was itself
+    // posted alone (its own join timed out) shows less, and joining it would show some twice.
+    if (joined?.messageTs) {
+      if (JSON.stringify(joined.payload.shown) === JSON.stringify(joinedShown))
+        return { edit: joined.messageTs };
+      break;
+    }
     if (!joined || Date.now() >= deadline) break;
     await sleep(25);
   }

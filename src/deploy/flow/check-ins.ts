@@ -180,7 +180,7 @@ export async function checkIn(
       stageIndex: deployment.stageIndex,
       shown,
       missedShown,
-      ...(fold ? { foldOf: fold.promptId } : {}),
+      ...(fold ? { foldOf: fold.promptId, joinedShown: fold.shown } : {}),
       ...(fold?.messageTs ? { replacesMessageTs: fold.messageTs } : {}),
     },
   );
