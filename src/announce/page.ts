@@ -80,7 +80,7 @@ export async function pageRoles(
     later,
     deploymentId,
     key,
-    { channel },
+    { channel, linkThreadOf: deploymentId },
     pageMessage(users, names, text, cause.kind),
   );
   // The same page in PagerDuty, when configured: one incident per page, updated as it escalates.

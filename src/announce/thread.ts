@@ -19,7 +19,7 @@ import { postWaitMs, sendNotification } from './outbox/send-notification.js';
 async function recordPost(
   db: DbClient,
   deploymentId: number,
-  target: { channel: string; deploymentThread?: number; replaces?: string },
+  target: { channel: string; deploymentThread?: number; replaces?: string; linkThreadOf?: number },
   message: Message,
   dedupeKey = `post:${deploymentId}:${randomUUID()}`,
 ) {
@@ -119,7 +119,7 @@ export async function postOrReplace(
   later: Pick<AfterCommit, 'followUps'>,
   deploymentId: number,
   key: string,
-  target: { channel: string; deploymentThread?: number },
+  target: { channel: string; deploymentThread?: number; linkThreadOf?: number },
   message: Message,
 ): Promise<void> {
   const deployment = await getDeployment(client, deploymentId);

@@ -104,5 +104,11 @@ describe('check-ins', () => {
       .filter((m) => !m.thread_ts && m.text.includes('check-ins in a row went unanswered'));
     expect(pages.length).toBeGreaterThan(0);
     expect(pages[0]?.text).toContain('<@ULEAD>');
+    // The page opens the thread where the check-in waits for its answer, in one click.
+    const root = h.slack.messages('C_DEPLOY').find((m) => !m.thread_ts && m.text.includes('→ production'));
+    const link = pages[0]?.blocks.find((b: { block_id?: string }) => b.block_id === 'thread-link');
+    expect(link?.elements[0]?.url).toBe(
+      `https://stagecoach-test.slack.com/archives/C_DEPLOY/p${root?.ts.replace('.', '')}`,
+    );
   });
 });

@@ -149,6 +149,17 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const { message, error } = post(args, args.user);
       return message ? { ok: true, message_ts: message.ts } : { ok: false, error };
     },
+    // Slack's permalink format; a reply in a thread also names its thread.
+    'chat.getPermalink': (args) => {
+      const message = stored.find((m) => m.channel === args.channel && m.ts === args.message_ts);
+      if (!message) return { ok: false, error: 'message_not_found' };
+      const path = `https://stagecoach-test.slack.com/archives/${message.channel}/p${message.ts.replace('.', '')}`;
+      return {
+        ok: true,
+        channel: message.channel,
+        permalink: message.thread_ts ? `${path}?thread_ts=${message.thread_ts}&cid=${message.channel}` : path,
+      };
+    },
     'chat.update': (args) => {
       const message = findPosted(args);
       if (!message) return { ok: false, error: 'message_not_found' };

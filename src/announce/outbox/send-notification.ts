@@ -188,6 +188,9 @@ async function resolveThread(deps: DeployDeps, row: Notification): Promise<Notif
   } else if (target.threadTs) {
     resolved.threadTs = target.threadTs;
   }
+  if (typeof target.linkThreadOf === 'number') {
+    resolved.linkTs = await ensureRoot(deps, target.linkThreadOf);
+  }
   if (target.replaces) {
     // Same thread, so it was delivered first (or gave up): edit it if it reached Slack.
     const original = await getNotificationByKey(deps.db, target.replaces);

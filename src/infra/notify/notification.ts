@@ -27,6 +27,10 @@ export interface SlackTarget {
   replaces?: string;
   /** The ts of the message to edit instead of posting: set when sent, from `replaces`. */
   updateTs?: string;
+  /** A page: link to this deployment's thread, where the answer is (a button, resolved when sent). */
+  linkThreadOf?: number;
+  /** The thread root the link opens: set when sent, from `linkThreadOf`. */
+  linkTs?: string;
   /**
    * The prompt whose posted message this row edits (an alert group that gained or lost a member):
    * it waits until the prompt is in Slack, and is shown decided if the prompt was answered since.

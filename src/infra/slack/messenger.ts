@@ -50,6 +50,8 @@ export interface Messenger {
   ephemeral(channel: string, user: string, message: Message): Promise<void>;
   /** Shares a file in the channel (or a thread of it); needs the files:write scope. */
   upload(channel: string, file: UploadFile): Promise<void>;
+  /** A link that opens the message (chat.getPermalink); undefined when Slack gives none. */
+  permalink?(channel: string, ts: string): Promise<string | undefined>;
 }
 
 /** Counts Slack API failures by method and kind, then rethrows. */
@@ -115,6 +117,12 @@ export function createMessenger(client: WebClient, metrics?: Metrics): Messenger
         if (!cursor) return undefined;
       }
       return undefined;
+    },
+    async permalink(channel, ts) {
+      const found = await counted(metrics, 'chat.getPermalink', () =>
+        client.chat.getPermalink({ channel, message_ts: ts }),
+      );
+      return typeof found.permalink === 'string' ? found.permalink : undefined;
     },
     async update(channel, ts, message) {
       await counted(metrics, 'chat.update', () =>

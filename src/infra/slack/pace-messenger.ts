@@ -35,6 +35,8 @@ export function paceMessenger(inner: Messenger, pacer: SlackPacer): Messenger {
       await method('conversations.replies');
       return inner.findInThread(channel, threadTs, matches);
     },
+    // chat.getPermalink allows hundreds of calls a minute: a page needs one.
+    ...(inner.permalink ? { permalink: inner.permalink.bind(inner) } : {}),
     update(channel, ts, message) {
       return edit(`${channel} ${ts}`, () => inner.update(channel, ts, message));
     },
