@@ -15,11 +15,10 @@ import { createSlackClient } from '../test/support/slack-requests.js';
 import { makeWorkspace } from '../test/support/workspace.js';
 import { countStates, warningsIn } from './concurrent-rehearsals.js';
 import { benchConfig, targets } from './config.js';
-import { resetTables } from './support/databases.js';
 import { loggedTimerLateness } from './support/log-lateness.js';
 import { procCpuSeconds, procMemory } from './support/proc.js';
 import { scaleChartSvg } from './support/scale-chart.js';
-import { realTimeDecisions, signingSecret, users } from './support/stack.js';
+import { productProcessEnv, resetWithRoles, signingSecret, users } from './support/stack.js';
 import { round, runLoad, type Summary } from './support/stats.js';
 import { checkInWrittenLateness, timerLateness } from './support/timer-lateness.js';
 
@@ -150,33 +149,20 @@ async function runPoint(
   const db = new pg.Pool({ connectionString: env.databaseUrl, max: 4 });
   const redisInfo = new Redis(redis.url, { maxRetriesPerRequest: 1 });
   const database = new URL(env.databaseUrl).pathname.slice(1);
-  await db.query(resetTables);
-  await db.query(
-    `INSERT INTO role_assignments (role, user_id, assigned_by) VALUES
-     ('deployment_lead', $1, 'bench'), ('database_admin', $2, 'bench'), ('project_lead', $3, 'bench')`,
-    [users.lead, users.dba, users.project],
-  );
+  await resetWithRoles(db);
   await writePlanCopy(`${workspace.dir}/plan.yaml`, scalePlan(count, scope));
   const app = await createAppProcess({
     env: {
-      SLACK_BOT_TOKEN: 'xoxb-bench',
-      SLACK_SIGNING_SECRET: signingSecret,
-      SLACK_API_URL: slack.url,
-      DATABASE_URL: env.databaseUrl,
-      REDIS_URL: redis.url,
-      WORKSPACE_DIR: workspace.dir,
-      APP_DATABASE_URL: env.appDatabaseUrl,
-      APP_LOG_FILE: `${workspace.dir}/application.log`,
-      HEALTHCHECK_URL: health.url,
-      PROMETHEUS_URL: prometheus.url,
-      DEPLOY_CHANNEL_ID: 'C_DEPLOY',
-      MANAGEMENT_CHANNEL_ID: 'C_MGMT',
-      SUPPORT_CHANNEL_ID: 'C_SUPPORT',
-      TIME_SCALE: benchConfig.scaleTimeScale,
-      ...realTimeDecisions,
-      QUEUE_PREFIX: 'bench',
-      PLAN_FILE: `${workspace.dir}/plan.yaml`,
-      LOG_LEVEL: 'info',
+      ...productProcessEnv({
+        slackUrl: slack.url,
+        databaseUrl: env.databaseUrl,
+        appDatabaseUrl: env.appDatabaseUrl,
+        redisUrl: redis.url,
+        workspaceDir: workspace.dir,
+        healthUrl: health.url,
+        prometheusUrl: prometheus.url,
+        timeScale: benchConfig.scaleTimeScale,
+      }),
       ...(runtime === 'compiled' ? { NODE_OPTIONS: await productionNodeFlags() } : {}),
     },
     logFile,

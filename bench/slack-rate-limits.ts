@@ -11,7 +11,6 @@ import { startHealthServer } from '../test/support/health-server.js';
 import { createSlackClient } from '../test/support/slack-requests.js';
 import { makeWorkspace } from '../test/support/workspace.js';
 import { benchConfig, targets } from './config.js';
-import { resetTables } from './support/databases.js';
 import {
   callsByMethod,
   checkDelivery,
@@ -19,7 +18,7 @@ import {
   type MethodCalls,
   postRate,
 } from './support/slack-delivery.js';
-import { realTimeDecisions, signingSecret, users } from './support/stack.js';
+import { productProcessEnv, resetWithRoles, signingSecret, users } from './support/stack.js';
 import { round, runLoad } from './support/stats.js';
 
 export interface SlackRun {
@@ -75,35 +74,23 @@ export async function runSlackLoad(
   const prometheus = await startHealthyPrometheus();
   const workspace = await makeWorkspace();
   const db = new pg.Pool({ connectionString: env.databaseUrl, max: 4 });
-  await db.query(resetTables);
-  await db.query(
-    `INSERT INTO role_assignments (role, user_id, assigned_by) VALUES
-     ('deployment_lead', $1, 'bench'), ('database_admin', $2, 'bench'), ('project_lead', $3, 'bench')`,
-    [users.lead, users.dba, users.project],
-  );
+  await resetWithRoles(db);
   await writePlanCopy(`${workspace.dir}/plan.yaml`, manyEnvironments(count));
   const logFile = join(dir, 'product.log');
   const app = await createAppProcess({
     env: {
-      SLACK_BOT_TOKEN: 'xoxb-bench',
-      SLACK_SIGNING_SECRET: signingSecret,
-      SLACK_API_URL: slack.url,
+      ...productProcessEnv({
+        slackUrl: slack.url,
+        databaseUrl: env.databaseUrl,
+        appDatabaseUrl: env.appDatabaseUrl,
+        redisUrl: redis.url,
+        workspaceDir: workspace.dir,
+        healthUrl: health.url,
+        prometheusUrl: prometheus.url,
+        timeScale: '1',
+        deployChannel: channel,
+      }),
       SLACK_PACING: pacing ? 'on' : 'off',
-      DATABASE_URL: env.databaseUrl,
-      REDIS_URL: redis.url,
-      WORKSPACE_DIR: workspace.dir,
-      APP_DATABASE_URL: env.appDatabaseUrl,
-      APP_LOG_FILE: `${workspace.dir}/application.log`,
-      HEALTHCHECK_URL: health.url,
-      PROMETHEUS_URL: prometheus.url,
-      DEPLOY_CHANNEL_ID: channel,
-      MANAGEMENT_CHANNEL_ID: 'C_MGMT',
-      SUPPORT_CHANNEL_ID: 'C_SUPPORT',
-      TIME_SCALE: '1',
-      ...realTimeDecisions,
-      QUEUE_PREFIX: 'bench',
-      PLAN_FILE: `${workspace.dir}/plan.yaml`,
-      LOG_LEVEL: 'info',
     },
     logFile,
   });

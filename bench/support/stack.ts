@@ -65,12 +65,7 @@ export async function startStack(input: {
   // The production pool (default size, 5 s connection timeout), so pool pressure behaves as it would in production.
   const db = createPool(input.databaseUrl, (error) => log.error({ err: error }, 'postgres pool error'));
   input.instrument?.watchPool(db);
-  await db.query(resetTables);
-  await db.query(
-    `INSERT INTO role_assignments (role, user_id, assigned_by) VALUES
-     ('deployment_lead', $1, 'bench'), ('database_admin', $2, 'bench'), ('project_lead', $3, 'bench')`,
-    [users.lead, users.dba, users.project],
-  );
+  await resetWithRoles(db);
   const config = loadConfig({
     DATABASE_URL: input.databaseUrl,
     REDIS_URL: input.redisUrl,
@@ -148,3 +143,50 @@ export const withEnvironments =
 
 /** People decide in real time while soaks pass at TIME_SCALE: the go/no-go deadline (30 minutes) stays out of a rehearsal's way. */
 export const realTimeDecisions = { REHEARSAL_DECISION_SCALE: '1' } as const;
+
+/** Empty tables, then the three people every bench clicks as, in their roles. */
+export async function resetWithRoles(db: { query: (text: string, values?: unknown[]) => Promise<unknown> }) {
+  await db.query(resetTables);
+  await db.query(
+    `INSERT INTO role_assignments (role, user_id, assigned_by) VALUES
+     ('deployment_lead', $1, 'bench'), ('database_admin', $2, 'bench'), ('project_lead', $3, 'bench')`,
+    [users.lead, users.dba, users.project],
+  );
+}
+
+/**
+ * The environment of a product process (`src/main.ts`) in a bench: its fakes on loopback, its own
+ * workspace and plan copy, people deciding in real time. Each part adds what it varies.
+ */
+export function productProcessEnv(input: {
+  slackUrl: string;
+  databaseUrl: string;
+  appDatabaseUrl: string;
+  redisUrl: string;
+  workspaceDir: string;
+  healthUrl: string;
+  prometheusUrl: string;
+  timeScale: string;
+  deployChannel?: string;
+}): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: input.slackUrl,
+    DATABASE_URL: input.databaseUrl,
+    REDIS_URL: input.redisUrl,
+    WORKSPACE_DIR: input.workspaceDir,
+    APP_DATABASE_URL: input.appDatabaseUrl,
+    APP_LOG_FILE: `${input.workspaceDir}/application.log`,
+    HEALTHCHECK_URL: input.healthUrl,
+    PROMETHEUS_URL: input.prometheusUrl,
+    DEPLOY_CHANNEL_ID: input.deployChannel ?? 'C_DEPLOY',
+    MANAGEMENT_CHANNEL_ID: 'C_MGMT',
+    SUPPORT_CHANNEL_ID: 'C_SUPPORT',
+    TIME_SCALE: input.timeScale,
+    ...realTimeDecisions,
+    QUEUE_PREFIX: 'bench',
+    PLAN_FILE: `${input.workspaceDir}/plan.yaml`,
+    LOG_LEVEL: 'info',
+  };
+}
